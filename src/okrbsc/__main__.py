@@ -1,0 +1,3 @@
+from okrbsc.cli import main
+
+main()

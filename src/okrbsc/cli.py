@@ -1,0 +1,243 @@
+"""The command line: wires options to the pipeline stages and returns exit codes.
+
+Heavy modules (Pydantic models, rich, Jinja2) are imported inside the
+commands that need them, so `okrbsc --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from . import __version__
+from .findings import ExitCode
+
+if TYPE_CHECKING:
+    from .repo import Repo
+
+app = typer.Typer(
+    name="okrbsc",
+    help=(
+        "Balanced Scorecard and OKRs as code: lint, score and report a strategy repo "
+        "kept as YAML in git.\n\n"
+        "Run `okrbsc lint` in CI, `okrbsc rules` to see what is checked."
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class LintFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    gitlab = "gitlab"
+
+
+class DocFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date: write YYYY-MM-DD") from None
+
+
+RepoOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--repo",
+        help="Strategy repo folder (default: the nearest folder up from here with okrbsc.yaml).",
+        file_okay=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Treat this date as today, for reproducible results (default: today).",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No colour (NO_COLOR and FORCE_COLOR are honoured too).")
+]
+
+
+def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
+    typer.echo(f"okrbsc: error: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+def open_repo(repo: Path | None, as_of: str | None) -> Repo:
+    from .repo import Repo, RepoError
+
+    day = _parse_date(as_of) or dt.date.today()
+    start = repo if repo is not None else Path.cwd()
+    if repo is not None and not repo.is_dir():
+        fail(f"--repo {repo}: no such folder")
+    try:
+        return Repo.open(start, day)
+    except RepoError as exc:
+        fail(str(exc))
+
+
+def _colour_wanted(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    if os.environ.get("FORCE_COLOR") is not None and os.environ.get("FORCE_COLOR") != "":
+        return True
+    return sys.stdout.isatty()
+
+
+def _relative_paths(repo: Repo, paths: list[Path]) -> list[str]:
+    """Repo-relative data files named by PATH arguments (files or folders)."""
+    known = {f.path for f in repo.all_files}
+    wanted: list[str] = []
+    for path in paths:
+        absolute = path.resolve()
+        if not absolute.exists():
+            fail(f"{path}: no such file or folder")
+        try:
+            rel = absolute.relative_to(repo.root).as_posix()
+        except ValueError:
+            fail(f"{path} is outside the strategy repo {repo.root}")
+        if absolute.is_dir():
+            prefix = "" if rel == "." else rel + "/"
+            wanted.extend(p for p in known if p.startswith(prefix))
+        elif rel in known:
+            wanted.append(rel)
+        else:
+            fail(f"{path} is not a data file of this repo (see `files` in okrbsc.yaml)")
+    return wanted
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Only report findings in these files or folders (rules still see the whole repo)."
+        ),
+    ] = None,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = LintFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Validate and lint the strategy repo.
+
+    Exit 0 when there is no error, 1 when there are errors (or warnings with
+    --strict), 2 on a usage error.
+
+    Examples:
+
+      okrbsc lint
+
+      okrbsc lint okrs/2026/Q3 --as-of 2026-09-30
+
+      okrbsc lint --format sarif > okrbsc.sarif
+    """
+    from . import lint as linting
+    from .formats import REPORTERS
+
+    strategy = open_repo(repo, as_of)
+    only = _relative_paths(strategy, paths) if paths else None
+    result = linting.run(strategy, only)
+    fmt = output_format.value
+    if fmt == "text" and _colour_wanted(no_color):
+        from .render_text import print_findings
+
+        print_findings(result, quiet=quiet)
+    else:
+        output = REPORTERS[fmt](quiet=quiet).render(result)
+        if output:
+            typer.echo(output)
+    failed = result.errors > 0 or (strict and result.warnings > 0)
+    raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+
+@app.command()
+def rules(
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", metavar="CODE", help="Explain one rule, by code or name."),
+    ] = None,
+    output_format: Annotated[
+        DocFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DocFormat.text,
+) -> None:
+    """List the lint rules, or explain one with a failing and a passing example.
+
+    Examples:
+
+      okrbsc rules
+
+      okrbsc rules --explain O106
+
+      okrbsc rules --explain stale-kr
+    """
+    from .ruledocs import explain_rule, list_rules
+
+    if explain is None:
+        typer.echo(list_rules(output_format.value))
+        return
+    text = explain_rule(explain, output_format.value)
+    if text is None:
+        fail(f"no rule {explain!r}: see `okrbsc rules` for the list")
+    typer.echo(text)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"okrbsc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Balanced Scorecard and OKRs as code."""
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches the user unless OKRBSC_DEBUG is set."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence
+        if os.environ.get("OKRBSC_DEBUG"):
+            raise
+        typer.echo(
+            f"okrbsc: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in okrbsc; run again with OKRBSC_DEBUG=1 for details and report it.",
+            err=True,
+        )
+        sys.exit(int(ExitCode.USAGE))

@@ -1,0 +1,305 @@
+"""Read YAML text into plain data that remembers where every key and item came from.
+
+The reader is PyYAML's libyaml-backed composer (C speed, safe: no tag ever
+constructs an object) followed by a small Python pass that turns nodes into
+dicts and lists carrying line and column numbers. Anything odd in the input --
+bad bytes, syntax errors, duplicate keys, unknown tags, alias bombs, absurd
+nesting, huge integers, NaN -- becomes a :class:`Problem`, never an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_DEPTH = 64
+MAX_ALIAS_EXPANSION = 1_000_000
+_SURE_SHALLOW = MAX_DEPTH // 2  # fewer brackets than this cannot nest too deep
+
+_T = "tag:yaml.org,2002:"
+STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
+TIMESTAMP, MAP, SEQ, MERGE = _T + "timestamp", _T + "map", _T + "seq", _T + "merge"
+
+Pos = tuple[int, int]
+"""A 1-based (line, column)."""
+
+
+class PosDict(dict[Any, Any]):
+    """A mapping with the position of itself, of each key and of each value."""
+
+    __slots__ = ("col", "kpos", "line", "vpos")
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__()
+        self.line, self.col = line, col
+        self.kpos: dict[Any, Pos] = {}
+        self.vpos: dict[Any, Pos] = {}
+
+
+class PosList(list[Any]):
+    """A sequence with the position of itself and of each item."""
+
+    __slots__ = ("col", "ipos", "line")
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__()
+        self.line, self.col = line, col
+        self.ipos: list[Pos] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the text of a file, found while reading it."""
+
+    code: str  # E001, E002 or E003
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The result of reading one file: the data (None if unreadable) and problems."""
+
+    data: Any
+    problems: list[Problem]
+    text: str
+
+
+class _Abort(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+_scalars = SafeConstructor()
+
+
+def decode(raw: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 (with or without BOM) to text, or a positioned E001."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        msg = f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        return None, Problem("E001", msg, line, col)
+    return text, None
+
+
+def load_bytes(raw: bytes) -> Loaded:
+    text, problem = decode(raw)
+    if text is None:
+        assert problem is not None
+        return Loaded(None, [problem], "")
+    return load_text(text)
+
+
+def load_text(text: str) -> Loaded:
+    """Parse one YAML document; never raises for any input text."""
+    try:
+        _check_nesting(text)
+        node = _compose(text)
+    except _Abort as exc:
+        return Loaded(None, [exc.problem], text)
+    if node is None:
+        return Loaded(None, [], text)
+    builder = _Builder()
+    try:
+        data = builder.build(node, 0)
+    except _Abort as exc:
+        return Loaded(None, [*builder.problems, exc.problem], text)
+    return Loaded(data, builder.problems, text)
+
+
+def _compose(text: str) -> Node | None:
+    loader = yaml.CSafeLoader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+        return node
+    except yaml.MarkedYAMLError as exc:
+        raise _Abort(_syntax_problem(exc)) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _offset_to_pos(text, exc.position)
+        raise _Abort(Problem("E001", f"invalid YAML: {exc.reason}", line, col)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports all with marks
+        raise _Abort(Problem("E001", f"invalid YAML: {exc}", 1, 1)) from None
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    what = exc.problem or "syntax error"
+    if exc.context and "single document" not in what:
+        what = f"{what} {exc.context}".strip()
+    if "single document" in (exc.context or "") or "single document" in what:
+        what = "a data file must hold a single YAML document, found another"
+    return Problem("E001", f"invalid YAML: {what}", line, col)
+
+
+def _offset_to_pos(text: str, offset: int) -> Pos:
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _check_nesting(text: str) -> None:
+    """Refuse flow nesting deep enough to exhaust the C composer's stack.
+
+    Block nesting needs quadratic indentation, so only brackets can nest
+    absurdly deep; a cheap bracket count clears almost every file, and the
+    exact check walks libyaml's (iterative) event stream.
+    """
+    if text.count("[") + text.count("{") < _SURE_SHALLOW:
+        return
+    depth = peak = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        peak = max(peak, depth)
+    if peak > MAX_DEPTH:
+        _check_nesting_exactly(text)
+
+
+def _check_nesting_exactly(text: str) -> None:
+    loader = yaml.CSafeLoader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    msg = f"YAML nested deeper than {MAX_DEPTH} levels"
+                    raise _Abort(Problem("E001", msg, line, col))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the composer reports the syntax error with its position
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns a node tree into PosDict / PosList / scalars, collecting problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, size)
+        self._busy: set[int] = set()
+        self._expanded = 0
+
+    def build(self, node: Node, depth: int) -> Any:
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        key = id(node)
+        if key in self._done:
+            shared, size = self._done[key]
+            self._expanded += size
+            if self._expanded > MAX_ALIAS_EXPANSION:
+                raise _Abort(self._at(node, "E001", "aliases expand to too much data"))
+            return shared
+        if key in self._busy:
+            raise _Abort(self._at(node, "E001", "an alias refers to itself"))
+        if depth >= MAX_DEPTH:
+            raise _Abort(self._at(node, "E001", f"YAML nested deeper than {MAX_DEPTH} levels"))
+        self._busy.add(key)
+        before = self._expanded
+        if isinstance(node, MappingNode):
+            value: Any = self._mapping(node, depth)
+        else:
+            assert isinstance(node, SequenceNode)
+            value = self._sequence(node, depth)
+        self._busy.discard(key)
+        self._done[key] = (value, 1 + len(node.value) + (self._expanded - before))
+        return value
+
+    def _at(self, node: Node, code: str, message: str) -> Problem:
+        return Problem(code, message, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _mapping(self, node: MappingNode, depth: int) -> PosDict:
+        if node.tag != MAP:
+            self._bad_tag(node)
+        out = PosDict(node.start_mark.line + 1, node.start_mark.column + 1)
+        for knode, vnode in node.value:
+            if knode.tag == MERGE:
+                self.problems.append(self._at(knode, "E002", "merge keys (<<) are not supported"))
+                continue
+            if not isinstance(knode, ScalarNode):
+                self.problems.append(self._at(knode, "E002", "a key must be a plain scalar"))
+                continue
+            k = self._scalar(knode)
+            kpos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            if k in out.kpos:
+                first = out.kpos[k][0]
+                msg = f"duplicate key {k!r} (first defined on line {first})"
+                self.problems.append(Problem("E003", msg, *kpos))
+            out[k] = self.build(vnode, depth + 1)
+            out.kpos[k] = kpos
+            out.vpos[k] = (vnode.start_mark.line + 1, vnode.start_mark.column + 1)
+        return out
+
+    def _sequence(self, node: SequenceNode, depth: int) -> PosList:
+        if node.tag != SEQ:
+            self._bad_tag(node)
+        out = PosList(node.start_mark.line + 1, node.start_mark.column + 1)
+        for item in node.value:
+            out.append(self.build(item, depth + 1))
+            out.ipos.append((item.start_mark.line + 1, item.start_mark.column + 1))
+        return out
+
+    def _bad_tag(self, node: Node) -> None:
+        tag = node.tag.replace(_T, "!!")
+        self.problems.append(self._at(node, "E002", f"unsupported YAML tag {tag}"))
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == STR:
+            return node.value
+        try:
+            if tag == INT:
+                return self._finite(node, _scalars.construct_yaml_int(node))
+            if tag == FLOAT:
+                return self._finite(node, _scalars.construct_yaml_float(node))
+            if tag == BOOL:
+                return _scalars.construct_yaml_bool(node)
+            if tag == NULL:
+                return None
+            if tag == TIMESTAMP:
+                return _timestamp(node)
+        except (ValueError, OverflowError, ConstructorError) as exc:
+            msg = f"cannot read {node.value[:40]!r}: {str(exc).splitlines()[0][:80]}"
+            self.problems.append(self._at(node, "E002", msg))
+            return None
+        self._bad_tag(node)
+        return node.value
+
+    def _finite(self, node: ScalarNode, value: int | float) -> int | float | None:
+        bad = isinstance(value, float) and not math.isfinite(value)
+        if isinstance(value, int) and abs(value) > 10**15:
+            bad = True
+        if bad:
+            self.problems.append(
+                self._at(node, "E002", f"number {node.value[:40]!r} is not a finite, sane value")
+            )
+            return None
+        return value
+
+
+def _timestamp(node: ScalarNode) -> dt.date | dt.datetime:
+    value = _scalars.construct_yaml_timestamp(node)
+    assert isinstance(value, dt.date)
+    return value

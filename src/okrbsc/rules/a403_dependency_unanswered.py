@@ -1,0 +1,58 @@
+"""An objective depends on a team that has no objective answering it.
+
+A dependency nobody has planned for is the classic cross-team failure. The
+team depended on should have, in the same period, an objective that aligns to
+the depending objective or depends back on its team or on it.
+
+Fails:
+
+    # sales: S1 depends_on [product]; product has nothing aligned to S1
+    objectives:
+      - {id: S1, title: Win the mid-market, depends_on: [product]}
+
+Passes:
+
+    # product, same quarter:
+    objectives:
+      - {id: P1, title: Make the mid-market fleet easy to buy, aligns_to: [S1]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Hit, Severity
+from ..repo import OkrRef, Repo
+from ._common import objectives
+from .base import hit
+
+CODE = "A403"
+NAME = "dependency-unanswered"
+SEVERITY = Severity.WARNING
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    for ref in objectives(repo):
+        for i, ident in enumerate(ref.objective.depends_on):
+            team = _team_of(repo, ref, ident)
+            if team is None or team == ref.team:
+                continue
+            if not any(_answers(other, ref) for other in repo.periods[ref.period]
+                       if other.team == team):
+                msg = (
+                    f"{ref.id!r} depends on {ident!r}, but team {team!r} has no objective in "
+                    f"{ref.period} aligned to {ref.id!r} or depending back"
+                )
+                yield hit(ref.file, ref.objective.item_at("depends_on", i), msg)
+
+
+def _team_of(repo: Repo, ref: OkrRef, ident: str) -> str | None:
+    if ident in repo.teams:
+        return ident
+    target = repo.okr_objective(ref.period, ident)
+    return target.team if target is not None else None
+
+
+def _answers(other: OkrRef, ref: OkrRef) -> bool:
+    obj = other.objective
+    return ref.id in obj.aligns_to or ref.id in obj.depends_on or ref.team in obj.depends_on

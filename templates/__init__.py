@@ -1,0 +1,1 @@
+"""Report templates shipped with okrbsc (see README.md here)."""

@@ -1,0 +1,71 @@
+"""Every rule's failing and passing cases, kept as data in cases/<CODE>.yaml.
+
+Each case starts from tests/fixtures/base (a minimal repo that lints clean at
+2026-10-15), replaces or adds `files`, deletes `remove`, lints at `as_of`, and
+compares the exact (path, line) list of the rule's findings with `expect`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from okrbsc import lint
+from okrbsc.repo import Repo
+from okrbsc.rules import RULES
+
+from ..conftest import BASE, BASE_AS_OF
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            params.append(pytest.param(path.stem, case, id=f"{path.stem}-{case['name']}"))
+    return params
+
+
+def build(tmp_path: Path, case: dict[str, Any]) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(BASE, root)
+    for rel in case.get("remove", []):
+        (root / rel).unlink()
+    for rel, text in (case.get("files") or {}).items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(("code", "case"), _cases())
+def test_rule_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
+    root = build(tmp_path, case)
+    as_of = case.get("as_of", BASE_AS_OF)
+    day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+    result = lint.run(Repo.open(root, day))
+    got = [(f.path, f.line) for f in result.findings if f.code == code]
+    expected = [(e["path"], e["line"]) for e in case["expect"]]
+    assert sorted(got) == sorted(expected), [f.message for f in result.findings]
+
+
+def test_every_rule_has_a_failing_and_a_passing_case() -> None:
+    by_code: dict[str, list[bool]] = {}
+    for param in _cases():
+        code, case = param.values
+        by_code.setdefault(code, []).append(bool(case["expect"]))
+    for rule in RULES:
+        outcomes = by_code.get(rule.code, [])
+        assert True in outcomes, f"{rule.code} has no failing case"
+        assert False in outcomes, f"{rule.code} has no passing case"
+
+
+def test_base_fixture_is_clean() -> None:
+    result = lint.run(Repo.open(BASE, dt.date.fromisoformat(BASE_AS_OF)))
+    assert [f"{f.path}:{f.line} {f.code}" for f in result.findings] == []
