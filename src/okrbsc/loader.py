@@ -109,7 +109,7 @@ def load_text(text: str) -> Loaded:
         _check_nesting(text)
         node = _compose(text)
     except _Abort as exc:
-        return Loaded(None, [exc.problem], text)
+        return Loaded(None, [_within(text, exc.problem)], text)
     if node is None:
         return Loaded(None, [], text)
     builder = _Builder()
@@ -118,6 +118,14 @@ def load_text(text: str) -> Loaded:
     except _Abort as exc:
         return Loaded(None, [*builder.problems, exc.problem], text)
     return Loaded(data, builder.problems, text)
+
+
+def _within(text: str, problem: Problem) -> Problem:
+    """Move a problem reported past the end of the text (libyaml does) to its last line."""
+    lines = text.splitlines() or [""]
+    if problem.line <= len(lines):
+        return problem
+    return Problem(problem.code, problem.message, len(lines), len(lines[-1]) + 1)
 
 
 def _compose(text: str) -> Node | None:

@@ -7,6 +7,7 @@ point at ``path:line:col`` of any object or field (see :meth:`Node.at`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -146,7 +147,12 @@ def _range(value: object) -> object:
 
 
 Range = Annotated[tuple[int, int], BeforeValidator(_range)]
-RuleSetting = Literal["error", "warning", "off"]
+def _rule_setting(value: object) -> object:
+    # YAML 1.1 reads a bare `off` as false: take it the way it was meant
+    return "off" if value is False else value
+
+
+RuleSetting = Annotated[Literal["error", "warning", "off"], BeforeValidator(_rule_setting)]
 
 
 class LintSettings(Node):
@@ -288,28 +294,30 @@ class KeyResult(Node):
     checkins: list[CheckIn] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _by_kind(self) -> KeyResult:
+    def _metric_needs_numbers(self) -> KeyResult:
+        if self.kind == "metric":
+            missing = [name for name in ("start", "target") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"a metric key result needs {' and '.join(missing)}")
+        return self
+
+    def kind_problems(self) -> Iterator[tuple[Pos, str]]:
+        """Keys that do not fit the key result's kind, each at its own position."""
         if self.kind == "binary":
             for name in ("start", "target", "current", "direction"):
                 if getattr(self, name) is not None:
-                    raise ValueError(f"a binary key result takes `done`, not `{name}`")
+                    yield self.at(name), f"a binary key result takes `done`, not `{name}`"
             for checkin in self.checkins:
-                if checkin.value not in (0, 1):  # True == 1, False == 0
-                    raise ValueError(
-                        f"check-in of {checkin.date}: a binary key result's value is 0 or 1"
-                    )
-            return self
-        missing = [name for name in ("start", "target") if getattr(self, name) is None]
-        if missing:
-            raise ValueError(f"a metric key result needs {' and '.join(missing)}")
+                if checkin.value not in (0, 1):  # True == 1 and False == 0
+                    yield checkin.at("value"), "a binary key result's check-in value is 0 or 1"
+            return
         if self.done is not None:
-            raise ValueError("`done` is for binary key results (add `kind: binary`)")
+            yield self.at("done"), "`done` is for binary key results (add `kind: binary`)"
         if self.start == self.target and self.direction is None:
-            raise ValueError("start equals target: say which way is good with `direction`")
+            yield self.at("target"), "start equals target: say which way is good with `direction`"
         for checkin in self.checkins:
             if isinstance(checkin.value, bool):
-                raise ValueError(f"check-in of {checkin.date}: value must be a number")
-        return self
+                yield checkin.at("value"), "a metric key result's check-in value is a number"
 
 
 class Objective(Node):
@@ -336,6 +344,11 @@ class OkrFile(Node):
     team: Id
     period: PeriodField
     objectives: list[Objective] = Field(default_factory=list)
+
+    def kind_problems(self) -> Iterator[tuple[Pos, str]]:
+        for obj in self.objectives:
+            for kr in obj.key_results:
+                yield from kr.kind_problems()
 
 
 DATA_KINDS: dict[str, type[Node]] = {"scorecard": Scorecard, "okrs": OkrFile}

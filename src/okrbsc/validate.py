@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .loader import PosDict, PosList, Problem
-from .models import DATA_KINDS, Node
+from .models import DATA_KINDS, Node, OkrFile
 
 M = TypeVar("M", bound=Node)
 _PRUNE_ROUNDS = 8
@@ -36,7 +36,10 @@ def validate_data(data: Any) -> tuple[Node | None, list[Problem]]:
         hint = did_you_mean(str(kind), DATA_KINDS)
         msg = f"unknown kind {kind!r}: expected scorecard or okrs{hint}"
         return None, [Problem("E002", msg, *data.vpos["kind"])]
-    return validate_as(model, data)
+    result, problems = validate_as(model, data)
+    if isinstance(result, OkrFile):
+        problems += [Problem("E002", msg, *pos) for pos, msg in result.kind_problems()]
+    return result, problems
 
 
 def validate_as(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:

@@ -1,0 +1,131 @@
+"""The reader: positions, and every oddity of the input as a problem, never an exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okrbsc.loader import MAX_DEPTH, PosDict, PosList, load_bytes, load_text
+
+
+def codes(text: str) -> list[tuple[str, int]]:
+    return [(p.code, p.line) for p in load_text(text).problems]
+
+
+def test_positions_of_keys_values_and_items() -> None:
+    data = load_text("kind: okrs\nobjectives:\n  - id: S1\n    title: Win\n").data
+    assert isinstance(data, PosDict)
+    assert data.kpos["objectives"] == (2, 1)
+    items = data["objectives"]
+    assert isinstance(items, PosList)
+    assert items.ipos == [(3, 5)]
+    assert items[0].vpos["title"] == (4, 12)
+
+
+def test_scalars_are_typed_safely() -> None:
+    data = load_text("a: 1\nb: 2.5\nc: true\nd: ~\ne: 2026-07-06\nf: '3'\ng: 2025\n").data
+    assert data == {"a": 1, "b": 2.5, "c": True, "d": None, "e": dt.date(2026, 7, 6),
+                    "f": "3", "g": 2025}
+
+
+def test_syntax_error_is_positioned() -> None:
+    assert codes("a: [1, 2\nb: 3\n") == [("E001", 2)]
+
+
+def test_duplicate_key_points_at_second_occurrence() -> None:
+    result = load_text("a: 1\nb: 2\na: 3\n")
+    assert [(p.code, p.line, p.column) for p in result.problems] == [("E003", 3, 1)]
+    assert "first defined on line 1" in result.problems[0].message
+    assert result.data["a"] == 3
+
+
+def test_non_utf8_reports_line_of_bad_byte() -> None:
+    result = load_bytes(b"kind: okrs\nteam: sales\ntitle: caf\xe9\n")
+    assert [(p.code, p.line, p.column) for p in result.problems] == [("E001", 3, 11)]
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert load_bytes("\ufeffkind: okrs\n".encode()).data == {"kind": "okrs"}
+
+
+def test_python_tags_never_construct_objects() -> None:
+    result = load_text("a: !!python/object/apply:os.system [echo pwned]\n")
+    assert [p.code for p in result.problems] == ["E002"]
+    assert "unsupported YAML tag" in result.problems[0].message
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    result = load_text("\n".join(lines) + "\n")
+    assert result.data is None
+    assert [p.code for p in result.problems] == ["E001"]
+    assert "aliases expand" in result.problems[0].message
+
+
+def test_small_aliases_are_fine() -> None:
+    data = load_text("base: &b {x: 1}\nother: *b\n").data
+    assert data["other"] == {"x": 1}
+
+
+def test_deep_flow_nesting_is_refused_without_crashing() -> None:
+    result = load_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert [(p.code, p.line) for p in result.problems] == [("E001", 1)]
+    assert f"deeper than {MAX_DEPTH}" in result.problems[0].message
+
+
+def test_moderate_nesting_is_fine() -> None:
+    assert load_text("a: " + "[" * 30 + "]" * 30).problems == []
+
+
+def test_nan_infinity_and_huge_integers_are_schema_problems() -> None:
+    assert codes("a: .nan\nb: -.inf\nc: " + "9" * 5000 + "\n") == [
+        ("E002", 1), ("E002", 2), ("E002", 3)
+    ]
+
+
+def test_impossible_date_is_a_problem() -> None:
+    assert codes("d: 2026-02-30\n") == [("E002", 1)]
+
+
+def test_two_documents_are_one_too_many() -> None:
+    result = load_text("a: 1\n---\nb: 2\n")
+    assert [p.code for p in result.problems] == ["E001"]
+    assert "single YAML document" in result.problems[0].message
+
+
+def test_control_character_is_positioned() -> None:
+    assert codes("a: 1\nb: \x01\n") == [("E001", 2)]
+
+
+def test_empty_and_comment_only_files_have_no_data() -> None:
+    assert load_text("").data is None
+    assert load_text("# nothing here\n").data is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_any_bytes_never_raise(raw: bytes) -> None:
+    result = load_bytes(raw)
+    unreadable = any(p.code == "E001" for p in result.problems)
+    assert not (unreadable and result.data is not None)  # E001 means no data at all
+    for problem in result.problems:
+        assert problem.line >= 1 and problem.column >= 1
+
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!#'\"\n ,?|>.01~%@`\t")), max_size=200)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=200), YAMLISH))
+def test_any_text_never_raises(text: str) -> None:
+    result = load_text(text)
+    unreadable = any(p.code == "E001" for p in result.problems)
+    assert not (unreadable and result.data is not None)
+    for problem in result.problems:
+        assert problem.code in {"E001", "E002", "E003"}
+        assert problem.line >= 1 and problem.column >= 1

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from okrbsc.periods import Period, bare_quarter
+from okrbsc.rules.e006_period_mismatch import folder_period
+
+
+def test_parse_and_print() -> None:
+    assert Period.parse("2026-Q3") == Period(2026, 3)
+    assert Period.parse(2026) == Period(2026)
+    assert str(Period(2026, 3)) == "2026-Q3" and str(Period(2026)) == "2026"
+
+
+@pytest.mark.parametrize("bad", ["2026-Q5", "26-Q1", "Q3", True, 3.5, "2026Q3", None])
+def test_bad_periods(bad: object) -> None:
+    with pytest.raises(ValueError):
+        Period.parse(bad)
+
+
+def test_calendar_quarters() -> None:
+    q = Period(2026, 3)
+    assert (q.start(), q.end(), q.days()) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30), 92)
+    assert Period(2026).days() == 365
+
+
+def test_fiscal_year_starting_in_april() -> None:
+    assert (Period(2026, 3).start(4), Period(2026, 3).end(4)) == (
+        dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert (Period(2026, 4).start(4), Period(2026, 4).end(4)) == (
+        dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    assert Period(2026).end(4) == dt.date(2027, 3, 31)
+    assert Period(2026, 4).contains(dt.date(2027, 2, 28), 4)
+
+
+def test_sorting_puts_a_year_before_its_quarters() -> None:
+    assert sorted([Period(2026, 2), Period(2027), Period(2026), Period(2026, 1)]) == [
+        Period(2026), Period(2026, 1), Period(2026, 2), Period(2027)]
+
+
+def test_bare_quarter() -> None:
+    assert bare_quarter("q3") == 3 and bare_quarter("2026-Q3") is None
+
+
+def test_folder_period() -> None:
+    assert folder_period("okrs/2026/Q3/sales.yaml") == (Period(2026, 3), True)
+    assert folder_period("okrs/2026/annual.yaml") == (Period(2026), True)
+    assert folder_period("okrs/2026/teams/x.yaml") == (Period(2026), False)
+    assert folder_period("okrs/sales.yaml") is None
