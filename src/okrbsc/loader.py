@@ -10,6 +10,7 @@ nesting, huge integers, NaN -- becomes a :class:`Problem`, never an exception.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -80,6 +81,23 @@ class _Abort(Exception):
 
 
 _scalars = SafeConstructor()
+_resolver = yaml.resolver.Resolver()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    tag: str = _resolver.resolve(kind, value, implicit)
+    return tag
+
+
+class _Reader(yaml.CSafeLoader):
+    """libyaml's composer with a memoised tag resolver (the resolver is Python)."""
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and value is not None:
+            return _resolve(kind, value, tuple(implicit))  # type: ignore[arg-type]
+        tag: str = super().resolve(kind, value, implicit)
+        return tag
 
 
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -129,7 +147,7 @@ def _within(text: str, problem: Problem) -> Problem:
 
 
 def _compose(text: str) -> Node | None:
-    loader = yaml.CSafeLoader(text)
+    loader = _Reader(text)
     try:
         node: Node | None = loader.get_single_node()
         return node
@@ -279,9 +297,11 @@ class _Builder:
             return node.value
         try:
             if tag == INT:
-                return self._finite(node, _scalars.construct_yaml_int(node))
+                value = node.value
+                number = int(value) if value.isdigit() else _scalars.construct_yaml_int(node)
+                return self._finite(node, number)
             if tag == FLOAT:
-                return self._finite(node, _scalars.construct_yaml_float(node))
+                return self._finite(node, _float(node))
             if tag == BOOL:
                 return _scalars.construct_yaml_bool(node)
             if tag == NULL:
@@ -307,7 +327,19 @@ class _Builder:
         return value
 
 
+_PLAIN_FLOAT = re.compile(r"^[-+]?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?$")
+
+
+def _float(node: ScalarNode) -> float:
+    if _PLAIN_FLOAT.match(node.value):
+        return float(node.value)
+    value: float = _scalars.construct_yaml_float(node)
+    return value
+
+
 def _timestamp(node: ScalarNode) -> dt.date | dt.datetime:
+    if len(node.value) == 10:  # the common YYYY-MM-DD, parsed in C
+        return dt.date.fromisoformat(node.value)
     value = _scalars.construct_yaml_timestamp(node)
     assert isinstance(value, dt.date)
     return value

@@ -6,7 +6,10 @@ name, and indexes ids, references, teams, periods and the strategy map.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +30,18 @@ from .periods import Period
 from .validate import validate_as, validate_data
 
 CONFIG_NAME = "okrbsc.yaml"
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Reading builds millions of small acyclic objects: cycle collection only slows it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class RepoError(Exception):
@@ -159,7 +174,8 @@ class Repo:
         sc_paths = discover(root, config.files.scorecard)
         okr_paths = discover(root, config.files.okrs)
         paths = list(dict.fromkeys([*sc_paths, *okr_paths]))
-        files = [load_data_file(root, p) for p in paths]
+        with _no_gc():
+            files = [load_data_file(root, p) for p in paths]
         rel = {p.relative_to(root).as_posix() for p in sc_paths}
         return cls(root, config_file, config, files, as_of, rel)
 
