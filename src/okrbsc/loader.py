@@ -86,7 +86,7 @@ _resolver = yaml.resolver.Resolver()
 
 @functools.lru_cache(maxsize=1 << 16)
 def _resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-    tag: str = _resolver.resolve(kind, value, implicit)
+    tag: str = _resolver.resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
     return tag
 
 
@@ -95,8 +95,8 @@ class _Reader(yaml.CSafeLoader):
 
     def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode and value is not None:
-            return _resolve(kind, value, tuple(implicit))  # type: ignore[arg-type]
-        tag: str = super().resolve(kind, value, implicit)
+            return _resolve(kind, value, (bool(implicit[0]), bool(implicit[1])))
+        tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
         return tag
 
 
