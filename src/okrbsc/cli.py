@@ -208,6 +208,60 @@ def rules(
     typer.echo(text)
 
 
+@app.command()
+def checkin(
+    kr: Annotated[str, typer.Argument(help="Key result id, e.g. S1.2.")],
+    value: Annotated[str, typer.Argument(help="The value now (0/1 or true/false for binary).")],
+    confidence: Annotated[
+        float | None,
+        typer.Option("--confidence", "-c", help="How likely the target is met (0-1, or 0-10)."),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="A short comment.")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="Date of the check-in (default: as-of)."),
+    ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="The KR's period, when its id is in several (2026-Q3)."),
+    ] = None,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Append a check-in to the file of a key result, keeping the rest of the file as it is.
+
+    The file is locked, checked, and replaced atomically; a file that does not
+    load cleanly is left unchanged (exit 1).
+
+    Examples:
+
+      okrbsc checkin S1.1 2.9 --confidence 0.7 --note "two deals signed"
+
+      okrbsc checkin S1.2 done --date 2026-09-28 --period 2026-Q3
+    """
+    from .checkin import CheckinError, append_checkin, find_target, parse_value
+    from .periods import Period
+    from .writes import WriteError
+
+    strategy = open_repo(repo, as_of)
+    try:
+        wanted = Period.parse(period) if period is not None else None
+        target = find_target(strategy, kr, wanted)
+        number = parse_value(target.kr, value)
+        day = _parse_date(date) or strategy.as_of
+        path = append_checkin(
+            strategy, target, number, day=day, confidence=confidence, note=note
+        )
+    except (CheckinError, ValueError) as exc:
+        fail(str(exc))
+    except WriteError as exc:
+        fail(str(exc), ExitCode.FINDINGS)
+    if not quiet:
+        typer.echo(f"{path}: checked in {target.kr_id} = {value} on {day}")
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"okrbsc {__version__}")

@@ -324,6 +324,16 @@ class Repo:
                 out |= self._sc_reach(target, visiting)
         return out
 
+    def key_results_named(self, ident: str) -> list[tuple[OkrRef, int]]:
+        """Every (objective, KR index) whose KR id (explicit or default) is ``ident``."""
+        return [
+            (ref, index)
+            for refs in self.periods.values()
+            for ref in refs
+            for index in range(len(ref.objective.key_results))
+            if ref.objective.kr_id(index) == ident
+        ]
+
     def quarters(self) -> list[Period]:
         return [p for p in self.periods if p.is_quarter]
 
