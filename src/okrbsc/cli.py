@@ -262,6 +262,35 @@ def checkin(
         typer.echo(f"{path}: checked in {target.kr_id} = {value} on {day}")
 
 
+class SchemaKind(enum.StrEnum):
+    data = "data"
+    config = "config"
+
+
+@app.command()
+def schema(
+    which: Annotated[
+        SchemaKind, typer.Argument(help="data: scorecard and OKR files; config: okrbsc.yaml.")
+    ] = SchemaKind.data,
+) -> None:
+    """Print a JSON Schema (draft-07) for editors and check-jsonschema.
+
+    Unknown keys are rejected, as lint rejects them; cross-file checks stay
+    with lint.
+
+    Examples:
+
+      okrbsc schema > .okrbsc/data.schema.json
+
+      okrbsc schema config > .okrbsc/config.schema.json
+
+      check-jsonschema --schemafile .okrbsc/data.schema.json okrs/2026/Q3/*.yaml
+    """
+    from .schema import render
+
+    typer.echo(render(which.value))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"okrbsc {__version__}")

@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidatorFunctionWrapHandler,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -66,10 +67,23 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
+PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4])?$"
+_PERIOD_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": PERIOD_PATTERN},
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+    ],
+    "description": "A fiscal year (2026) or quarter (2026-Q3).",
+}
+
 Number = Annotated[float, BeforeValidator(_number)]
-Id = Annotated[str, BeforeValidator(_identifier)]
-Text = Annotated[str, BeforeValidator(_text)]
-PeriodField = Annotated[Period, BeforeValidator(_period)]
+Id = Annotated[
+    str,
+    BeforeValidator(_identifier),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\S+$"}),
+]
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+PeriodField = Annotated[Period, BeforeValidator(_period), WithJsonSchema(_PERIOD_SCHEMA)]
 Fraction = Annotated[float, BeforeValidator(_number), Field(ge=0.0, le=1.0)]
 Weight = Annotated[float, BeforeValidator(_number), Field(gt=0.0)]
 Direction = Literal["up", "down"]
@@ -146,13 +160,29 @@ def _range(value: object) -> object:
     return tuple(value)
 
 
-Range = Annotated[tuple[int, int], BeforeValidator(_range)]
+Range = Annotated[
+    tuple[int, int],
+    BeforeValidator(_range),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[min, max], inclusive",
+        }
+    ),
+]
 def _rule_setting(value: object) -> object:
     # YAML 1.1 reads a bare `off` as false: take it the way it was meant
     return "off" if value is False else value
 
 
-RuleSetting = Annotated[Literal["error", "warning", "off"], BeforeValidator(_rule_setting)]
+RuleSetting = Annotated[
+    Literal["error", "warning", "off"],
+    BeforeValidator(_rule_setting),
+    WithJsonSchema({"enum": ["error", "warning", "off", False]}),
+]
 
 
 class LintSettings(Node):
