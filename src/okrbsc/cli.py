@@ -262,6 +262,62 @@ def checkin(
         typer.echo(f"{path}: checked in {target.kr_id} = {value} on {day}")
 
 
+@app.command()
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder for the new strategy repo (created if missing).")
+    ] = Path("."),
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", "--org", help="Organisation name (asked on a terminal)."),
+    ] = None,
+    team: Annotated[str, typer.Option("--team", help="Id of the first team.")] = "team",
+    fiscal_year_start: Annotated[
+        int, typer.Option("--fiscal-year-start", min=1, max=12, help="Month the FY starts in.")
+    ] = 1,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Scaffold a strategy repo for the current quarter that passes lint at once.
+
+    Writes okrbsc.yaml, a scorecard with a strategy map, annual OKRs, one
+    team's quarterly OKRs, JSON Schemas for editors, a pre-commit config and a
+    GitHub workflow. Never overwrites anything (exit 2).
+
+    Examples:
+
+      okrbsc init strategy --organisation "Acme Robotics" --team sales
+
+      okrbsc init --fiscal-year-start 4 --as-of 2026-10-01
+    """
+    from .init import InitError, Plan, current_quarter, scaffold
+    from .models import check_identifier
+
+    day = _parse_date(as_of) or dt.date.today()
+    if organisation is None:
+        default = directory.resolve().name or "My organisation"
+        on_terminal = sys.stdin.isatty()
+        organisation = typer.prompt("Organisation", default=default) if on_terminal else default
+    try:
+        check_identifier(team)
+    except ValueError as exc:
+        fail(f"--team: {exc}")
+    plan = Plan(organisation, team, current_quarter(day, fiscal_year_start), day, fiscal_year_start)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        written = scaffold(directory, plan)
+    except InitError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write to {directory}: {exc.strerror}")
+    if not quiet:
+        typer.echo(f"Created a strategy repo for {plan.quarter} in {directory}:")
+        for rel in written:
+            typer.echo(f"  {rel}")
+        typer.echo("Next: edit the YAML, then run `okrbsc lint` (and `pre-commit install`).")
+
+
 class SchemaKind(enum.StrEnum):
     data = "data"
     config = "config"

@@ -41,6 +41,9 @@ def _identifier(value: object) -> object:
     return value
 
 
+check_identifier = _identifier
+
+
 def _text(value: object) -> object:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {_describe(value)}")
