@@ -106,6 +106,10 @@ def _colour_wanted(no_color: bool) -> bool:
     return sys.stdout.isatty()
 
 
+def _default_lint_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
 def _relative_paths(repo: Repo, paths: list[Path]) -> list[str]:
     """Repo-relative data files named by PATH arguments (files or folders)."""
     known = {f.path for f in repo.all_files}
@@ -139,8 +143,11 @@ def lint(
     repo: RepoOpt = None,
     as_of: AsOfOpt = None,
     output_format: Annotated[
-        LintFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = LintFormat.text,
+        LintFormat | None,
+        typer.Option(
+            "--format", "-f", help="Output format [default: text; github inside GitHub Actions]."
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
@@ -164,7 +171,7 @@ def lint(
     strategy = open_repo(repo, as_of)
     only = _relative_paths(strategy, paths) if paths else None
     result = linting.run(strategy, only)
-    fmt = output_format.value
+    fmt = output_format.value if output_format is not None else _default_lint_format()
     if fmt == "text" and _colour_wanted(no_color):
         from .render_text import print_findings
 

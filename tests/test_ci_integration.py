@@ -1,0 +1,79 @@
+"""Fitting into CI: GitHub auto-detection, the pre-commit manifest and hook."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import BASE, BASE_AS_OF, ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def test_github_format_is_picked_inside_github_actions(base_repo: Path) -> None:
+    sales = base_repo / "okrs/2026/Q3/sales.yaml"
+    sales.write_text(sales.read_text().replace("aligns_to: [A1]", "aligns_to: [NOPE]"))
+    env = {"PATH": os.environ["PATH"], "GITHUB_ACTIONS": "true"}
+    args = [sys.executable, "-m", "okrbsc", "lint", "--repo", str(base_repo), "--as-of", BASE_AS_OF]
+    inside = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
+    assert inside.returncode == 1
+    assert inside.stdout.startswith("::")
+    assert "::error file=okrs/2026/Q3/sales.yaml,line=7," in inside.stdout
+    outside = subprocess.run(args, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60)
+    assert outside.stdout.startswith("okrs/") and "okrs/2026/Q3/sales.yaml:7:" in outside.stdout
+    explicit = subprocess.run([*args, "--format", "text"], env=env, capture_output=True, text=True, timeout=60)
+    assert explicit.stdout.startswith("okrs/")
+
+
+def _pre_commit() -> str:
+    found = shutil.which("pre-commit", path=str(BIN)) or shutil.which("pre-commit")
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must install pre-commit (the test extra)")
+        pytest.skip("pre-commit is not installed")
+    return found
+
+
+def test_pre_commit_manifest_is_valid() -> None:
+    proc = subprocess.run(
+        [_pre_commit(), "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _git(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
+
+
+def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
+    """pre-commit installs okrbsc from this checkout into its own env and runs the hook."""
+    pre_commit = _pre_commit()
+    project = tmp_path / "okrbsc"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "node_modules", "*.egg-info", "__pycache__", ".*_cache", "build"))
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "snapshot")
+    strategy = tmp_path / "strategy"
+    shutil.copytree(BASE, strategy)
+    _git(strategy, "init", "-q")
+    _git(strategy, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    clean = subprocess.run([pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
+                           cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    sales = strategy / "okrs/2026/Q3/sales.yaml"
+    sales.write_text(sales.read_text().replace("aligns_to: [A1]", "aligns_to: [NOPE]"))
+    _git(strategy, "add", "-A")
+    broken = subprocess.run([pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
+                            cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
+    assert broken.returncode == 1
+    assert "okrs/2026/Q3/sales.yaml:7:" in broken.stdout
