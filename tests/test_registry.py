@@ -48,3 +48,12 @@ def test_every_rule_is_documented_with_examples() -> None:
 def test_rules_are_found_by_code_or_name() -> None:
     assert find_rule("o106") is find_rule("kr-is-activity") is find_rule("O106")
     assert find_rule("nope") is None
+
+
+def test_docs_rules_reference_is_fresh() -> None:
+    from okrbsc.ruledocs import reference_markdown
+
+    docs = Path(__file__).parent.parent / "docs" / "rules.md"
+    assert docs.read_text(encoding="utf-8") == reference_markdown(), (
+        "docs/rules.md is stale: run `okrbsc rules --format md --all > docs/rules.md`"
+    )

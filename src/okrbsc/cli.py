@@ -193,6 +193,9 @@ def rules(
     output_format: Annotated[
         DocFormat, typer.Option("--format", "-f", help="Output format.")
     ] = DocFormat.text,
+    everything: Annotated[
+        bool, typer.Option("--all", help="With --format md: the full reference (docs/rules.md).")
+    ] = False,
 ) -> None:
     """List the lint rules, or explain one with a failing and a passing example.
 
@@ -204,8 +207,11 @@ def rules(
 
       okrbsc rules --explain stale-kr
     """
-    from .ruledocs import explain_rule, list_rules
+    from .ruledocs import explain_rule, list_rules, reference_markdown
 
+    if everything:
+        typer.echo(reference_markdown(), nl=False)
+        return
     if explain is None:
         typer.echo(list_rules(output_format.value))
         return

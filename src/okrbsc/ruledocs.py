@@ -46,6 +46,26 @@ def explain_rule(key: str, fmt: str = "text") -> str | None:
     return "\n".join(parts)
 
 
+def reference_markdown() -> str:
+    """docs/rules.md: the table and every rule explained (a test keeps it fresh)."""
+    parts = [
+        "# Rules reference",
+        "",
+        "<!-- Generated from the rule registry by `okrbsc rules --format md --all`;"
+        " do not edit by hand. -->",
+        "",
+        "Configure a rule in `okrbsc.yaml` under `lint.rules` by code or name"
+        " (`error`, `warning` or `off`); silence one place with"
+        " `# okrbsc: disable=CODE` on the line or the line above, or a whole file"
+        " with `# okrbsc: disable-file=CODE`.",
+        "",
+        list_rules("md"),
+    ]
+    for rule in RULES:
+        parts += ["", explain_rule(rule.code, "md") or ""]
+    return "\n".join(parts) + "\n"
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
 
