@@ -1,0 +1,131 @@
+"""Benchmark okrbsc as whole processes, side by side with reference tools.
+
+    python benchmarks/run.py                 # 10, 100, 1000 teams (generated under /tmp)
+    python benchmarks/run.py --sizes 10 100  # smaller
+    python benchmarks/run.py --out benchmarks/results.json
+
+Each command runs `--repeat` times (median wall time; peak RSS of the child
+from wait4). Ratios ours / reference are what we track:
+
+* `okrbsc lint`, `score --format json`, `report --format html` against a bare
+  `yaml.load(..., Loader=yaml.CSafeLoader)` of the same files;
+* `okrbsc --help` against a minimal one-command Typer app's `--help`, and
+  `okrbsc lint` on examples/ against that app's command;
+* yamllint on the same files, when it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+PY = sys.executable
+BIN = Path(PY).parent
+BARE = (
+    "import glob, sys, yaml\n"
+    "root = sys.argv[1]\n"
+    "files = [root + '/okrbsc.yaml', root + '/scorecard.yaml']\n"
+    "files += glob.glob(root + '/okrs/**/*.yaml', recursive=True)\n"
+    "for f in files:\n"
+    "    with open(f, encoding='utf-8') as h:\n"
+    "        yaml.load(h.read(), Loader=yaml.CSafeLoader)\n"
+)
+
+
+def measure(cmd: list[str], repeat: int) -> dict[str, float]:
+    """Median wall seconds and max peak RSS (MiB) of ``cmd`` run as a child."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        walls.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": round(statistics.median(walls), 3), "peak_mib": round(max(peaks), 1)}
+
+
+def okrbsc(*args: str) -> list[str]:
+    return [str(BIN / "okrbsc"), *args]
+
+
+def ours_vs(name: str, ours: list[str], ref: list[str], repeat: int) -> dict[str, object]:
+    a, b = measure(ours, repeat), measure(ref, repeat)
+    row = {"name": name, "ours": a, "reference": b, "ratio": round(a["seconds"] / b["seconds"], 2)}
+    print(f"{name:<44} {a['seconds']:>8.3f}s {a['peak_mib']:>8.1f}MiB | ref "
+          f"{b['seconds']:>8.3f}s {b['peak_mib']:>8.1f}MiB | ratio {row['ratio']:.2f}", flush=True)
+    return row
+
+
+def has_command(*args: str) -> bool:
+    try:
+        return subprocess.run(okrbsc(*args, "--help"), capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+def bench_size(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
+    root = work / f"repo-{teams}"
+    if not root.exists():
+        generate(root, teams, big_file=teams >= 1000)
+    size = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
+    print(f"\n== {teams} teams, {size:.1f} MiB of YAML")
+    bare = [PY, "-c", BARE, str(root)]
+    common = ["--repo", str(root), "--as-of", "2026-10-15"]
+    rows = [ours_vs(f"lint ({teams} teams) / bare C load", okrbsc("lint", *common, "-q"), bare, repeat)]
+    if has_command("score"):
+        rows.append(ours_vs(f"score --format json ({teams}) / bare C load",
+                            okrbsc("score", "2026-Q3", *common, "--format", "json"), bare, repeat))
+    if has_command("report"):
+        out = work / f"report-{teams}"
+        rows.append(ours_vs(f"report --format html ({teams}) / bare C load",
+                            okrbsc("report", "2026-Q3", *common, "--format", "html", "--out", str(out)),
+                            bare, repeat))
+    yamllint = shutil.which("yamllint", path=str(BIN)) or shutil.which("yamllint")
+    if yamllint:
+        rows.append(ours_vs(f"lint ({teams}) / yamllint", okrbsc("lint", *common, "-q"),
+                            [yamllint, "-d", "relaxed", str(root)], 1))
+    for row in rows:
+        row["teams"], row["mib"] = teams, round(size, 1)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark okrbsc against reference tools.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "okrbsc-bench")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    typer_app = [PY, str(HERE / "minimal_typer_app.py")]
+    print("== start-up")
+    rows = [
+        ours_vs("okrbsc --help / minimal Typer --help", [PY, "-m", "okrbsc", "--help"],
+                [*typer_app, "--help"], args.repeat * 3),
+        ours_vs("lint examples/ / minimal Typer command",
+                [PY, "-m", "okrbsc", "lint", "--repo", str(ROOT / "examples"), "--as-of", "2026-11-20"],
+                [*typer_app, "hello"], args.repeat * 3),
+    ]
+    for teams in args.sizes:
+        rows += bench_size(teams, args.repeat, args.work)
+    args.out.write_text(json.dumps(rows, indent=2) + "\n")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
