@@ -196,6 +196,10 @@ def rules(
     everything: Annotated[
         bool, typer.Option("--all", help="With --format md: the full reference (docs/rules.md).")
     ] = False,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
 ) -> None:
     """List the lint rules, or explain one with a failing and a passing example.
 
@@ -341,6 +345,13 @@ def schema(
     which: Annotated[
         SchemaKind, typer.Argument(help="data: scorecard and OKR files; config: okrbsc.yaml.")
     ] = SchemaKind.data,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="Output format (json only).")
+    ] = "json",
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
 ) -> None:
     """Print a JSON Schema (draft-07) for editors and check-jsonschema.
 
@@ -357,6 +368,8 @@ def schema(
     """
     from .schema import render
 
+    if output_format != "json":
+        fail(f"--format {output_format}: a schema is printed as json only")
     typer.echo(render(which.value))
 
 
