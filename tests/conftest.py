@@ -3,13 +3,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-
-from okrbsc.cli import app
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -23,6 +20,14 @@ def base_repo(tmp_path: Path) -> Path:
     """A copy of the minimal clean repo, to break in a test."""
     dest = tmp_path / "repo"
     shutil.copytree(BASE, dest)
+    return dest
+
+
+@pytest.fixture
+def examples_copy(tmp_path: Path) -> Path:
+    """A copy of examples/, to edit or break in a test."""
+    dest = tmp_path / "strategy"
+    shutil.copytree(EXAMPLES, dest)
     return dest
 
 
@@ -42,6 +47,3 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
     )
 
-
-def invoke(runner: CliRunner) -> Callable[..., object]:
-    return lambda *args: runner.invoke(app, list(args))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,16 +16,14 @@ from typer.testing import CliRunner
 from okrbsc.cli import app
 from okrbsc.loader import load_text
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import run_cli
 
 AS_OF = "2026-11-23"
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "strategy"
-    shutil.copytree(EXAMPLES, root)
-    return root
+def repo(examples_copy: Path) -> Path:
+    return examples_copy
 
 
 def checkin(runner: CliRunner, root: Path, *args: str) -> tuple[int, str]:

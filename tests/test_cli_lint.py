@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,10 +27,9 @@ def lint(runner: CliRunner, *args: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def broken(tmp_path: Path) -> Path:
-    """A copy of examples/ with an error and a warning."""
-    root = tmp_path / "strategy"
-    shutil.copytree(EXAMPLES, root)
+def broken(examples_copy: Path) -> Path:
+    """A copy of examples/ with an error."""
+    root = examples_copy
     sales = root / "okrs/2026/Q4/sales.yaml"
     text = sales.read_text(encoding="utf-8")
     text = text.replace("aligns_to: [", "aligns_to: [NOPE, ", 1)
