@@ -11,7 +11,7 @@ import enum
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -85,7 +85,7 @@ def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     raise typer.Exit(int(code))
 
 
-def open_repo(repo: Path | None, as_of: str | None) -> Repo:
+def open_repo(repo: Path | None, as_of: str | None, *, quiet: bool = False) -> Repo:
     from .repo import Repo, RepoError
 
     day = _parse_date(as_of) or dt.date.today()
@@ -93,9 +93,43 @@ def open_repo(repo: Path | None, as_of: str | None) -> Repo:
     if repo is not None and not repo.is_dir():
         fail(f"--repo {repo}: no such folder")
     try:
-        return Repo.open(start, day)
+        if quiet or not sys.stderr.isatty():
+            return Repo.open(start, day)
+        with _Progress() as progress:
+            return Repo.open(start, day, progress)
     except RepoError as exc:
         fail(str(exc))
+
+
+class _Progress:
+    """A rich progress bar on stderr, shown only once reading takes a while."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if self._clock() - self._started < 0.5:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("Reading the strategy repo", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _colour_wanted(no_color: bool) -> bool:
@@ -168,7 +202,7 @@ def lint(
     from . import lint as linting
     from .formats import REPORTERS
 
-    strategy = open_repo(repo, as_of)
+    strategy = open_repo(repo, as_of, quiet=quiet)
     only = _relative_paths(strategy, paths) if paths else None
     result = linting.run(strategy, only)
     fmt = output_format.value if output_format is not None else _default_lint_format()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -168,14 +168,22 @@ class Repo:
     scorecard_paths: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, start: Path, as_of: dt.date) -> Repo:
+    def open(
+        cls, start: Path, as_of: dt.date, progress: Callable[[int, int], None] | None = None
+    ) -> Repo:
+        """Find the root from ``start`` and read everything; ``progress(done, total)``
+        is called after each data file."""
         root = find_root(start)
         config_file, config = load_config(root)
         sc_paths = discover(root, config.files.scorecard)
         okr_paths = discover(root, config.files.okrs)
         paths = list(dict.fromkeys([*sc_paths, *okr_paths]))
+        files = []
         with _no_gc():
-            files = [load_data_file(root, p) for p in paths]
+            for done, path in enumerate(paths, start=1):
+                files.append(load_data_file(root, path))
+                if progress is not None:
+                    progress(done, len(paths))
         rel = {p.relative_to(root).as_posix() for p in sc_paths}
         return cls(root, config_file, config, files, as_of, rel)
 
