@@ -43,6 +43,12 @@ class LintFormat(enum.StrEnum):
     gitlab = "gitlab"
 
 
+class ScoreFormat(enum.StrEnum):
+    table = "table"
+    md = "md"
+    json = "json"
+
+
 class DocFormat(enum.StrEnum):
     text = "text"
     json = "json"
@@ -216,6 +222,158 @@ def lint(
             typer.echo(output)
     failed = result.errors > 0 or (strict and result.warnings > 0)
     raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+
+def refuse_unreadable(repo: Repo) -> None:
+    """Scores of files that do not load would be wrong: exit 1 and say where."""
+    problems = [
+        f"{f.path}:{p.line}:{p.column}: {p.code} {p.message}"
+        for f in repo.all_files
+        for p in f.problems
+    ]
+    if problems:
+        shown = "\n  ".join(problems[:10])
+        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        typer.echo(
+            f"okrbsc: error: the repo has errors, so it cannot be scored "
+            f"(run okrbsc lint):\n  {shown}{more}",
+            err=True,
+        )
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def console(no_color: bool, *, stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        no_color=no_color or None, highlight=False, stderr=stderr, soft_wrap=False,
+        force_terminal=True if _colour_wanted(no_color) else None,
+        width=None if stream.isatty() else 140,  # piped: wide enough for the tables
+    )
+
+
+@app.command()
+def score(
+    period: Annotated[
+        str, typer.Argument(help="2026-Q3, a bare Q3 (the latest started), or a year 2026.")
+    ],
+    team: Annotated[str | None, typer.Option("--team", help="Only this team's OKRs.")] = None,
+    write: Annotated[
+        bool,
+        typer.Option("--write", help="Record the computed KR and objective scores in the YAML."),
+    ] = False,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    output_format: Annotated[
+        ScoreFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ScoreFormat.table,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Score a quarter (or a year): KRs, objectives, teams, perspectives, scorecard.
+
+    Exit 1 when the repo has reading or schema errors (fix them first).
+
+    Examples:
+
+      okrbsc score Q3
+
+      okrbsc score 2026-Q3 --as-of 2026-09-30 --format json
+
+      okrbsc score Q3 --team sales --format md
+
+      okrbsc score 2026-Q3 --write     # freeze the quarter's scores
+    """
+    from .scoring import PeriodError, resolve_period, score_period
+
+    strategy = open_repo(repo, as_of, quiet=quiet)
+    refuse_unreadable(strategy)
+    try:
+        chosen = resolve_period(strategy, period)
+    except PeriodError as exc:
+        fail(str(exc))
+    if team is not None and not any(r.team == team for r in strategy.periods[chosen]):
+        fail(f"team {team!r} has no OKRs in {chosen}")
+    result = score_period(strategy, chosen, team)
+    _print_score(result, output_format.value, no_color)
+    if write:
+        _write_scores(strategy, result, team, quiet)
+
+
+def _print_score(result: Any, fmt: str, no_color: bool) -> None:
+    if fmt == "json":
+        import json
+
+        from .scoring import to_json
+
+        typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        from .render_score import markdown
+
+        typer.echo(markdown(result), nl=False)
+    else:
+        from .render_score import print_table
+
+        print_table(result, console(no_color))
+
+
+def _write_scores(strategy: Repo, result: Any, team: str | None, quiet: bool) -> None:
+    from .record import record_scores
+    from .writes import WriteError
+
+    try:
+        written = record_scores(strategy, result, team)
+    except WriteError as exc:
+        fail(str(exc), ExitCode.FINDINGS)
+    if not quiet:
+        typer.echo(f"Recorded scores in {len(written)} files: {', '.join(written)}", err=True)
+
+
+@app.command()
+def status(
+    period: Annotated[
+        str | None,
+        typer.Argument(help="Quarter to show (default: the latest started quarter with OKRs)."),
+    ] = None,
+    team: Annotated[str | None, typer.Option("--team", help="Only this team's OKRs.")] = None,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    output_format: Annotated[
+        ScoreFormat, typer.Option("--format", "-f", help="table: the dashboard; md or json.")
+    ] = ScoreFormat.table,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Dashboard of a quarter: progress against the calendar, pace, confidence and
+    its trend, at-risk key results first, and the red and amber scorecard measures
+    with the OKRs that address them.
+
+    Examples:
+
+      okrbsc status
+
+      okrbsc status Q3 --team sales
+
+      okrbsc status --as-of 2026-11-20
+    """
+    from .scoring import PeriodError, resolve_period, score_period
+
+    strategy = open_repo(repo, as_of, quiet=quiet)
+    refuse_unreadable(strategy)
+    try:
+        chosen = resolve_period(strategy, period)
+    except PeriodError as exc:
+        fail(str(exc))
+    if team is not None and not any(r.team == team for r in strategy.periods[chosen]):
+        fail(f"team {team!r} has no OKRs in {chosen}")
+    result = score_period(strategy, chosen, team)
+    if output_format is not ScoreFormat.table:
+        _print_score(result, output_format.value, no_color)
+        return
+    from .render_status import print_status
+
+    print_status(strategy, result, console(no_color))
 
 
 @app.command()
