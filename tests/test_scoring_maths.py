@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrbsc.measures import Status, actual_for, achievement, red_flag, status
+from okrbsc.measures import Status, achievement, actual_for, red_flag, status
 from okrbsc.models import Bands, KeyResult, Measure
 from okrbsc.periods import Period
 from okrbsc.repo import Repo
