@@ -1,8 +1,10 @@
 """Every rule's failing and passing cases, kept as data in cases/<CODE>.yaml.
 
 Each case starts from tests/fixtures/base (a minimal repo that lints clean at
-2026-10-15), replaces or adds `files`, deletes `remove`, lints at `as_of`, and
-compares the exact (path, line) list of the rule's findings with `expect`.
+2026-10-15), edits it -- `patch` replaces text in a file (each `[old, new]`
+must match), `files` writes whole files, `remove` deletes them -- lints at
+`as_of`, and compares the exact (path, line) list of the rule's findings with
+`expect`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ def build(tmp_path: Path, case: dict[str, Any]) -> Path:
     shutil.copytree(BASE, root)
     for rel in case.get("remove", []):
         (root / rel).unlink()
+    for rel, edits in (case.get("patch") or {}).items():
+        target = root / rel
+        text = target.read_text(encoding="utf-8")
+        for old, new in edits:
+            assert old in text, f"patch of {rel}: {old!r} not found"
+            text = text.replace(old, new, 1)
+        target.write_text(text, encoding="utf-8")
     for rel, text in (case.get("files") or {}).items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)

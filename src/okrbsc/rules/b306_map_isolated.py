@@ -31,7 +31,12 @@ SEVERITY = Severity.WARNING
 
 def check(repo: Repo) -> Iterator[Hit]:
     objectives = repo.sc_objectives
-    driven = {i for ref in objectives.values() for i in ref.objective.drives if i in objectives}
+    driven = {
+        i
+        for ref in objectives.values()
+        for i in ref.objective.drives
+        if i in objectives and i != ref.id  # driving itself connects nothing
+    }
     for ref in objectives.values():
         drives = [i for i in ref.objective.drives if i in objectives and i != ref.id]
         if not drives and ref.id not in driven:

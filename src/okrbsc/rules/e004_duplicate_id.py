@@ -67,8 +67,11 @@ def check(repo: Repo) -> Iterator[Hit]:
         okrs: Seen = {}
         for ref in refs:
             okr = ref.objective
-            yield from _okr_id(scorecard, okrs, ref.file, okr.id, okr.at("id"))
+            clash = list(_okr_id(scorecard, okrs, ref.file, okr.id, okr.at("id")))
+            yield from clash
             for index, kr in enumerate(okr.key_results):
+                if clash and kr.id is None:
+                    continue  # default ids of a repeated objective id repeat by themselves
                 pos = kr.at("id") if kr.id else kr.at()
                 yield from _okr_id(scorecard, okrs, ref.file, okr.kr_id(index), pos)
 
