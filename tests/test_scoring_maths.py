@@ -287,3 +287,10 @@ def test_up_down_symmetry(start: float, target: float, current: float) -> None:
 def test_weight_invariance(pairs: list[tuple[float, float]], k: float) -> None:
     scaled = [(v, w * k) for v, w in pairs]
     assert weighted_mean(scaled) == pytest.approx(weighted_mean(pairs), abs=1e-9)
+
+
+def test_extreme_ranges_stay_finite() -> None:
+    assert progress(kr(start=0.0, target=2.2250738585e-313), 1.0) == 1e9  # found by hypothesis
+    assert progress(kr(start=-1e308, target=1e308), 0.0) == pytest.approx(0.5)
+    assert progress(kr(start=-1e308, target=1e308), 1e308) == 1.0
+    assert progress(kr(start=1e308, target=-1e308), -1e308) == 1.0

@@ -200,16 +200,22 @@ def current_value(kr: KeyResult, as_of: dt.date) -> float | bool:
     return float(kr.start or 0.0)
 
 
+PROGRESS_LIMIT = 1e9  # JSON has no infinity: progress of absurd ranges is capped
+
+
 def progress(kr: KeyResult, current: float | bool) -> float:
     if kr.kind == "binary":
         return 1.0 if current else 0.0
-    start, target = float(kr.start or 0.0), float(kr.target or 0.0)
-    value = float(current)
-    if abs(target - start) <= 0.0:
+    start, target, value = float(kr.start or 0.0), float(kr.target or 0.0), float(current)
+    scale = max(abs(start), abs(target), abs(value))
+    if scale > 1e150:  # differences of huge numbers would overflow
+        start, target, value = start / scale, target / scale, value / scale
+    if target == start:
         if kr_direction(kr) == "up":
             return 1.0 if value >= target - TOLERANCE else 0.0
         return 1.0 if value <= target + TOLERANCE else 0.0
-    return (value - start) / (target - start)
+    result = (value - start) / (target - start)  # a vanishing range overflows: capped
+    return max(-PROGRESS_LIMIT, min(PROGRESS_LIMIT, result))
 
 
 def confidences(kr: KeyResult, as_of: dt.date, scale: int) -> list[float]:
