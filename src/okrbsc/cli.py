@@ -376,6 +376,79 @@ def status(
     print_status(strategy, result, console(no_color))
 
 
+class ReportFormat(enum.StrEnum):
+    md = "md"
+    html = "html"
+    both = "both"
+
+
+@app.command()
+def report(
+    periods: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Periods to report (default: the latest started quarter); several get an index."
+        ),
+    ] = None,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="md, html or both.")
+    ] = ReportFormat.both,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the files.", file_okay=False)
+    ] = Path("reports"),
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Folder of your own report.md.j2 / report.html.j2 (others fall back to ours).",
+            exists=True, file_okay=False,
+        ),
+    ] = None,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Write the plan on a page: Markdown (renders on GitHub and GitLab, with a
+    Mermaid strategy map) and one self-contained HTML file (no network; prints
+    on one landscape page for the summary).
+
+    Files are named after the period (reports/2026-Q3.md, reports/2026-Q3.html).
+
+    Examples:
+
+      okrbsc report
+
+      okrbsc report Q3 --format html --out public/
+
+      okrbsc report 2026-Q3 2026-Q4 --out reports/
+
+      okrbsc report --templates my-templates/
+    """
+    from jinja2 import TemplateError
+
+    from .report import FORMATS, write_reports
+    from .scoring import PeriodError, resolve_period
+
+    strategy = open_repo(repo, as_of, quiet=quiet)
+    refuse_unreadable(strategy)
+    try:
+        chosen = [resolve_period(strategy, p) for p in (periods or [None])]  # type: ignore[list-item]
+    except PeriodError as exc:
+        fail(str(exc))
+    chosen = list(dict.fromkeys(chosen))
+    formats = FORMATS if output_format is ReportFormat.both else (output_format.value,)
+    try:
+        written = write_reports(strategy, chosen, formats, out, templates)
+    except TemplateError as exc:
+        fail(f"template error: {exc}")
+    except OSError as exc:
+        fail(f"cannot write to {out}: {exc.strerror or exc}")
+    if not quiet:
+        for path in written:
+            typer.echo(f"wrote {path}")
+
+
 @app.command()
 def rules(
     explain: Annotated[

@@ -31,13 +31,15 @@ def quantity(value: float | bool | None, unit: str | None = None) -> str:
 
 
 def bar(progress: float, expected: float | None = None, width: int = 10) -> str:
-    """A text progress bar; `|` marks where progress should be by now."""
+    """A text progress bar; `│` marks where progress should be by now.
+
+    (Not `|`, which would split a Markdown table cell even inside backticks.)"""
     filled = round(max(0.0, min(1.0, progress)) * width)
     cells = ["█"] * filled + ["░"] * (width - filled)
     if expected is not None:
         mark = min(width - 1, round(expected * width))
         if mark >= filled:
-            cells[mark] = "|"
+            cells[mark] = "│"
     return "".join(cells)
 
 

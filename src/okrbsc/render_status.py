@@ -70,7 +70,7 @@ def _kr_table(title: str, style: str) -> object:
     table.add_column("id", no_wrap=True, min_width=6)
     table.add_column("key result", max_width=44, no_wrap=True, overflow="ellipsis")
     table.add_column("value", justify="right", no_wrap=True, max_width=22, overflow="ellipsis")
-    table.add_column("progress (| expected)", no_wrap=True, min_width=12)
+    table.add_column("progress (│ expected)", no_wrap=True, min_width=12)
     table.add_column("", justify="right", no_wrap=True)
     table.add_column("pace", no_wrap=True)
     table.add_column("conf.", justify="right", no_wrap=True)

@@ -332,6 +332,23 @@ class Repo:
                 out |= self._sc_reach(target, visiting)
         return out
 
+    def dependency_team(self, ref: OkrRef, ident: str) -> str | None:
+        """The team a `depends_on` entry names: a team id, or an objective's team."""
+        if ident in self.teams:
+            return ident
+        target = self.okr_objective(ref.period, ident)
+        return target.team if target is not None else None
+
+    def dependency_answered(self, ref: OkrRef, team: str) -> bool:
+        """Does ``team`` have an objective aligned to ``ref`` or depending back on it?"""
+        return any(
+            ref.id in other.objective.aligns_to
+            or ref.id in other.objective.depends_on
+            or ref.team in other.objective.depends_on
+            for other in self.periods.get(ref.period, [])
+            if other.team == team
+        )
+
     def key_results_named(self, ident: str) -> list[tuple[OkrRef, int]]:
         """Every (objective, KR index) whose KR id (explicit or default) is ``ident``."""
         return [

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Hit, Severity
-from ..repo import OkrRef, Repo
+from ..repo import Repo
 from ._common import objectives
 from .base import hit
 
@@ -34,25 +34,11 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     for ref in objectives(repo):
         for i, ident in enumerate(ref.objective.depends_on):
-            team = _team_of(repo, ref, ident)
-            if team is None or team == ref.team:
+            team = repo.dependency_team(ref, ident)
+            if team is None or team == ref.team or repo.dependency_answered(ref, team):
                 continue
-            if not any(_answers(other, ref) for other in repo.periods[ref.period]
-                       if other.team == team):
-                msg = (
-                    f"{ref.id!r} depends on {ident!r}, but team {team!r} has no objective in "
-                    f"{ref.period} aligned to {ref.id!r} or depending back"
-                )
-                yield hit(ref.file, ref.objective.item_at("depends_on", i), msg)
-
-
-def _team_of(repo: Repo, ref: OkrRef, ident: str) -> str | None:
-    if ident in repo.teams:
-        return ident
-    target = repo.okr_objective(ref.period, ident)
-    return target.team if target is not None else None
-
-
-def _answers(other: OkrRef, ref: OkrRef) -> bool:
-    obj = other.objective
-    return ref.id in obj.aligns_to or ref.id in obj.depends_on or ref.team in obj.depends_on
+            msg = (
+                f"{ref.id!r} depends on {ident!r}, but team {team!r} has no objective in "
+                f"{ref.period} aligned to {ref.id!r} or depending back"
+            )
+            yield hit(ref.file, ref.objective.item_at("depends_on", i), msg)
