@@ -77,3 +77,42 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
                             cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
     assert broken.returncode == 1
     assert "okrs/2026/Q3/sales.yaml:7:" in broken.stdout
+
+
+def test_action_and_workflow_files_are_valid(tmp_path: Path) -> None:
+    checker = str(BIN / "check-jsonschema")
+    proc = subprocess.run([checker, "--builtin-schema", "vendor.github-actions", str(ROOT / "action.yml")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout
+    subprocess.run([sys.executable, "-m", "okrbsc", "init", str(tmp_path), "--org", "X", "-q"],
+                   check=True, timeout=60)
+    proc = subprocess.run([checker, "--builtin-schema", "vendor.github-workflows",
+                           str(tmp_path / ".github/workflows/okrbsc.yml")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout
+    gitlab = subprocess.run([checker, "--builtin-schema", "vendor.gitlab-ci",
+                             str(ROOT / "docs/ci/gitlab-ci.yml")], capture_output=True, text=True, timeout=120)
+    assert gitlab.returncode == 0, gitlab.stdout
+
+
+def test_composite_action_steps_annotate_and_summarise(tmp_path: Path) -> None:
+    """Run the action's own shell steps (after its install step) as Actions would."""
+    import yaml
+
+    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
+    lint_step, summary_step = steps[2], steps[3]
+    strategy = tmp_path / "strategy"
+    shutil.copytree(BASE, strategy)
+    sales = strategy / "okrs/2026/Q3/sales.yaml"
+    sales.write_text(sales.read_text().replace("Win the mid-market", "Win 3 segments"))
+    summary = tmp_path / "summary.md"
+    env = {"PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(tmp_path),
+           "GITHUB_STEP_SUMMARY": str(summary), "OKRBSC_REPO": str(strategy), "OKRBSC_STRICT": "true",
+           "OKRBSC_PERIOD": "2026-Q3"}
+    lint = subprocess.run(["bash", "-e", "-c", lint_step["run"]], env=env, capture_output=True, text=True, timeout=120)
+    assert lint.returncode == 1  # --strict: the O107 warning fails the step
+    assert "::warning file=okrs/2026/Q3/sales.yaml,line=6," in lint.stdout
+    done = subprocess.run(["bash", "-e", "-c", summary_step["run"]], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text()
+    assert text.startswith("# Base Co — plan on a page, 2026-Q3") and "## OKRs" in text

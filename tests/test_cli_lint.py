@@ -213,3 +213,17 @@ def test_help_teaches_with_examples(runner: CliRunner) -> None:
     for command in ("lint", "rules"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Examples:" in result.output
+
+
+def test_verbose_says_what_was_read() -> None:
+    proc = run_cli("lint", "--repo", str(EXAMPLES), "--as-of", EXAMPLES_AS_OF, "--verbose")
+    assert proc.returncode == 0
+    assert "read 11 files in" in proc.stderr and "2026-Q4" in proc.stderr
+    assert proc.stdout.strip() == "All checks passed: no findings in 11 files."
+
+
+def test_every_command_help_has_an_example(runner: CliRunner) -> None:
+    for command in ("lint", "score", "status", "report", "checkin", "init", "schema", "rules"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Examples:" in result.output, command
+        assert f"okrbsc {command}" in result.output, command

@@ -84,6 +84,9 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings on
 NoColorOpt = Annotated[
     bool, typer.Option("--no-color", help="No colour (NO_COLOR and FORCE_COLOR are honoured too).")
 ]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Say on stderr what was read, and how long it took.")
+]
 
 
 def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
@@ -91,20 +94,35 @@ def fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
     raise typer.Exit(int(code))
 
 
-def open_repo(repo: Path | None, as_of: str | None, *, quiet: bool = False) -> Repo:
+def open_repo(
+    repo: Path | None, as_of: str | None, *, quiet: bool = False, verbose: bool = False
+) -> Repo:
+    import time
+
     from .repo import Repo, RepoError
 
     day = _parse_date(as_of) or dt.date.today()
     start = repo if repo is not None else Path.cwd()
     if repo is not None and not repo.is_dir():
         fail(f"--repo {repo}: no such folder")
+    began = time.perf_counter()
     try:
         if quiet or not sys.stderr.isatty():
-            return Repo.open(start, day)
-        with _Progress() as progress:
-            return Repo.open(start, day, progress)
+            opened = Repo.open(start, day)
+        else:
+            with _Progress() as progress:
+                opened = Repo.open(start, day, progress)
     except RepoError as exc:
         fail(str(exc))
+    if verbose:
+        took = time.perf_counter() - began
+        periods = ", ".join(str(p) for p in opened.periods) or "none"
+        typer.echo(
+            f"okrbsc: {opened.root}: read {len(opened.all_files)} files in {took:.2f} s "
+            f"(as of {day}; periods with OKRs: {periods})",
+            err=True,
+        )
+    return opened
 
 
 class _Progress:
@@ -191,6 +209,7 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Validate and lint the strategy repo.
 
@@ -208,7 +227,7 @@ def lint(
     from . import lint as linting
     from .formats import REPORTERS
 
-    strategy = open_repo(repo, as_of, quiet=quiet)
+    strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
     only = _relative_paths(strategy, paths) if paths else None
     result = linting.run(strategy, only)
     fmt = output_format.value if output_format is not None else _default_lint_format()
@@ -270,6 +289,7 @@ def score(
     ] = ScoreFormat.table,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Score a quarter (or a year): KRs, objectives, teams, perspectives, scorecard.
 
@@ -287,7 +307,7 @@ def score(
     """
     from .scoring import PeriodError, resolve_period, score_period
 
-    strategy = open_repo(repo, as_of, quiet=quiet)
+    strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
     refuse_unreadable(strategy)
     try:
         chosen = resolve_period(strategy, period)
@@ -344,6 +364,7 @@ def status(
     ] = ScoreFormat.table,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Dashboard of a quarter: progress against the calendar, pace, confidence and
     its trend, at-risk key results first, and the red and amber scorecard measures
@@ -359,7 +380,7 @@ def status(
     """
     from .scoring import PeriodError, resolve_period, score_period
 
-    strategy = open_repo(repo, as_of, quiet=quiet)
+    strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
     refuse_unreadable(strategy)
     try:
         chosen = resolve_period(strategy, period)
@@ -408,6 +429,7 @@ def report(
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write the plan on a page: Markdown (renders on GitHub and GitLab, with a
     Mermaid strategy map) and one self-contained HTML file (no network; prints
@@ -430,7 +452,7 @@ def report(
     from .report import FORMATS, write_reports
     from .scoring import PeriodError, resolve_period
 
-    strategy = open_repo(repo, as_of, quiet=quiet)
+    strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
     refuse_unreadable(strategy)
     try:
         chosen = [resolve_period(strategy, p) for p in (periods or [None])]  # type: ignore[list-item]
@@ -511,6 +533,7 @@ def checkin(
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Append a check-in to the file of a key result, keeping the rest of the file as it is.
 
@@ -527,7 +550,7 @@ def checkin(
     from .periods import Period
     from .writes import WriteError
 
-    strategy = open_repo(repo, as_of)
+    strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
     try:
         wanted = Period.parse(period) if period is not None else None
         target = find_target(strategy, kr, wanted)
