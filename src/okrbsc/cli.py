@@ -19,7 +19,9 @@ from . import __version__
 from .findings import ExitCode
 
 if TYPE_CHECKING:
+    from .periods import Period
     from .repo import Repo
+    from .scoring import PeriodScore
 
 app = typer.Typer(
     name="okrbsc",
@@ -261,6 +263,27 @@ def refuse_unreadable(repo: Repo) -> None:
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
+def chosen_period(repo: Repo, text: str | None) -> Period:
+    """The period a command names (SPEC 2.2); a usage error when there is none."""
+    from .scoring import PeriodError, resolve_period
+
+    try:
+        return resolve_period(repo, text)
+    except PeriodError as exc:
+        fail(str(exc))
+
+
+def scored(repo: Repo, period: str | None, team: str | None) -> PeriodScore:
+    """Score the period a command names, refusing unreadable repos and unknown teams."""
+    from .scoring import score_period
+
+    refuse_unreadable(repo)
+    chosen = chosen_period(repo, period)
+    if team is not None and not any(r.team == team for r in repo.periods[chosen]):
+        fail(f"team {team!r} has no OKRs in {chosen}")
+    return score_period(repo, chosen, team)
+
+
 def console(no_color: bool, *, stderr: bool = False) -> Any:
     from rich.console import Console
 
@@ -305,17 +328,8 @@ def score(
 
       okrbsc score 2026-Q3 --write     # freeze the quarter's scores
     """
-    from .scoring import PeriodError, resolve_period, score_period
-
     strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
-    refuse_unreadable(strategy)
-    try:
-        chosen = resolve_period(strategy, period)
-    except PeriodError as exc:
-        fail(str(exc))
-    if team is not None and not any(r.team == team for r in strategy.periods[chosen]):
-        fail(f"team {team!r} has no OKRs in {chosen}")
-    result = score_period(strategy, chosen, team)
+    result = scored(strategy, period, team)
     _print_score(result, output_format.value, no_color)
     if write:
         _write_scores(strategy, result, team, quiet)
@@ -378,17 +392,8 @@ def status(
 
       okrbsc status --as-of 2026-11-20
     """
-    from .scoring import PeriodError, resolve_period, score_period
-
     strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
-    refuse_unreadable(strategy)
-    try:
-        chosen = resolve_period(strategy, period)
-    except PeriodError as exc:
-        fail(str(exc))
-    if team is not None and not any(r.team == team for r in strategy.periods[chosen]):
-        fail(f"team {team!r} has no OKRs in {chosen}")
-    result = score_period(strategy, chosen, team)
+    result = scored(strategy, period, team)
     if output_format is not ScoreFormat.table:
         _print_score(result, output_format.value, no_color)
         return
@@ -450,15 +455,10 @@ def report(
     from jinja2 import TemplateError
 
     from .report import FORMATS, write_reports
-    from .scoring import PeriodError, resolve_period
-
     strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
     refuse_unreadable(strategy)
-    try:
-        chosen = [resolve_period(strategy, p) for p in (periods or [None])]  # type: ignore[list-item]
-    except PeriodError as exc:
-        fail(str(exc))
-    chosen = list(dict.fromkeys(chosen))
+    names: list[str | None] = list(periods) if periods else [None]
+    chosen = list(dict.fromkeys(chosen_period(strategy, p) for p in names))
     formats = FORMATS if output_format is ReportFormat.both else (output_format.value,)
     try:
         written = write_reports(strategy, chosen, formats, out, templates)
