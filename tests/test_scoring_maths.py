@@ -294,3 +294,24 @@ def test_extreme_ranges_stay_finite() -> None:
     assert progress(kr(start=-1e308, target=1e308), 0.0) == pytest.approx(0.5)
     assert progress(kr(start=-1e308, target=1e308), 1e308) == 1.0
     assert progress(kr(start=1e308, target=-1e308), -1e308) == 1.0
+
+
+def test_checkin_discipline_counts_weeks_with_a_checkin() -> None:
+    from okrbsc.scoring import weeks
+
+    q3 = Period(2026, 3)  # starts Wednesday 2026-07-01; week n is days 7n..7n+6
+    dates = [D(2026, 7, 1), D(2026, 7, 6), D(2026, 7, 20), D(2026, 8, 30)]
+    assert weeks(q3, D(2026, 7, 21), 1, dates) == (2, 3)  # weeks 0 and 2 of 3 complete weeks
+    assert weeks(q3, D(2026, 7, 19), 1, dates) == (1, 2)  # week 2 under way, no check-in yet
+    assert weeks(q3, D(2026, 7, 20), 1, dates) == (2, 3)  # week 2 under way, checked in
+    assert weeks(q3, D(2026, 6, 30), 1, dates) == (0, 0)  # not started
+    assert weeks(q3, D(2027, 1, 1), 1, dates) == (3, 13)  # 92 days: 13 weeks and a day
+
+
+def test_team_discipline_in_json(small: Repo) -> None:
+    data = to_json(score_period(small, Period(2026, 3)))
+    team_a = data["teams"][0]
+    # Q3 of an April fiscal year starts 2026-10-01; as of 2026-11-15 six weeks are over.
+    # K1 has check-ins in weeks 0 (10-05) and 1 (10-12); K2 and K3 have none.
+    assert [k["weeks_checked"] for o in team_a["objectives"] for k in o["key_results"]] == [2, 0, 0]
+    assert team_a["discipline"] == pytest.approx(2 / 18)

@@ -72,7 +72,10 @@ def markdown(result: PeriodScore) -> str:
     )
     parts = [head]
     for team in result.teams:
-        parts.append(f"## {md_cell(team.name)} — {num(team.score)}\n")
+        discipline = "" if team.discipline is None else (
+            f" (check-ins in {team.discipline:.0%} of elapsed weeks)"
+        )
+        parts.append(f"## {md_cell(team.name)} — {num(team.score)}{discipline}\n")
         rows = [
             "| id | objective / key result | value | score | grade | confidence | pace |",
             "|---|---|---|---:|---|---:|---|",

@@ -59,6 +59,7 @@ def _kr_row(team: str, k: KrScore) -> list[object]:
         Text(PACE_TEXT[k.pace], style=PACE_STYLE[k.pace]),
         conf,
         sparkline(k.confidences) + trend_word(k.confidences),
+        f"{k.weeks_checked}/{k.weeks_elapsed}",
         team,
     ]
 
@@ -75,6 +76,7 @@ def _kr_table(title: str, style: str) -> object:
     table.add_column("pace", no_wrap=True)
     table.add_column("conf.", justify="right", no_wrap=True)
     table.add_column("trend", no_wrap=True)
+    table.add_column("weeks", justify="right", no_wrap=True)
     table.add_column("team", no_wrap=True)
     return table
 
@@ -93,11 +95,12 @@ def _at_risk(result: PeriodScore, console: Console) -> None:
 def _team(team: TeamScore, console: Console) -> None:
     from rich.text import Text
 
-    table = _kr_table(f"\n{team.name} — {num(team.score)}", "bold")
+    discipline = "" if team.discipline is None else f" · check-ins {team.discipline:.0%} of weeks"
+    table = _kr_table(f"\n{team.name} — {num(team.score)}{discipline}", "bold")
     for obj in team.objectives:
         table.add_row(  # type: ignore[attr-defined]
             Text(obj.id, style="bold"), Text(obj.title, style="bold"), "", "",
-            "", "", Text(f"{num(obj.score)} {obj.grade}", style=GRADE_STYLE[obj.grade]), "", "",
+            "", "", Text(f"{num(obj.score)} {obj.grade}", style=GRADE_STYLE[obj.grade]), "", "", "",
         )
         for k in sorted(obj.key_results, key=lambda k: not k.at_risk):
             table.add_row(*_kr_row("", k))  # type: ignore[attr-defined]

@@ -52,6 +52,12 @@ class KrScore:
     owner: str | None
     checkin_dates: tuple[dt.date, ...]
     values: tuple[float, ...]
+    weeks_checked: int  # elapsed weeks of the period with at least one check-in
+    weeks_elapsed: int
+
+    @property
+    def discipline(self) -> float | None:
+        return self.weeks_checked / self.weeks_elapsed if self.weeks_elapsed else None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,13 @@ class TeamScore:
     name: str
     score: float
     objectives: tuple[ObjectiveScore, ...]
+
+    @property
+    def discipline(self) -> float | None:
+        """Share of elapsed KR-weeks with a check-in (None before the first week)."""
+        krs = [k for o in self.objectives for k in o.key_results]
+        elapsed = sum(k.weeks_elapsed for k in krs)
+        return sum(k.weeks_checked for k in krs) / elapsed if elapsed else None
 
 
 @dataclass(frozen=True)
@@ -177,6 +190,24 @@ def pace(progress: float, expected: float) -> str:
 # --- key results -----------------------------------------------------------------
 
 
+def weeks(
+    period: Period, as_of: dt.date, fy_start: int, dates: Iterable[dt.date]
+) -> tuple[int, int]:
+    """(weeks with a check-in, weeks elapsed), up to as-of or the period's end.
+
+    Week n is days 7n..7n+6 of the period. A week counts once it is over; the
+    week under way counts only when it already has a check-in, so a Monday
+    check-in rhythm is not penalised on a Thursday.
+    """
+    start = period.start(fy_start)
+    last = min(as_of, period.end(fy_start))
+    if last < start:
+        return 0, 0
+    complete = ((last - start).days + 1) // 7
+    checked = {(d - start).days // 7 for d in dates if start <= d <= last}
+    return len(checked), complete + (1 if complete in checked else 0)
+
+
 def checkins_until(kr: KeyResult, as_of: dt.date) -> list[CheckIn]:
     """Check-ins dated on or before as-of, by date; same date keeps file order."""
     return sorted((c for c in kr.checkins if c.date <= as_of), key=lambda c: c.date)
@@ -234,6 +265,7 @@ def at_risk(trend: list[float]) -> bool:
 def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands) -> KrScore:
     kr = ref.objective.key_results[index]
     as_of = repo.as_of
+    checked, elapsed = weeks(ref.period, as_of, repo.fy_start, (c.date for c in kr.checkins))
     current = current_value(kr, as_of)
     prog = progress(kr, current)
     score = kr.score if kr.score is not None else clamp(prog)
@@ -261,6 +293,8 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         owner=kr.owner,
         checkin_dates=tuple(c.date for c in seen),
         values=tuple(float(c.value) for c in seen),
+        weeks_checked=checked,
+        weeks_elapsed=elapsed,
     )
 
 
@@ -437,6 +471,7 @@ def to_json(result: PeriodScore) -> dict[str, Any]:
                 "team": t.team,
                 "name": t.name,
                 "score": t.score,
+                "discipline": t.discipline,
                 "objectives": [_objective_json(o) for o in t.objectives],
             }
             for t in result.teams
@@ -511,4 +546,7 @@ def _kr_json(k: KrScore) -> dict[str, Any]:
         "pace": k.pace,
         "weight": k.weight,
         "recorded": k.recorded,
+        "discipline": k.discipline,
+        "weeks_checked": k.weeks_checked,
+        "weeks_elapsed": k.weeks_elapsed,
     }
