@@ -17,9 +17,9 @@ import typer
 
 from . import __version__
 from .findings import ExitCode
+from .periods import Period
 
 if TYPE_CHECKING:
-    from .periods import Period
     from .repo import Repo
     from .scoring import PeriodScore
 
@@ -469,6 +469,54 @@ def report(
     if not quiet:
         for path in written:
             typer.echo(f"wrote {path}")
+
+
+@app.command()
+def rollover(
+    source: Annotated[
+        str, typer.Argument(metavar="FROM", help="The quarter that ended (2026-Q3).")
+    ],
+    target: Annotated[str, typer.Argument(metavar="TO", help="The quarter to start (2026-Q4).")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the files instead of writing them.")
+    ] = False,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Write the next quarter's files for every team from what the last one left open.
+
+    Objectives that did not reach green are carried over (key results start
+    from the value reached, targets kept, check-ins and recorded scores
+    dropped, alignment kept where it still resolves); the rest are left for the
+    team to write. Never overwrites a file (exit 2).
+
+    Examples:
+
+      okrbsc rollover 2026-Q3 2026-Q4
+
+      okrbsc rollover 2026-Q4 2027-Q1 --dry-run
+    """
+    from .rollover import RolloverError, plan, write
+
+    strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
+    refuse_unreadable(strategy)
+    try:
+        planned = plan(strategy, Period.parse(source), Period.parse(target))
+        if dry_run:
+            for item in planned:
+                typer.echo(f"--- {item.path}\n{item.text}")
+            return
+        written = write(strategy, planned)
+    except (RolloverError, ValueError) as exc:
+        fail(str(exc))
+    if not quiet:
+        for item in planned:
+            carried = ", ".join(item.carried) or "nothing"
+            typer.echo(f"wrote {item.path}: carried over {carried}")
+        typer.echo(f"{len(written)} files; run `okrbsc lint` and let each team finish its file.")
 
 
 @app.command()
