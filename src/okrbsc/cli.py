@@ -209,6 +209,13 @@ def lint(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="REV",
+            help="Also run the history rules (G501, G502) against this git revision.",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
@@ -225,11 +232,15 @@ def lint(
       okrbsc lint okrs/2026/Q3 --as-of 2026-09-30
 
       okrbsc lint --format sarif > okrbsc.sarif
+
+      okrbsc lint --since origin/main     # also flag moved targets, rewritten check-ins
     """
     from . import lint as linting
     from .formats import REPORTERS
 
     strategy = open_repo(repo, as_of, quiet=quiet, verbose=verbose)
+    if since is not None:
+        strategy.baseline = repo_at_revision(strategy, since)
     only = _relative_paths(strategy, paths) if paths else None
     result = linting.run(strategy, only)
     fmt = output_format.value if output_format is not None else _default_lint_format()
@@ -261,6 +272,70 @@ def refuse_unreadable(repo: Repo) -> None:
             err=True,
         )
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def repo_at_revision(repo: Repo, rev: str) -> Repo:
+    """The strategy as it was at a git revision (a usage error when git cannot say)."""
+    from .gitrepo import GitError, GitRepo
+    from .repo import RepoError
+
+    try:
+        return GitRepo.of(repo.root).repo_at(rev, repo.root, repo.as_of)
+    except (GitError, RepoError) as exc:
+        fail(str(exc))
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def diff(
+    base: Annotated[
+        str | None,
+        typer.Argument(help="Revision to compare from (default: merge-base with main)."),
+    ] = None,
+    head: Annotated[
+        str | None, typer.Argument(help="Revision to compare to (default: the working tree).")
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text, md (for a PR comment) or json.")
+    ] = DiffFormat.text,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Semantic diff of the strategy between two revisions: objectives, key results
+    and measures added, removed, moved, retitled or re-targeted; alignment, check-ins
+    and recorded scores changed. Matched by id, so a moved file is no delete and add.
+
+    Examples:
+
+      okrbsc diff
+
+      okrbsc diff origin/main HEAD --format md > strategy-changes.md
+
+      okrbsc diff HEAD~3 --format json
+    """
+    from .diff import diff as semantic_diff
+    from .diff import render
+    from .gitrepo import GitError, GitRepo
+
+    strategy = open_repo(repo, as_of, quiet=True, verbose=verbose)
+    try:
+        git_repo = GitRepo.of(strategy.root)
+        base_rev = base if base is not None else git_repo.default_base()
+    except GitError as exc:
+        fail(str(exc))
+    before = repo_at_revision(strategy, base_rev)
+    after = repo_at_revision(strategy, head) if head is not None else strategy
+    label = base if base is not None else f"merge-base {base_rev[:10]}"
+    typer.echo(render(semantic_diff(before, after), output_format.value, label,
+                      head or "working tree"))
 
 
 def chosen_period(repo: Repo, text: str | None) -> Period:

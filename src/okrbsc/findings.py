@@ -32,6 +32,7 @@ class Hit:
 
     message: str
     location: Location
+    escalate: bool = False  # a warning-level rule reports this one as an error
 
 
 @dataclass(frozen=True, slots=True, order=True)

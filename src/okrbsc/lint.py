@@ -55,7 +55,7 @@ def run(repo: Repo, only: Iterable[str] | None = None) -> LintResult:
         level = levels[rule.code]
         if level is Severity.OFF:
             continue
-        findings.extend(_finding(rule, h, level) for h in rule.check(repo))
+        findings.extend(_finding(rule, h, _level(level, h)) for h in rule.check(repo))
     findings = _apply_directives(repo, findings)
     files = repo.all_files
     if only is not None:
@@ -63,6 +63,10 @@ def run(repo: Repo, only: Iterable[str] | None = None) -> LintResult:
         findings = [f for f in findings if f.path in wanted]
         files = [f for f in files if f.path in wanted]
     return LintResult(sorted(set(findings)), len(files))
+
+
+def _level(level: Severity, h: Hit) -> Severity:
+    return Severity.ERROR if h.escalate and level is Severity.WARNING else level
 
 
 def _finding(rule: Rule, h: Hit, level: Severity) -> Finding:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -121,7 +122,10 @@ def read_file(root: Path, path: Path) -> tuple[str, Loaded]:
 
 
 def load_config(root: Path) -> tuple[SourceFile, Config]:
-    rel, loaded = read_file(root, root / CONFIG_NAME)
+    return config_from(*read_file(root, root / CONFIG_NAME))
+
+
+def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
     problems = list(loaded.problems)
     config: Config | None = None
     if loaded.data is None and not problems:
@@ -134,7 +138,10 @@ def load_config(root: Path) -> tuple[SourceFile, Config]:
 
 
 def load_data_file(root: Path, path: Path) -> SourceFile:
-    rel, loaded = read_file(root, path)
+    return data_from(*read_file(root, path))
+
+
+def data_from(rel: str, loaded: Loaded) -> SourceFile:
     problems = list(loaded.problems)
     model: Node | None = None
     if not any(p.code == "E001" for p in problems):
@@ -147,6 +154,34 @@ def _not_repeated(found: list[Problem], known: list[Problem]) -> list[Problem]:
     """Validation errors at a spot the reader already complained about add nothing."""
     spots = {(p.line, p.column) for p in known}
     return [p for p in found if (p.line, p.column) not in spots]
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A repo-relative glob (`**` spans folders) as a regex, for files not on disk."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+def matching(paths: list[str], patterns: list[str]) -> list[str]:
+    """The paths some pattern matches, in pattern order then path order."""
+    seen: dict[str, None] = {}
+    for pattern in patterns:
+        regex = glob_regex(pattern)
+        for path in sorted(paths):
+            if regex.match(path) and path != CONFIG_NAME:
+                seen.setdefault(path, None)
+    return list(seen)
 
 
 def discover(root: Path, patterns: list[str]) -> list[Path]:
@@ -166,6 +201,7 @@ class Repo:
     files: list[SourceFile]
     as_of: dt.date
     scorecard_paths: set[str] = field(default_factory=set)
+    baseline: Repo | None = None  # the repo at `lint --since REV`, for the history rules
 
     @classmethod
     def open(
@@ -186,6 +222,21 @@ class Repo:
                     progress(done, len(paths))
         rel = {p.relative_to(root).as_posix() for p in sc_paths}
         return cls(root, config_file, config, files, as_of, rel)
+
+    @classmethod
+    def from_texts(
+        cls, root: Path, texts: dict[str, bytes], as_of: dt.date
+    ) -> Repo:
+        """A repo from file contents (repo-relative path -> bytes), e.g. at a git revision."""
+        if CONFIG_NAME not in texts:
+            raise RepoError(f"no {CONFIG_NAME} at that revision")
+        config_file, config = config_from(CONFIG_NAME, load_bytes(texts[CONFIG_NAME]))
+        paths = list(texts)
+        scorecard = matching(paths, config.files.scorecard)
+        chosen = list(dict.fromkeys([*scorecard, *matching(paths, config.files.okrs)]))
+        with _no_gc():
+            files = [data_from(rel, load_bytes(texts[rel])) for rel in chosen]
+        return cls(root, config_file, config, files, as_of, set(scorecard))
 
     # --- plain views -----------------------------------------------------------
 

@@ -1,5 +1,8 @@
 """Every rule's failing and passing cases, kept as data in cases/<CODE>.yaml.
 
+History rules (G5xx) take `before`, patches committed to a git repo first;
+the case's edits are then linted against that commit.
+
 Each case starts from tests/fixtures/base (a minimal repo that lints clean at
 2026-10-15), edits it -- `patch` replaces text in a file (each `[old, new]`
 must match), `files` writes whole files, `remove` deletes them -- lints at
@@ -10,7 +13,9 @@ must match), `files` writes whole files, `remove` deletes them -- lints at
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +23,7 @@ import pytest
 import yaml
 
 from okrbsc import lint
+from okrbsc.gitrepo import GitRepo
 from okrbsc.repo import Repo
 from okrbsc.rules import RULES
 
@@ -37,6 +43,17 @@ def _cases() -> list[Any]:
 def build(tmp_path: Path, case: dict[str, Any]) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(BASE, root)
+    if "before" in case:  # history rules: commit the `before` state, then edit
+        apply(root, {"patch": case["before"]})
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "before"]):
+            subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    apply(root, case)
+    return root
+
+
+def apply(root: Path, case: dict[str, Any]) -> None:
     for rel in case.get("remove", []):
         (root / rel).unlink()
     for rel, edits in (case.get("patch") or {}).items():
@@ -50,7 +67,6 @@ def build(tmp_path: Path, case: dict[str, Any]) -> Path:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    return root
 
 
 @pytest.mark.parametrize(("code", "case"), _cases())
@@ -58,7 +74,10 @@ def test_rule_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
     root = build(tmp_path, case)
     as_of = case.get("as_of", BASE_AS_OF)
     day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
-    result = lint.run(Repo.open(root, day))
+    repo = Repo.open(root, day)
+    if "before" in case:
+        repo.baseline = GitRepo.of(root).repo_at("HEAD", root, day)
+    result = lint.run(repo)
     got = [(f.path, f.line) for f in result.findings if f.code == code]
     expected = [(e["path"], e["line"]) for e in case["expect"]]
     assert sorted(got) == sorted(expected), [f.message for f in result.findings]

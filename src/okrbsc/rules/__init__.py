@@ -40,6 +40,8 @@ _NAMES = (
     "a401_perspective_uncovered",
     "a402_red_measure_unaddressed",
     "a403_dependency_unanswered",
+    "g501_target_moved",
+    "g502_checkin_rewritten",
 )
 
 MODULES: tuple[ModuleType, ...] = tuple(importlib.import_module(f"{__name__}.{n}") for n in _NAMES)

@@ -1,0 +1,201 @@
+"""A semantic diff of the strategy between two states of the repo.
+
+Things are matched by id (and period), not by file, so a file moved between
+folders is not a delete plus an add: only its path changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .repo import Repo
+
+CheckinMap = dict[str, tuple[Any, Any]]  # date -> (value, confidence)
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # scorecard objective | measure | objective | key result
+    id: str
+    period: str | None
+    path: str
+    line: int
+    fields: dict[str, Any]
+    checkins: CheckinMap | None = None
+    committed: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    id: str
+    period: str | None
+    change: str  # added | removed | moved | changed | check-in added | ...edited | ...removed
+    path: str
+    line: int
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+
+    def describe(self) -> str:
+        where = f" ({self.period})" if self.period else ""
+        head = f"{self.kind} {self.id}{where}"
+        if self.change in ("added", "removed"):
+            return f"{head} {self.change}"
+        if self.change == "moved":
+            return f"{head} moved from {self.old} to {self.new}"
+        if self.change.startswith("check-in"):
+            detail = {"check-in added": f"+ {self.new}", "check-in removed": f"- {self.old}",
+                      "check-in edited": f"{self.old} → {self.new}"}[self.change]
+            return f"{head}: {self.change} {self.field}: {detail}"
+        return f"{head}: {self.field} {fmt(self.old)} → {fmt(self.new)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "period": self.period, "change": self.change,
+                "field": self.field, "old": jsonable(self.old), "new": jsonable(self.new),
+                "path": self.path, "line": self.line}
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
+    out: dict[tuple[str, ...], Entity] = {}
+    for sc_ref in repo.sc_objectives.values():
+        sc = sc_ref.objective
+        out[("scorecard objective", sc.id)] = Entity(
+            "scorecard objective", sc.id, None, sc_ref.file.path, sc.at()[0],
+            {"title": sc.title, "perspective": sc.perspective, "drives": list(sc.drives)})
+        for m in sc.measures:
+            actuals = {str(k): v for k, v in m.actuals.items()}
+            out[("measure", m.id)] = Entity(
+                "measure", m.id, None, sc_ref.file.path, m.at()[0],
+                {"name": m.name, "type": m.type, "unit": m.unit, "baseline": m.baseline,
+                 "target": m.target, "red_flag": m.red_flag, "direction": m.direction,
+                 "actuals": actuals})
+    for period, refs in repo.periods.items():
+        for ref in refs:
+            obj = ref.objective
+            out[("objective", str(period), obj.id)] = Entity(
+                "objective", obj.id, str(period), ref.file.path, obj.at()[0],
+                {"title": obj.title, "type": obj.type, "owner": obj.owner,
+                 "aligns_to": list(obj.aligns_to), "depends_on": list(obj.depends_on),
+                 "weight": obj.weight, "score": obj.score})
+            for index, kr in enumerate(obj.key_results):
+                kr_id = obj.kr_id(index)
+                checkins = {str(c.date): (c.value, c.confidence) for c in kr.checkins}
+                out[("key result", str(period), kr_id)] = Entity(
+                    "key result", kr_id, str(period), ref.file.path, kr.at()[0],
+                    {"title": kr.title, "kind": kr.kind, "start": kr.start, "target": kr.target,
+                     "direction": kr.direction, "unit": kr.unit, "weight": kr.weight,
+                     "score": kr.score, "done": kr.done},
+                    checkins, committed=obj.type == "committed")
+    return out
+
+
+def diff(before: Repo, after: Repo) -> list[Change]:
+    old, new = entities(before), entities(after)
+    changes: list[Change] = []
+    for key, e in new.items():
+        if key not in old:
+            changes.append(Change(e.kind, e.id, e.period, "added", e.path, e.line))
+    for key, e in old.items():
+        if key not in new:
+            changes.append(Change(e.kind, e.id, e.period, "removed", e.path, e.line))
+    for key in old.keys() & new.keys():
+        changes += compare(old[key], new[key])
+    order = {k: i for i, k in enumerate([*new, *old])}
+    return sorted(changes, key=lambda c: (order.get(_key(c), 0), c.change != "moved"))
+
+
+def _key(c: Change) -> tuple[str, ...]:
+    return (c.kind, c.period, c.id) if c.period else (c.kind, c.id)
+
+
+def compare(a: Entity, b: Entity) -> list[Change]:
+    out = []
+    if a.path != b.path:
+        out.append(Change(b.kind, b.id, b.period, "moved", b.path, b.line, None, a.path, b.path))
+    for name, value in b.fields.items():
+        if a.fields.get(name) != value:
+            out.append(Change(b.kind, b.id, b.period, "changed", b.path, b.line, name,
+                              a.fields.get(name), value))
+    if a.checkins is not None and b.checkins is not None:
+        out += compare_checkins(a, b)
+    return out
+
+
+def compare_checkins(a: Entity, b: Entity) -> list[Change]:
+    assert a.checkins is not None and b.checkins is not None
+    out = []
+    for date, value in b.checkins.items():
+        if date not in a.checkins:
+            out.append(Change(b.kind, b.id, b.period, "check-in added", b.path, b.line, date,
+                              None, _checkin(value)))
+        elif a.checkins[date] != value:
+            out.append(Change(b.kind, b.id, b.period, "check-in edited", b.path, b.line, date,
+                              _checkin(a.checkins[date]), _checkin(value)))
+    for date, value in a.checkins.items():
+        if date not in b.checkins:
+            out.append(Change(b.kind, b.id, b.period, "check-in removed", b.path, b.line, date,
+                              _checkin(value), None))
+    return out
+
+
+def _checkin(value: tuple[Any, Any]) -> str:
+    number, confidence = value
+    text = fmt(number)
+    return f"{text} (confidence {fmt(confidence)})" if confidence is not None else text
+
+
+def render(changes: list[Change], fmt_name: str, base: str, head: str) -> str:
+    if fmt_name == "json":
+        return json.dumps({"base": base, "head": head, "changes": [c.to_dict() for c in changes],
+                           "summary": summary(changes)}, indent=2, ensure_ascii=False)
+    if fmt_name == "md":
+        return markdown(changes, base, head)
+    if not changes:
+        return f"No change to the strategy between {base} and {head}."
+    lines = [f"{c.path}:{c.line}: {c.describe()}" for c in changes]
+    return "\n".join([*lines, _summary_line(changes)])
+
+
+def summary(changes: list[Change]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c in changes:
+        out[c.change] = out.get(c.change, 0) + 1
+    return out
+
+
+def _summary_line(changes: list[Change]) -> str:
+    return f"{len(changes)} changes: " + ", ".join(f"{n} {k}" for k, n in summary(changes).items())
+
+
+def markdown(changes: list[Change], base: str, head: str) -> str:
+    from .render_score import md_cell
+
+    head_line = f"### Strategy changes ({md_cell(base)} → {md_cell(head)})\n"
+    if not changes:
+        return head_line + "\nNo change to the strategy.\n"
+    rows = ["| what | id | period | change | before | after | file |",
+            "|---|---|---|---|---|---|---|"]
+    for c in changes:
+        field = f" `{md_cell(c.field)}`" if c.field else ""
+        rows.append(
+            f"| {c.kind} | {md_cell(c.id)} | {c.period or ''} | {c.change}{field} | "
+            f"{md_cell(fmt(c.old)) if c.change not in ('added',) else ''} | "
+            f"{md_cell(fmt(c.new)) if c.change not in ('removed',) else ''} | "
+            f"{md_cell(c.path)}:{c.line} |"
+        )
+    return head_line + "\n" + "\n".join(rows) + f"\n\n{_summary_line(changes)}.\n"

@@ -1,0 +1,108 @@
+"""Reading the strategy repo at git revisions, through the git command line."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .repo import Repo
+
+
+class GitError(Exception):
+    """git could not answer (not a repository, unknown revision, shallow clone): exit 2."""
+
+
+def git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(lines[-1] if lines else f"git {' '.join(args)} failed")
+    return proc.stdout
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    date: dt.date
+    subject: str
+
+
+@dataclass(frozen=True)
+class GitRepo:
+    top: Path  # the git work tree
+    prefix: str  # the strategy root inside it, "" or "a/b/"
+
+    @classmethod
+    def of(cls, root: Path) -> GitRepo:
+        try:
+            top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+        except GitError:
+            raise GitError(f"{root} is not inside a git repository") from None
+        rel = root.resolve().relative_to(top.resolve()).as_posix()
+        return cls(top, "" if rel == "." else rel + "/")
+
+    def commit(self, rev: str) -> str:
+        try:
+            out = git(self.top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+            return out.decode().strip()
+        except GitError:
+            shallow = git(self.top, "rev-parse", "--is-shallow-repository").decode().strip()
+            hint = ""
+            if shallow == "true":
+                hint = " (this is a shallow clone: run `git fetch --unshallow`)"
+            raise GitError(f"unknown revision {rev!r}{hint}") from None
+
+    def default_base(self) -> str:
+        """The merge-base of HEAD with the default branch."""
+        candidates = []
+        with contextlib.suppress(GitError):
+            origin = git(self.top, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+            candidates.append(origin.decode().strip())
+        candidates += ["origin/main", "origin/master", "main", "master"]
+        for branch in candidates:
+            try:
+                return git(self.top, "merge-base", "HEAD", branch).decode().strip()
+            except GitError:
+                continue
+        raise GitError("no default branch to compare with: name a BASE revision")
+
+    def texts_at(self, rev: str) -> dict[str, bytes]:
+        """Every YAML file of the strategy root at ``rev``, relative to the root."""
+        sha = self.commit(rev)
+        listing = git(self.top, "ls-tree", "-r", "-z", "--name-only", sha, "--", self.prefix or ".")
+        names = [n for n in listing.decode().split("\0") if n.endswith((".yaml", ".yml"))]
+        if not names:
+            return {}
+        batch = "".join(f"{sha}:{name}\n" for name in names).encode()
+        out = git(self.top, "cat-file", "--batch", stdin=batch)
+        texts, pos = {}, 0
+        for name in names:
+            header_end = out.index(b"\n", pos)
+            size = int(out[pos:header_end].split()[2])
+            start = header_end + 1
+            texts[name[len(self.prefix):]] = out[start : start + size]
+            pos = start + size + 1
+        return texts
+
+    def repo_at(self, rev: str, root: Path, as_of: dt.date) -> Repo:
+        return Repo.from_texts(root, self.texts_at(rev), as_of)
+
+    def log(self, paths: list[str] | None = None) -> list[Commit]:
+        """Commits touching the strategy root (or ``paths`` in it), oldest first."""
+        where = [self.prefix + p for p in paths] if paths else [self.prefix or "."]
+        out = git(self.top, "log", "--reverse", "--format=%H%x1f%an%x1f%ad%x1f%s",
+                  "--date=short", "--", *where)
+        commits = []
+        for line in out.decode("utf-8", "replace").splitlines():
+            sha, author, date, subject = line.split("\x1f", 3)
+            commits.append(Commit(sha, author, dt.date.fromisoformat(date), subject))
+        return commits

@@ -1,0 +1,47 @@
+"""An existing check-in's date or value was changed, or it was deleted.
+
+Check-ins are the record of how the quarter went; rewriting them rewrites
+history. Add a new check-in instead. Checked by `okrbsc lint --since REV`
+against the strategy at that revision.
+
+Fails:
+
+    # at REV:
+    checkins: [{date: 2026-07-06, value: 2.1}]
+    # now:
+    checkins: [{date: 2026-07-06, value: 2.6}]
+
+Passes:
+
+    # now: the old check-in kept, a new one added
+    checkins: [{date: 2026-07-06, value: 2.1}, {date: 2026-07-13, value: 2.6}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diff import compare_checkins, entities
+from ..findings import Hit, Location, Severity
+from ..repo import Repo
+
+CODE = "G502"
+NAME = "checkin-rewritten"
+SEVERITY = Severity.WARNING
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    if repo.baseline is None:
+        return
+    before, now = entities(repo.baseline), entities(repo)
+    for key, new in now.items():
+        old = before.get(key)
+        if old is None or new.checkins is None or old.checkins is None:
+            continue
+        for change in compare_checkins(old, new):
+            if change.change == "check-in added":
+                continue
+            verb = "edited" if change.change == "check-in edited" else "deleted or re-dated"
+            msg = (f"check-in of {change.field} of key result {new.id!r} was {verb} "
+                   f"({change.describe().split(': ', 1)[1]}): add a new check-in instead")
+            yield Hit(msg, Location(new.path, new.line, 1))
