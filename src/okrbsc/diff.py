@@ -7,6 +7,7 @@ folders is not a delete plus an add: only its path changes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +103,15 @@ def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
                      "score": kr.score, "done": kr.done},
                     checkins, committed=obj.type == "committed")
     return out
+
+
+def kept_key_results(before: Repo, after: Repo) -> Iterator[tuple[Entity, Entity]]:
+    """(then, now) of every key result present in both states."""
+    old, new = entities(before), entities(after)
+    for key, now in new.items():
+        then = old.get(key)
+        if now.kind == "key result" and then is not None:
+            yield then, now
 
 
 def diff(before: Repo, after: Repo) -> list[Change]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diff import entities
+from ..diff import kept_key_results
 from ..findings import Hit, Location, Severity
 from ..periods import Period
 from ..repo import Repo
@@ -36,10 +36,8 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     if repo.baseline is None:
         return
-    before, now = entities(repo.baseline), entities(repo)
-    for key, new in now.items():
-        old = before.get(key)
-        if new.kind != "key result" or old is None or new.period is None:
+    for old, new in kept_key_results(repo.baseline, repo):
+        if new.period is None:
             continue
         period = Period.parse(new.period)
         if period.start(repo.fy_start) > repo.as_of:

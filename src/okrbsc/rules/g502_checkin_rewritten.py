@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diff import compare_checkins, entities
+from ..diff import compare_checkins, kept_key_results
 from ..findings import Hit, Location, Severity
 from ..repo import Repo
 
@@ -33,11 +33,7 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     if repo.baseline is None:
         return
-    before, now = entities(repo.baseline), entities(repo)
-    for key, new in now.items():
-        old = before.get(key)
-        if old is None or new.checkins is None or old.checkins is None:
-            continue
+    for old, new in kept_key_results(repo.baseline, repo):
         for change in compare_checkins(old, new):
             if change.change == "check-in added":
                 continue
