@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -47,3 +48,14 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
     )
 
+
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Dana", "GIT_AUTHOR_EMAIL": "dana@example.com",
+           "GIT_COMMITTER_NAME": "Dana", "GIT_COMMITTER_EMAIL": "dana@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """git in a test repository, as Dana unless ``env`` says otherwise."""
+    return subprocess.run(["git", *args], cwd=cwd, env={**GIT_ENV, **(env or {})}, check=True,
+                          capture_output=True, text=True, timeout=60).stdout

@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, GIT_ENV, git, run_cli
 
-ENV = {**os.environ, "GIT_AUTHOR_NAME": "Dana", "GIT_AUTHOR_EMAIL": "dana@example.com",
-       "GIT_COMMITTER_NAME": "Dana", "GIT_COMMITTER_EMAIL": "dana@example.com"}
 AS_OF = "2026-11-20"
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env=ENV, check=True, capture_output=True,
-                          text=True, timeout=60).stdout
 
 
 @pytest.fixture
@@ -98,7 +90,7 @@ def test_shallow_clone_without_the_base_is_a_clear_error(history: Path, tmp_path
     git(top, "add", "-A")
     git(top, "commit", "-qm", "second")
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", top.as_uri(), str(clone)], check=True, env=ENV,
+    subprocess.run(["git", "clone", "-q", "--depth", "1", top.as_uri(), str(clone)], check=True, env=GIT_ENV,
                    capture_output=True, timeout=60)
     proc = run_cli("lint", "--since", "HEAD~1", "--repo", str(clone / "strategy"), "--as-of", AS_OF)
     assert proc.returncode == 2

@@ -338,6 +338,65 @@ def diff(
                       head or "working tree"))
 
 
+@app.command()
+def history(
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="A key result, objective or measure id (SL1.1, SL1, F1-arr)."
+        ),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option("--period", "-p", help="The period, when the id is in several (2026-Q3)."),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="text (a chart), md or json.")
+    ] = DiffFormat.text,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """A key result, objective or measure through the git history: its values over
+    time (check-ins with confidence, or actuals) and every change of its definition
+    with the commit, author and date that made it, old → new. A target made easier
+    is flagged. Uncommitted changes count as the newest state.
+
+    Examples:
+
+      okrbsc history SL1.1
+
+      okrbsc history SL1 --period 2026-Q3
+
+      okrbsc history F1-arr --format md >> pr-comment.md
+
+      okrbsc history SL1.1 --format json
+    """
+    from .gitrepo import GitError, GitRepo
+    from .history import HistoryError, build
+    from .periods import bare_quarter
+    from .render_history import markdown, print_history, to_json
+
+    strategy = open_repo(repo, as_of, quiet=True, verbose=verbose)
+    if period is not None and bare_quarter(period) is None:
+        try:
+            Period.parse(period)
+        except ValueError as exc:
+            fail(str(exc))
+    try:
+        result = build(strategy, GitRepo.of(strategy.root), ident, period)
+    except (GitError, HistoryError) as exc:
+        fail(str(exc))
+    if output_format is DiffFormat.json:
+        typer.echo(to_json(result))
+    elif output_format is DiffFormat.md:
+        typer.echo(markdown(result))
+    else:
+        print_history(result, console(no_color))
+
+
 def chosen_period(repo: Repo, text: str | None) -> Period:
     """The period a command names (SPEC 2.2); a usage error when there is none."""
     from .scoring import PeriodError, resolve_period

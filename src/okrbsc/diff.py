@@ -24,8 +24,9 @@ class Entity:
     path: str
     line: int
     fields: dict[str, Any]
-    checkins: CheckinMap | None = None
+    checkins: CheckinMap | None = None  # a measure's actuals: period -> (value, None)
     committed: bool = False
+    parent: str | None = None  # a key result's objective, a measure's scorecard objective
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Change:
     kind: str
     id: str
     period: str | None
-    change: str  # added | removed | moved | changed | check-in added | ...edited | ...removed
+    change: str  # added | removed | moved | changed | check-in (actual) added | edited | removed
     path: str
     line: int
     field: str | None = None
@@ -47,9 +48,10 @@ class Change:
             return f"{head} {self.change}"
         if self.change == "moved":
             return f"{head} moved from {self.old} to {self.new}"
-        if self.change.startswith("check-in"):
-            detail = {"check-in added": f"+ {self.new}", "check-in removed": f"- {self.old}",
-                      "check-in edited": f"{self.old} → {self.new}"}[self.change]
+        if self.change.startswith(("check-in", "actual")):
+            verb = self.change.split()[-1]
+            detail = {"added": f"+ {self.new}", "removed": f"- {self.old}",
+                      "edited": f"{self.old} → {self.new}"}[verb]
             return f"{head}: {self.change} {self.field}: {detail}"
         return f"{head}: {self.field} {fmt(self.old)} → {fmt(self.new)}"
 
@@ -79,12 +81,12 @@ def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
             "scorecard objective", sc.id, None, sc_ref.file.path, sc.at()[0],
             {"title": sc.title, "perspective": sc.perspective, "drives": list(sc.drives)})
         for m in sc.measures:
-            actuals = {str(k): v for k, v in m.actuals.items()}
+            actuals = {str(k): (v, None) for k, v in m.actuals.items()}
             out[("measure", m.id)] = Entity(
                 "measure", m.id, None, sc_ref.file.path, m.at()[0],
                 {"name": m.name, "type": m.type, "unit": m.unit, "baseline": m.baseline,
-                 "target": m.target, "red_flag": m.red_flag, "direction": m.direction,
-                 "actuals": actuals})
+                 "target": m.target, "red_flag": m.red_flag, "direction": m.direction},
+                actuals, parent=sc.id)
     for period, refs in repo.periods.items():
         for ref in refs:
             obj = ref.objective
@@ -101,7 +103,7 @@ def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
                     {"title": kr.title, "kind": kr.kind, "start": kr.start, "target": kr.target,
                      "direction": kr.direction, "unit": kr.unit, "weight": kr.weight,
                      "score": kr.score, "done": kr.done},
-                    checkins, committed=obj.type == "committed")
+                    checkins, committed=obj.type == "committed", parent=obj.id)
     return out
 
 
@@ -147,18 +149,20 @@ def compare(a: Entity, b: Entity) -> list[Change]:
 
 
 def compare_checkins(a: Entity, b: Entity) -> list[Change]:
+    """Check-ins (a measure's actuals) added, edited or removed between two states."""
     assert a.checkins is not None and b.checkins is not None
+    what = "actual" if b.kind == "measure" else "check-in"
     out = []
     for date, value in b.checkins.items():
         if date not in a.checkins:
-            out.append(Change(b.kind, b.id, b.period, "check-in added", b.path, b.line, date,
+            out.append(Change(b.kind, b.id, b.period, f"{what} added", b.path, b.line, date,
                               None, _checkin(value)))
         elif a.checkins[date] != value:
-            out.append(Change(b.kind, b.id, b.period, "check-in edited", b.path, b.line, date,
+            out.append(Change(b.kind, b.id, b.period, f"{what} edited", b.path, b.line, date,
                               _checkin(a.checkins[date]), _checkin(value)))
     for date, value in a.checkins.items():
         if date not in b.checkins:
-            out.append(Change(b.kind, b.id, b.period, "check-in removed", b.path, b.line, date,
+            out.append(Change(b.kind, b.id, b.period, f"{what} removed", b.path, b.line, date,
                               _checkin(value), None))
     return out
 

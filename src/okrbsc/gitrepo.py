@@ -55,11 +55,13 @@ class GitRepo:
             out = git(self.top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
             return out.decode().strip()
         except GitError:
-            shallow = git(self.top, "rev-parse", "--is-shallow-repository").decode().strip()
             hint = ""
-            if shallow == "true":
+            if self.shallow():
                 hint = " (this is a shallow clone: run `git fetch --unshallow`)"
             raise GitError(f"unknown revision {rev!r}{hint}") from None
+
+    def shallow(self) -> bool:
+        return git(self.top, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
 
     def default_base(self) -> str:
         """The merge-base of HEAD with the default branch."""
@@ -75,23 +77,37 @@ class GitRepo:
                 continue
         raise GitError("no default branch to compare with: name a BASE revision")
 
-    def texts_at(self, rev: str) -> dict[str, bytes]:
-        """Every YAML file of the strategy root at ``rev``, relative to the root."""
+    def blobs_at(self, rev: str) -> dict[str, str]:
+        """Every YAML file of the strategy root at ``rev``: root-relative path -> blob id."""
         sha = self.commit(rev)
-        listing = git(self.top, "ls-tree", "-r", "-z", "--name-only", sha, "--", self.prefix or ".")
-        names = [n for n in listing.decode().split("\0") if n.endswith((".yaml", ".yml"))]
-        if not names:
+        listing = git(self.top, "ls-tree", "-r", "-z", sha, "--", self.prefix or ".")
+        blobs = {}
+        for entry in listing.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, name = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob" and name.endswith((".yaml", ".yml")):
+                blobs[name[len(self.prefix):]] = parts[2]
+        return blobs
+
+    def read_blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """The contents of these blobs, read in one `git cat-file --batch`."""
+        if not ids:
             return {}
-        batch = "".join(f"{sha}:{name}\n" for name in names).encode()
-        out = git(self.top, "cat-file", "--batch", stdin=batch)
-        texts, pos = {}, 0
-        for name in names:
+        out = git(self.top, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in ids).encode())
+        contents, pos = {}, 0
+        for blob in ids:
             header_end = out.index(b"\n", pos)
             size = int(out[pos:header_end].split()[2])
             start = header_end + 1
-            texts[name[len(self.prefix):]] = out[start : start + size]
+            contents[blob] = out[start : start + size]
             pos = start + size + 1
-        return texts
+        return contents
+
+    def texts_at(self, rev: str) -> dict[str, bytes]:
+        """Every YAML file of the strategy root at ``rev``, relative to the root."""
+        blobs = self.blobs_at(rev)
+        contents = self.read_blobs(list(dict.fromkeys(blobs.values())))
+        return {name: contents[blob] for name, blob in blobs.items()}
 
     def repo_at(self, rev: str, root: Path, as_of: dt.date) -> Repo:
         return Repo.from_texts(root, self.texts_at(rev), as_of)

@@ -63,6 +63,14 @@ class SourceFile:
         return self.text.splitlines()
 
 
+@dataclass
+class ParseCache:
+    """Files already read, by content (and path): see `Repo.from_texts`."""
+
+    configs: dict[bytes, tuple[SourceFile, Config]] = field(default_factory=dict)
+    files: dict[tuple[str, bytes], SourceFile] = field(default_factory=dict)
+
+
 @dataclass(eq=False)
 class ScRef:
     """A scorecard objective in its file."""
@@ -225,17 +233,29 @@ class Repo:
 
     @classmethod
     def from_texts(
-        cls, root: Path, texts: dict[str, bytes], as_of: dt.date
+        cls, root: Path, texts: dict[str, bytes], as_of: dt.date, cache: ParseCache | None = None
     ) -> Repo:
-        """A repo from file contents (repo-relative path -> bytes), e.g. at a git revision."""
+        """A repo from file contents (repo-relative path -> bytes), e.g. at a git revision.
+
+        With a ``cache``, a file already read with the same path and content is not
+        read again (the states of a repo along its history share most files)."""
         if CONFIG_NAME not in texts:
             raise RepoError(f"no {CONFIG_NAME} at that revision")
-        config_file, config = config_from(CONFIG_NAME, load_bytes(texts[CONFIG_NAME]))
+        cache = cache if cache is not None else ParseCache()
+        config_text = texts[CONFIG_NAME]
+        if config_text not in cache.configs:
+            cache.configs[config_text] = config_from(CONFIG_NAME, load_bytes(config_text))
+        config_file, config = cache.configs[config_text]
         paths = list(texts)
         scorecard = matching(paths, config.files.scorecard)
         chosen = list(dict.fromkeys([*scorecard, *matching(paths, config.files.okrs)]))
+        files = []
         with _no_gc():
-            files = [data_from(rel, load_bytes(texts[rel])) for rel in chosen]
+            for rel in chosen:
+                key = (rel, texts[rel])
+                if key not in cache.files:
+                    cache.files[key] = data_from(rel, load_bytes(texts[rel]))
+                files.append(cache.files[key])
         return cls(root, config_file, config, files, as_of, set(scorecard))
 
     # --- plain views -----------------------------------------------------------

@@ -1,0 +1,255 @@
+"""`okrbsc history ID` on real git repositories built here: values over time and
+every change of definition, tied to the commit, author and date that made it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from okrbsc.cli import app
+
+from .conftest import EXAMPLES, GIT_ENV, git, run_cli
+from .test_report import mermaid_check
+
+AS_OF = "2026-11-20"
+SALES = "okrs/2026/Q4/sales.yaml"
+
+
+def commit(top: Path, message: str, author: str, date: str) -> str:
+    """Commit everything as ``author`` on ``date``; the new commit's sha."""
+    stamp = f"{date}T12:00:00+00:00"
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", message, env={"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_DATE": stamp,
+                                            "GIT_COMMITTER_DATE": stamp})
+    return git(top, "rev-parse", "HEAD").strip()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """examples/ (as a subfolder of a project) through a quarter of commits, and an
+    uncommitted check-in on top. Returns the strategy root and the commits by name."""
+    top = tmp_path / "project"
+    root = top / "strategy"
+    shutil.copytree(EXAMPLES, root)
+    (top / "README.md").write_text("not strategy\n")
+    git(top, "init", "-q", "-b", "main")
+    shas = {"start": commit(top, "Strategy 2026", "Dana", "2026-10-01")}
+    sales = root / SALES
+    edit(sales, "target: 3.0\n", "target: 2.5\n")  # SL1.1 lowered mid-quarter
+    edit(sales, "{date: 2026-10-12, value: 0.47,", "{date: 2026-10-12, value: 0.9,")
+    shas["lower"] = commit(top, "Lower the ARR target", "Sam", "2026-11-18")
+    edit(sales, "title: Sign twelve new mid-market logos", "title: Sign ten new logos")
+    (root / "okrs/2026/Q4/teams").mkdir()
+    shutil.move(str(root / "okrs/2026/Q4/people.yaml"), root / "okrs/2026/Q4/teams/people.yaml")
+    edit(root / "scorecard.yaml", "2026-Q3: 47.2}", "2026-Q3: 47.5}")
+    shas["tidy"] = commit(top, "Tidy up", "Lee", "2026-11-19")
+    (top / "README.md").write_text("still not strategy\n")
+    commit(top, "Docs", "Lee", "2026-11-19")  # does not touch the strategy root
+    edit(sales, "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n",
+         "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n"
+         "          - {date: 2026-11-23, value: 1.7, confidence: 0.5}\n")
+    return root, shas
+
+
+def history(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("history", *args, "--repo", str(root), "--as-of", AS_OF)
+
+
+def history_json(root: Path, *args: str) -> dict:  # type: ignore[type-arg]
+    proc = history(root, *args, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def test_key_result_values_and_moved_goalposts(story: tuple[Path, dict[str, str]]) -> None:
+    root, shas = story
+    data = history_json(root, "SL1.1")
+    assert (data["kind"], data["period"], data["present"]) == ("key result", "2026-Q4", True)
+    assert data["commits"] == 3  # the README-only commit does not touch the strategy
+    assert data["definition"]["target"] == 2.5
+    changes = [c for c in data["changes"] if c["change"] != "added"]
+    target = next(c for c in changes if c["field"] == "target")
+    assert (target["old"], target["new"], target["easier"]) == (3.0, 2.5, True)
+    assert (target["commit"], target["author"], target["date"]) == (shas["lower"], "Sam", "2026-11-18")
+    rewrite = next(c for c in changes if c["change"] == "check-in edited")
+    assert (rewrite["field"], rewrite["commit"]) == ("2026-10-12", shas["lower"])
+    assert rewrite["old"].startswith("0.47") and rewrite["new"].startswith("0.9")
+    added = next(c for c in data["changes"] if c["change"] == "added")
+    assert (added["commit"], added["author"], added["date"]) == (shas["start"], "Dana", "2026-10-01")
+    values = {v["date"]: v for v in data["values"]}
+    assert values["2026-10-05"]["recorded"]["commit"] == shas["start"]
+    assert values["2026-10-12"]["value"] == 0.9
+    assert values["2026-10-12"]["recorded"]["commit"] == shas["lower"]  # the rewrite is the record
+    assert values["2026-11-23"]["recorded"]["commit"] is None  # still uncommitted
+    assert values["2026-11-16"]["progress"] == pytest.approx(1.55 / 2.5)  # against today's target
+    assert [v["date"] for v in data["values"]] == sorted(values)
+
+
+def test_text_chart_tells_the_story(story: tuple[Path, dict[str, str]]) -> None:
+    root, shas = story
+    proc = history(root, "SL1.1", "--no-color")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("key result SL1.1 (2026-Q4) · Grow net new ARR booked")
+    assert "start 0 → target 2.5 EUR m" in out and "3 commits read" in out
+    lines = out.splitlines()
+    marker = next(i for i, line in enumerate(lines) if "◆ SL1.1: target 3 → 2.5 (easier)" in line)
+    assert lines[marker].startswith("2026-11-18") and f"{shas['lower'][:7]} Sam" in lines[marker]
+    before = next(i for i, line in enumerate(lines) if line.startswith("2026-11-16"))
+    after = next(i for i, line in enumerate(lines) if line.startswith("2026-11-23"))
+    assert before < marker < after  # the change sits on the timeline between check-ins
+    assert "uncommitted" in lines[after]
+    assert "█" in lines[before]
+    assert "Changes (3)" in out and "Lower the ARR target" in out
+
+
+def test_markdown_has_a_valid_chart_and_the_changes(story: tuple[Path, dict[str, str]],
+                                                    tmp_path: Path) -> None:
+    root, _ = story
+    proc = history(root, "SL1.1", "--format", "md")
+    assert proc.returncode == 0, proc.stderr
+    md = proc.stdout
+    assert md.startswith("### History of key result `SL1.1` (2026-Q4)")
+    assert "xychart-beta" in md and "line [0.29, 0.9, 0.67" in md
+    assert "| 2026-11-18 |" in md and "**(easier)**" in md
+    path = tmp_path / "history.md"
+    path.write_text(md)
+    checked = mermaid_check(path)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_objective_shows_its_key_results_and_progress(story: tuple[Path, dict[str, str]]) -> None:
+    root, _ = story
+    data = history_json(root, "SL1")
+    assert data["kind"] == "objective"
+    assert [k["id"] for k in data["key_results"]] == ["SL1.1", "SL1.2", "SL1.3"]
+    assert data["key_results"][1]["definition"]["title"] == "Sign ten new logos"
+    retitled = next(c for c in data["changes"] if c["field"] == "title")
+    assert (retitled["id"], retitled["old"], retitled["author"]) == (
+        "SL1.2", "Sign twelve new mid-market logos", "Lee")
+    progress = data["progress"]
+    assert progress[0]["date"] == "2026-10-05" and progress[-1]["date"] == "2026-11-23"
+    assert all(0 <= p["progress"] <= 1 for p in progress)
+    assert progress[-1]["progress"] > progress[0]["progress"]
+
+
+def test_a_moved_file_is_a_move_not_a_delete_and_add(story: tuple[Path, dict[str, str]]) -> None:
+    root, shas = story
+    data = history_json(root, "PP1")
+    kinds = [(c["id"], c["change"]) for c in data["changes"]]
+    assert kinds.count(("PP1", "added")) == 1 and ("PP1", "removed") not in kinds
+    moved = next(c for c in data["changes"] if c["change"] == "moved" and c["id"] == "PP1")
+    assert (moved["old"], moved["new"]) == ("okrs/2026/Q4/people.yaml",
+                                           "okrs/2026/Q4/teams/people.yaml")
+    assert moved["commit"] == shas["tidy"]
+    assert data["path"] == "okrs/2026/Q4/teams/people.yaml"
+
+
+def test_measure_actuals_and_an_edited_actual(story: tuple[Path, dict[str, str]]) -> None:
+    root, shas = story
+    data = history_json(root, "F1-arr")
+    assert [v["date"] for v in data["values"]] == ["2025", "2026-Q1", "2026-Q2", "2026-Q3"]
+    statuses = [v["status"] for v in data["values"]]
+    assert statuses == ["red", "red", "amber", "amber"]  # baseline 40, red flag 44, target 52
+    edited = next(c for c in data["changes"] if c["change"] == "actual edited")
+    assert (edited["field"], edited["old"], edited["new"]) == ("2026-Q3", "47.2", "47.5")
+    assert edited["commit"] == shas["tidy"]
+    md = history(root, "F1-arr", "--format", "md").stdout
+    assert "| 2026-Q3 | 47.5 |" in md
+
+
+def test_a_removed_key_result_keeps_its_history(story: tuple[Path, dict[str, str]]) -> None:
+    root, shas = story
+    sales = root / SALES
+    text = sales.read_text()
+    start = text.index("      - id: SL1.3\n")
+    end = text.index("    initiatives:", start)
+    sales.write_text(text[:start] + text[end:])
+    removed = commit(root.parent, "Drop the win-rate KR", "Sam", "2026-11-20")
+    data = history_json(root, "SL1.3")
+    assert data["present"] is False
+    gone = next(c for c in data["changes"] if c["change"] == "removed")
+    assert (gone["commit"], gone["author"]) == (removed, "Sam")
+    assert data["values"][-1]["value"] == 26.5  # its last check-in before it went
+    text_out = history(root, "SL1.3", "--no-color").stdout
+    assert "removed (last in okrs/2026/Q4/sales.yaml)" in text_out
+    assert shas["start"][:7] in text_out
+
+
+def test_the_same_id_in_two_quarters(story: tuple[Path, dict[str, str]]) -> None:
+    root, _ = story
+    q3 = root / "okrs/2026/Q3/sales.yaml"
+    ident = next(line.split("id:")[1].strip() for line in q3.read_text().splitlines()
+                 if line.strip().startswith("- id:"))
+    text = (root / SALES).read_text()
+    (root / SALES).write_text(text.replace("id: SL1\n", f"id: {ident}\n", 1))
+    latest = history_json(root, ident)
+    assert latest["period"] == "2026-Q4" and latest["other_periods"] == ["2026-Q3"]
+    assert history_json(root, ident, "--period", "2026-Q3")["period"] == "2026-Q3"
+    assert history_json(root, ident, "--period", "Q3")["period"] == "2026-Q3"
+    proc = history(root, "SL1.1", "--period", "Q3")
+    assert proc.returncode == 2 and "'SL1.1' is not in Q3 (it is in 2026-Q4)" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["F1-ar"], "no objective, key result or measure 'F1-ar' in the history (did you mean 'F1-arr'?)"),
+        (["SL1.1", "--period", "2026-Q9"], "not a period: '2026-Q9'"),
+    ],
+)
+def test_usage_errors(story: tuple[Path, dict[str, str]], args: list[str], message: str) -> None:
+    root, _ = story
+    proc = history(root, *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_not_a_git_repository(examples_copy: Path) -> None:
+    proc = history(examples_copy, "SL1.1")
+    assert proc.returncode == 2 and "not inside a git repository" in proc.stderr
+
+
+def test_a_repository_without_commits_has_only_the_working_tree(examples_copy: Path,
+                                                                runner: CliRunner) -> None:
+    git(examples_copy, "init", "-q", "-b", "main")
+    result = runner.invoke(app, ["history", "SL1.1", "--repo", str(examples_copy),
+                                 "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["commits"] == 0
+    assert data["changes"][0]["change"] == "added" and data["changes"][0]["commit"] is None
+    assert len(data["values"]) == 7
+
+
+def test_a_shallow_clone_says_its_history_is_cut(story: tuple[Path, dict[str, str]],
+                                                 tmp_path: Path) -> None:
+    root, _ = story
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", root.parent.as_uri(), str(clone)],
+                   check=True, env=GIT_ENV, capture_output=True, timeout=60)
+    data = history_json(clone / "strategy", "SL1.1")
+    assert data["shallow"] is True and data["commits"] == 1
+    text_out = history(clone / "strategy", "SL1.1", "--no-color").stdout
+    assert "a shallow clone: older history is missing" in text_out
+
+
+def test_typer_runner_and_help(story: tuple[Path, dict[str, str]], runner: CliRunner) -> None:
+    root, _ = story
+    result = runner.invoke(app, ["history", "SL1.1", "--repo", str(root), "--as-of", AS_OF,
+                                 "--no-color"])
+    assert result.exit_code == 0, result.output
+    assert "target 3 → 2.5 (easier)" in result.stdout
+    help_text = runner.invoke(app, ["history", "--help"]).stdout
+    assert "okrbsc history SL1.1" in help_text and "--period" in help_text
