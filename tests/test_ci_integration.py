@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BASE, BASE_AS_OF, ROOT
+from .conftest import BASE, BASE_AS_OF, GIT_ENV, ROOT, git
 
 BIN = Path(sys.executable).parent
 
@@ -47,32 +47,26 @@ def test_pre_commit_manifest_is_valid() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def _git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
-
-
 def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     """pre-commit installs okrbsc from this checkout into its own env and runs the hook."""
     pre_commit = _pre_commit()
     project = tmp_path / "okrbsc"
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
         ".venv", ".git", "node_modules", "*.egg-info", "__pycache__", ".*_cache", "build"))
-    _git(project, "init", "-q")
-    _git(project, "add", "-A")
-    _git(project, "commit", "-qm", "snapshot")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "snapshot")
     strategy = tmp_path / "strategy"
     shutil.copytree(BASE, strategy)
-    _git(strategy, "init", "-q")
-    _git(strategy, "add", "-A")
+    git(strategy, "init", "-q")
+    git(strategy, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
     clean = subprocess.run([pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
                            cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     sales = strategy / "okrs/2026/Q3/sales.yaml"
     sales.write_text(sales.read_text().replace("aligns_to: [A1]", "aligns_to: [NOPE]"))
-    _git(strategy, "add", "-A")
+    git(strategy, "add", "-A")
     broken = subprocess.run([pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
                             cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
     assert broken.returncode == 1
@@ -116,3 +110,43 @@ def test_composite_action_steps_annotate_and_summarise(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     text = summary.read_text()
     assert text.startswith("# Base Co — plan on a page, 2026-Q3") and "## OKRs" in text
+
+
+def test_composite_action_holds_a_pull_request_against_its_base(tmp_path: Path) -> None:
+    """With `since` (the PR base by default), the action fetches the base into a
+    shallow checkout, runs the history rules and puts the strategy diff in the summary."""
+    import yaml
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["inputs"]["since"]["default"] == "${{ github.event.pull_request.base.sha }}"
+    lint_step, summary_step = action["runs"]["steps"][2], action["runs"]["steps"][3]
+    origin = tmp_path / "origin"
+    shutil.copytree(BASE, origin)
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "base")
+    base_sha = git(origin, "rev-parse", "HEAD").strip()
+    sales = origin / "okrs/2026/Q3/sales.yaml"
+    sales.write_text(sales.read_text().replace("target: 3.5", "target: 3.0", 1))
+    git(origin, "commit", "-qam", "lower S1.1")
+    checkout = tmp_path / "checkout"  # as actions/checkout leaves it: one commit deep
+    subprocess.run(["git", "clone", "-q", "--depth", "1", origin.as_uri(), str(checkout)],
+                   check=True, env=GIT_ENV, capture_output=True, timeout=60)
+    assert subprocess.run(["git", "cat-file", "-e", f"{base_sha}^{{commit}}"], cwd=checkout,
+                          capture_output=True).returncode != 0
+    summary = tmp_path / "summary.md"
+    env = {**GIT_ENV, "PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_ACTIONS": "true",
+           "RUNNER_TEMP": str(tmp_path), "GITHUB_STEP_SUMMARY": str(summary),
+           "OKRBSC_REPO": str(checkout), "OKRBSC_STRICT": "false", "OKRBSC_PERIOD": "2026-Q3",
+           "OKRBSC_SINCE": base_sha}
+    lint = subprocess.run(["bash", "-e", "-c", lint_step["run"]], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert "G501" in lint.stdout and "target 3.5 → 3.0 (easier" in lint.stdout, lint.stderr
+    assert "file=okrs/2026/Q3/sales.yaml,line=9," in lint.stdout
+    done = subprocess.run(["bash", "-e", "-c", summary_step["run"]], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    text = summary.read_text()
+    assert text.startswith(f"### Strategy changes ({base_sha} → working tree)")
+    assert "| key result | S1.1 | 2026-Q3 | changed `target` | 3.5 | 3 |" in text
+    assert "# Base Co — plan on a page, 2026-Q3" in text

@@ -197,12 +197,19 @@ on:
 jobs:
   okrbsc:
     runs-on: ubuntu-latest
+    env:
+      BASE: ${{ github.event.pull_request.base.sha }}   # empty on a push
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # the history rules and `okrbsc diff` read the base commit
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
       - run: pip install okrbsc
-      - name: Lint the strategy (annotations on the pull request)
-        run: okrbsc lint --format github
+      - name: Lint the strategy (annotations; on a pull request, moved targets too)
+        run: okrbsc lint --format github ${BASE:+--since "$BASE"}
+      - name: Strategy changes in the job summary
+        if: github.event_name == 'pull_request'
+        run: okrbsc diff "$BASE" --format md >> "$GITHUB_STEP_SUMMARY"
 """
