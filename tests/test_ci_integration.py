@@ -141,12 +141,12 @@ def test_composite_action_holds_a_pull_request_against_its_base(tmp_path: Path) 
            "OKRBSC_SINCE": base_sha}
     lint = subprocess.run(["bash", "-e", "-c", lint_step["run"]], env=env, capture_output=True,
                           text=True, timeout=120)
-    assert "G501" in lint.stdout and "target 3.5 → 3.0 (easier" in lint.stdout, lint.stderr
-    assert "file=okrs/2026/Q3/sales.yaml,line=9," in lint.stdout
+    assert "file=okrs/2026/Q3/sales.yaml,line=12,col=17,title=G501::" in lint.stdout, lint.stderr
+    assert "target 3.5 → 3 (easier)" in lint.stdout
     done = subprocess.run(["bash", "-e", "-c", summary_step["run"]], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     text = summary.read_text()
     assert text.startswith(f"### Strategy changes ({base_sha} → working tree)")
-    assert "| key result | S1.1 | 2026-Q3 | changed `target` | 3.5 | 3 |" in text
+    assert "| key result | S1.1 | 2026-Q3 | changed `target` **(easier)** | 3.5 | 3 |" in text
     assert "# Base Co — plan on a page, 2026-Q3" in text

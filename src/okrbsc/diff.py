@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .repo import Repo
 
 CheckinMap = dict[str, tuple[Any, Any]]  # date -> (value, confidence)
+Pos = tuple[int, int]
+
+#: a key result's goalposts: changing them after the period started is G501
+GOALPOSTS = ("start", "target", "direction")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,24 @@ class Entity:
     checkins: CheckinMap | None = None  # a measure's actuals: period -> (value, None)
     committed: bool = False
     parent: str | None = None  # a key result's objective, a measure's scorecard objective
+    node: Any = field(default=None, compare=False, repr=False)  # the model, for positions
+
+    def pos(self, name: str | None = None) -> Pos:
+        """Line and column of the thing, or of one of its fields."""
+        if self.node is None:
+            return (self.line, 1)
+        at: Pos = self.node.at(name)
+        return at
+
+    def checkin_pos(self, date: str) -> Pos:
+        """Where the check-in of ``date`` is (a measure: its actuals)."""
+        if self.kind == "measure" or self.node is None:
+            return self.pos("actuals")
+        for index, checkin in enumerate(self.node.checkins):
+            if str(checkin.date) == date:
+                at: Pos = self.node.item_at("checkins", index)
+                return at
+        return self.pos("checkins")
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,8 @@ class Change:
     field: str | None = None
     old: Any = None
     new: Any = None
+    column: int = 1
+    easier: bool | None = None  # a key result's goalposts moved: does it now ask for less?
 
     def describe(self) -> str:
         where = f" ({self.period})" if self.period else ""
@@ -53,12 +77,14 @@ class Change:
             detail = {"added": f"+ {self.new}", "removed": f"- {self.old}",
                       "edited": f"{self.old} → {self.new}"}[verb]
             return f"{head}: {self.change} {self.field}: {detail}"
-        return f"{head}: {self.field} {fmt(self.old)} → {fmt(self.new)}"
+        easier = " (easier)" if self.easier else ""
+        return f"{head}: {self.field} {fmt(self.old)} → {fmt(self.new)}{easier}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "period": self.period, "change": self.change,
                 "field": self.field, "old": jsonable(self.old), "new": jsonable(self.new),
-                "path": self.path, "line": self.line}
+                "easier": self.easier, "path": self.path, "line": self.line,
+                "column": self.column}
 
 
 def fmt(value: Any) -> str:
@@ -79,14 +105,15 @@ def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
         sc = sc_ref.objective
         out[("scorecard objective", sc.id)] = Entity(
             "scorecard objective", sc.id, None, sc_ref.file.path, sc.at()[0],
-            {"title": sc.title, "perspective": sc.perspective, "drives": list(sc.drives)})
+            {"title": sc.title, "perspective": sc.perspective, "drives": list(sc.drives)},
+            node=sc)
         for m in sc.measures:
             actuals = {str(k): (v, None) for k, v in m.actuals.items()}
             out[("measure", m.id)] = Entity(
                 "measure", m.id, None, sc_ref.file.path, m.at()[0],
                 {"name": m.name, "type": m.type, "unit": m.unit, "baseline": m.baseline,
                  "target": m.target, "red_flag": m.red_flag, "direction": m.direction},
-                actuals, parent=sc.id)
+                actuals, parent=sc.id, node=m)
     for period, refs in repo.periods.items():
         for ref in refs:
             obj = ref.objective
@@ -94,7 +121,7 @@ def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
                 "objective", obj.id, str(period), ref.file.path, obj.at()[0],
                 {"title": obj.title, "type": obj.type, "owner": obj.owner,
                  "aligns_to": list(obj.aligns_to), "depends_on": list(obj.depends_on),
-                 "weight": obj.weight, "score": obj.score})
+                 "weight": obj.weight, "score": obj.score}, node=obj)
             for index, kr in enumerate(obj.key_results):
                 kr_id = obj.kr_id(index)
                 checkins = {str(c.date): (c.value, c.confidence) for c in kr.checkins}
@@ -103,7 +130,7 @@ def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
                     {"title": kr.title, "kind": kr.kind, "start": kr.start, "target": kr.target,
                      "direction": kr.direction, "unit": kr.unit, "weight": kr.weight,
                      "score": kr.score, "done": kr.done},
-                    checkins, committed=obj.type == "committed", parent=obj.id)
+                    checkins, committed=obj.type == "committed", parent=obj.id, node=kr)
     return out
 
 
@@ -121,10 +148,10 @@ def diff(before: Repo, after: Repo) -> list[Change]:
     changes: list[Change] = []
     for key, e in new.items():
         if key not in old:
-            changes.append(Change(e.kind, e.id, e.period, "added", e.path, e.line))
+            changes.append(lifecycle(e, "added"))
     for key, e in old.items():
         if key not in new:
-            changes.append(Change(e.kind, e.id, e.period, "removed", e.path, e.line))
+            changes.append(lifecycle(e, "removed"))
     for key in old.keys() & new.keys():
         changes += compare(old[key], new[key])
     order = {k: i for i, k in enumerate([*new, *old])}
@@ -135,14 +162,38 @@ def _key(c: Change) -> tuple[str, ...]:
     return (c.kind, c.period, c.id) if c.period else (c.kind, c.id)
 
 
+def lifecycle(e: Entity, change: str) -> Change:
+    """``e`` added or removed (where it is, or was)."""
+    line, column = e.pos()
+    return Change(e.kind, e.id, e.period, change, e.path, line, column=column)
+
+
+def easier(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A key result's new target asks for less than the old one."""
+    o_start, o_target, n_target = old["start"], old["target"], new["target"]
+    numbers = [v for v in (o_start, o_target, n_target)
+               if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) < 3:
+        return False
+    o_start, o_target, n_target = numbers
+    up = old["direction"] != "down" and o_target >= o_start
+    return bool(n_target < o_target if up else n_target > o_target)
+
+
 def compare(a: Entity, b: Entity) -> list[Change]:
     out = []
     if a.path != b.path:
-        out.append(Change(b.kind, b.id, b.period, "moved", b.path, b.line, None, a.path, b.path))
+        line, column = b.pos()
+        out.append(Change(b.kind, b.id, b.period, "moved", b.path, line, None, a.path, b.path,
+                          column))
     for name, value in b.fields.items():
         if a.fields.get(name) != value:
-            out.append(Change(b.kind, b.id, b.period, "changed", b.path, b.line, name,
-                              a.fields.get(name), value))
+            line, column = b.pos(name)
+            made_easier = None
+            if b.kind == "key result" and name in GOALPOSTS:
+                made_easier = easier(a.fields, b.fields)
+            out.append(Change(b.kind, b.id, b.period, "changed", b.path, line, name,
+                              a.fields.get(name), value, column, made_easier))
     if a.checkins is not None and b.checkins is not None:
         out += compare_checkins(a, b)
     return out
@@ -153,17 +204,21 @@ def compare_checkins(a: Entity, b: Entity) -> list[Change]:
     assert a.checkins is not None and b.checkins is not None
     what = "actual" if b.kind == "measure" else "check-in"
     out = []
+
+    def change(verb: str, date: str, old: Any, new: Any, at: Pos) -> Change:
+        return Change(b.kind, b.id, b.period, f"{what} {verb}", b.path, at[0], date, old, new,
+                      at[1])
+
     for date, value in b.checkins.items():
         if date not in a.checkins:
-            out.append(Change(b.kind, b.id, b.period, f"{what} added", b.path, b.line, date,
-                              None, _checkin(value)))
+            out.append(change("added", date, None, _checkin(value), b.checkin_pos(date)))
         elif a.checkins[date] != value:
-            out.append(Change(b.kind, b.id, b.period, f"{what} edited", b.path, b.line, date,
-                              _checkin(a.checkins[date]), _checkin(value)))
+            out.append(change("edited", date, _checkin(a.checkins[date]), _checkin(value),
+                              b.checkin_pos(date)))
     for date, value in a.checkins.items():
         if date not in b.checkins:
-            out.append(Change(b.kind, b.id, b.period, f"{what} removed", b.path, b.line, date,
-                              _checkin(value), None))
+            gone = b.pos("actuals" if b.kind == "measure" else "checkins")
+            out.append(change("removed", date, _checkin(value), None, gone))
     return out
 
 
@@ -206,6 +261,7 @@ def markdown(changes: list[Change], base: str, head: str) -> str:
             "|---|---|---|---|---|---|---|"]
     for c in changes:
         field = f" `{md_cell(c.field)}`" if c.field else ""
+        field += " **(easier)**" if c.easier else ""
         rows.append(
             f"| {c.kind} | {md_cell(c.id)} | {c.period or ''} | {c.change}{field} | "
             f"{md_cell(fmt(c.old)) if c.change not in ('added',) else ''} | "

@@ -16,16 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .diff import Change, Entity, compare, entities, jsonable
+from .diff import Change, Entity, compare, entities, jsonable, lifecycle
 from .gitrepo import Commit, GitError, GitRepo
 from .periods import Period, bare_quarter
 from .repo import ParseCache, Repo, RepoError
 
 Key = tuple[str, ...]
-
-#: fields whose change moves the goalposts of a key result (G501)
-GOALPOSTS = ("start", "target", "direction")
-
 
 class HistoryError(Exception):
     """No such id, or an ambiguous one: a usage error (exit 2)."""
@@ -55,11 +51,10 @@ class Event:
 
     revision: Revision
     change: Change
-    easier: bool | None = None  # a key result's goalposts: does it now ask for less?
 
-    def describe(self) -> str:
-        text = self.change.describe()
-        return text + " (easier)" if self.easier else text
+    @property
+    def easier(self) -> bool | None:
+        return self.change.easier
 
     def to_dict(self) -> dict[str, Any]:
         c = self.change
@@ -251,25 +246,16 @@ def _events(revision: Revision, before: dict[Key, Entity], now: dict[Key, Entity
     out = []
     for key, e in now.items():
         if key not in before:
-            out.append(Event(revision, Change(e.kind, e.id, e.period, "added", e.path, e.line)))
+            out.append(Event(revision, lifecycle(e, "added")))
             continue
         for change in compare(before[key], e):
             if change.change.endswith(" added"):
                 continue  # a new check-in or actual is a value, shown on the chart
-            easier = None
-            if e.kind == "key result" and change.field in GOALPOSTS:
-                easier = _easier(before[key].fields, e.fields)
-            out.append(Event(revision, change, easier))
+            out.append(Event(revision, change))
     for key, e in before.items():
         if key not in now:
-            out.append(Event(revision, Change(e.kind, e.id, e.period, "removed", e.path, e.line)))
+            out.append(Event(revision, lifecycle(e, "removed")))
     return out
-
-
-def _easier(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    from .rules.g501_target_moved import _easier as easier
-
-    return easier(old, new)
 
 
 def _history(

@@ -122,7 +122,7 @@ def _short(e: Event) -> str:
         text = f"{c.id} moved to {c.new}"
     else:
         text = f"{c.id}: " + c.describe().split(": ", 1)[-1]
-    return text + (" (easier)" if e.easier else "") + f" · {who(e.revision)}"
+    return text + f" · {who(e.revision)}"
 
 
 def _kr_chart(h: History, s: Series, console: Console) -> None:
@@ -213,7 +213,7 @@ def _changes_table(h: History, console: Console) -> None:
     for e in h.events:
         style = "bold red" if e.easier else ""
         table.add_row(e.revision.date.isoformat(), e.revision.short, e.revision.author,
-                      Text(e.describe(), style=style), e.revision.subject)
+                      Text(e.change.describe(), style=style), e.revision.subject)
     console.print()
     console.print(Text(f"Changes ({len(h.events)})", style="bold"))
     console.print(table)

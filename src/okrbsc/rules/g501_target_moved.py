@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diff import kept_key_results
+from ..diff import GOALPOSTS, compare, easier, fmt, kept_key_results
 from ..findings import Hit, Location, Severity
 from ..periods import Period
 from ..repo import Repo
@@ -42,23 +42,14 @@ def check(repo: Repo) -> Iterator[Hit]:
         period = Period.parse(new.period)
         if period.start(repo.fy_start) > repo.as_of:
             continue
-        moved = [f for f in ("start", "target", "direction") if old.fields[f] != new.fields[f]]
+        moved = [c for c in compare(old, new) if c.field in GOALPOSTS and c.change == "changed"]
         if not moved:
             continue
-        easier = _easier(old.fields, new.fields)
-        what = ", ".join(f"{f} {old.fields[f]} → {new.fields[f]}" for f in moved)
+        made_easier = easier(old.fields, new.fields)
+        what = ", ".join(f"{c.field} {fmt(c.old)} → {fmt(c.new)}" for c in moved)
         msg = f"key result {new.id!r} changed after {period} started: {what}"
-        if easier:
+        if made_easier:
             msg += " (easier" + (", on a committed objective)" if new.committed else ")")
-        yield Hit(msg, Location(new.path, new.line, 1), escalate=easier and new.committed)
-
-
-def _easier(old: dict[str, object], new: dict[str, object]) -> bool:
-    """The new target asks for less than the old one."""
-    o_start, o_target, n_target = old["start"], old["target"], new["target"]
-    if not all(isinstance(v, int | float) for v in (o_start, o_target, n_target)):
-        return False
-    assert isinstance(o_start, int | float) and isinstance(o_target, int | float)
-    assert isinstance(n_target, int | float)
-    up = old["direction"] != "down" and o_target >= o_start
-    return n_target < o_target if up else n_target > o_target
+        at = moved[0]
+        yield Hit(msg, Location(new.path, at.line, at.column),
+                  escalate=made_easier and new.committed)

@@ -35,9 +35,12 @@ def check(repo: Repo) -> Iterator[Hit]:
         return
     for old, new in kept_key_results(repo.baseline, repo):
         for change in compare_checkins(old, new):
-            if change.change == "check-in added":
+            if change.change == "check-in edited":
+                what = f"was edited: {change.old} → {change.new}"
+            elif change.change == "check-in removed":
+                what = f"({change.old}) was deleted or re-dated"
+            else:
                 continue
-            verb = "edited" if change.change == "check-in edited" else "deleted or re-dated"
-            msg = (f"check-in of {change.field} of key result {new.id!r} was {verb} "
-                   f"({change.describe().split(': ', 1)[1]}): add a new check-in instead")
-            yield Hit(msg, Location(new.path, new.line, 1))
+            msg = (f"check-in of {change.field} of key result {new.id!r} {what}; "
+                   "add a new check-in instead")
+            yield Hit(msg, Location(new.path, change.line, change.column))
