@@ -74,3 +74,20 @@ def test_dry_run_prints_and_writes_nothing(runner: CliRunner, examples_copy: Pat
     assert result.exit_code == 0
     assert result.output.startswith("--- okrs/2027/Q1/sales.yaml\n# Rolled over from 2026-Q4")
     assert not (examples_copy / "okrs/2027").exists()
+
+
+def test_a_key_result_that_reached_its_target_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(BASE, root)
+    sales = root / "okrs/2026/Q3/sales.yaml"
+    text = sales.read_text()
+    reached = "          - {date: 2026-07-13, value: 2.4, confidence: 0.6}\n"
+    sales.write_text(text.replace(reached, reached + "          - {date: 2026-09-28, value: 3.6, confidence: 0.9}\n"))
+    args = ["--repo", str(root), "--as-of", "2026-10-02"]
+    result = runner.invoke(app, ["rollover", "2026-Q3", "2026-Q4", *args])
+    assert result.exit_code == 0, result.output
+    lines = (root / "okrs/2026/Q4/sales.yaml").read_text().splitlines()
+    at = lines.index("        start: 3.6")  # S1 is carried: its other key results lag
+    assert lines[at + 1] == "        target: 3.5"
+    assert lines[at + 2] == "        # target reached last quarter: raise it, or drop this key result"
+    assert lines.count("        # target reached last quarter: raise it, or drop this key result") == 1

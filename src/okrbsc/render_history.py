@@ -20,6 +20,11 @@ def to_json(h: History) -> str:
     return json.dumps(h.to_dict(), indent=2, ensure_ascii=False)
 
 
+def pct(value: float | None) -> str:
+    """A share as a whole percentage ("0%", never "-0%"); "–" when unknown."""
+    return "–" if value is None else f"{round(value * 100) + 0}%"
+
+
 def who(revision: Revision | None) -> str:
     if revision is None:
         return ""
@@ -135,7 +140,7 @@ def _kr_chart(h: History, s: Series, console: Console) -> None:
         dated.append((p.date, [
             value_text(p, unit),
             Text(bar(progress, None, BAR), style="green" if progress >= 0.7 else "cyan"),
-            f"{progress:.0%}" if p.progress is not None else "–",
+            pct(p.progress),
             fmt(p.confidence),
             Text(who(p.recorded), style="dim"),
         ]))
@@ -150,7 +155,7 @@ def _kr_chart(h: History, s: Series, console: Console) -> None:
 def _objective_chart(h: History, console: Console) -> None:
     from rich.text import Text
 
-    dated = [(date, [Text(bar(value, None, BAR), style="cyan"), f"{value:.0%}", ""])
+    dated = [(date, [Text(bar(value, None, BAR), style="cyan"), pct(value), ""])
              for date, value in h.progress]
     table = _table("date", "objective progress", "", "changes")
     for row in _timeline(h, dated, 3):
@@ -169,7 +174,7 @@ def _measure_chart(s: Series, console: Console) -> None:
         achieved = p.progress
         table.add_row(p.date, value_text(p, unit),
                       Text(bar(achieved or 0.0, None, BAR), style=style),
-                      f"{achieved:.0%}" if achieved is not None else "–",
+                      pct(achieved),
                       Text(status, style=style), Text(who(p.recorded), style="dim"))
     if not s.points:
         console.print("  no actuals yet")
@@ -270,7 +275,7 @@ def _md_points(s: Series) -> list[str]:
 
 
 def _md_bar(progress: float | None) -> str:
-    return f"{bar(progress, None, BAR)} {progress:.0%}" if progress is not None else "–"
+    return f"{bar(progress, None, BAR)} {pct(progress)}" if progress is not None else "–"
 
 
 def _md_parts(h: History) -> list[str]:

@@ -141,6 +141,8 @@ def _key_result(k: KrScore, explicit_id: bool, owner: str | None) -> list[str]:
     else:
         assert k.target is not None and not isinstance(k.current, bool)
         lines += [f"        start: {number(k.current)}", f"        target: {number(k.target)}"]
+        if k.progress >= 1.0:
+            lines.append("        # target reached last quarter: raise it, or drop this key result")
         if k.direction is not None:
             lines.append(f"        direction: {k.direction}")
         if k.unit:
