@@ -61,12 +61,29 @@ def facts(h: History) -> list[str]:
     return out
 
 
-def value_text(point: Point, unit: str | None) -> str:
-    if isinstance(point.value, bool):
-        return quantity(point.value)
+def value_text(point: Point, fields: dict[str, Any]) -> str:
+    """A check-in's value or an actual: "done" for a binary key result, "%" kept."""
+    if fields.get("kind") == "binary" or isinstance(point.value, bool):
+        return quantity(bool(point.value))
     if isinstance(point.value, int | float):
+        unit = fields.get("unit")
         return quantity(point.value, unit if unit == "%" else None)
     return str(point.value)
+
+
+def latest_text(part: Series) -> str:
+    """A part's latest value against its target: "5 of 12 customers", "done"."""
+    f = part.entity.fields
+    latest = part.points[-1] if part.points else None
+    if f.get("kind") == "binary":
+        return value_text(latest, f) if latest else quantity(bool(f.get("done")))
+    now = value_text(latest, f) if latest else "–"
+    return f"{now} of {quantity(f.get('target'), f.get('unit'))}"
+
+
+def trend(part: Series) -> tuple[float, ...]:
+    """Progress (or achievement) at each value, clamped for a sparkline."""
+    return tuple(max(0.0, min(1.0, p.progress)) for p in part.points if p.progress is not None)
 
 
 # --- terminal -------------------------------------------------------------------------
@@ -133,12 +150,11 @@ def _short(e: Event) -> str:
 def _kr_chart(h: History, s: Series, console: Console) -> None:
     from rich.text import Text
 
-    unit = s.entity.fields.get("unit")
     dated = []
     for p in s.points:
         progress = p.progress if p.progress is not None else 0.0
         dated.append((p.date, [
-            value_text(p, unit),
+            value_text(p, s.entity.fields),
             Text(bar(progress, None, BAR), style="green" if progress >= 0.7 else "cyan"),
             pct(p.progress),
             fmt(p.confidence),
@@ -166,13 +182,12 @@ def _objective_chart(h: History, console: Console) -> None:
 def _measure_chart(s: Series, console: Console) -> None:
     from rich.text import Text
 
-    unit = s.entity.fields.get("unit")
     table = _table("period", "actual", "achievement", "", "status", "recorded in")
     for p in s.points:
         status = p.status or "unknown"
         style = STATUS_STYLE[status]
         achieved = p.progress
-        table.add_row(p.date, value_text(p, unit),
+        table.add_row(p.date, value_text(p, s.entity.fields),
                       Text(bar(achieved or 0.0, None, BAR), style=style),
                       pct(achieved),
                       Text(status, style=style), Text(who(p.recorded), style="dim"))
@@ -190,13 +205,11 @@ def _parts_table(h: History, console: Console) -> None:
     for part in h.parts:
         f = part.entity.fields
         latest = part.points[-1] if part.points else None
-        trend = tuple(max(0.0, min(1.0, p.progress)) for p in part.points if p.progress is not None)
         table.add_row(
             part.entity.id,
             Text(str(f.get("title") or f.get("name") or ""), overflow="ellipsis"),
-            f"{value_text(latest, f.get('unit')) if latest else '–'} of "
-            f"{quantity(f.get('target'), f.get('unit'))}",
-            sparkline(trend, last=13),
+            latest_text(part),
+            sparkline(trend(part), last=13),
             (fmt(latest.confidence) if krs else _status(latest.status)) if latest else "–",
         )
     console.print(table)
@@ -262,14 +275,14 @@ def markdown(h: History) -> str:
 
 
 def _md_points(s: Series) -> list[str]:
-    unit = s.entity.fields.get("unit")
+    f = s.entity.fields
     if s.entity.kind == "measure":
         rows = ["| period | actual | achievement | status | recorded in |", "|---|---|---|---|---|"]
-        rows += [f"| {p.date} | {md_cell(value_text(p, unit))} | {_md_bar(p.progress)} | "
+        rows += [f"| {p.date} | {md_cell(value_text(p, f))} | {_md_bar(p.progress)} | "
                  f"{p.status or 'unknown'} | {md_cell(who(p.recorded))} |" for p in s.points]
     else:
         rows = ["| date | value | progress | confidence | recorded in |", "|---|---|---|---|---|"]
-        rows += [f"| {p.date} | {md_cell(value_text(p, unit))} | {_md_bar(p.progress)} | "
+        rows += [f"| {p.date} | {md_cell(value_text(p, f))} | {_md_bar(p.progress)} | "
                  f"{fmt(p.confidence)} | {md_cell(who(p.recorded))} |" for p in s.points]
     return [*rows, ""] if s.points else ["No values yet.", ""]
 
@@ -283,12 +296,9 @@ def _md_parts(h: History) -> list[str]:
     rows = [f"| {name} | title | latest | trend |", "|---|---|---|---|"]
     for part in h.parts:
         f = part.entity.fields
-        latest = part.points[-1] if part.points else None
-        trend = tuple(max(0.0, min(1.0, p.progress)) for p in part.points if p.progress is not None)
         rows.append(
             f"| {md_cell(part.entity.id)} | {md_cell(f.get('title') or f.get('name') or '')} | "
-            f"{md_cell(value_text(latest, f.get('unit')) if latest else '–')} of "
-            f"{md_cell(quantity(f.get('target'), f.get('unit')))} | {sparkline(trend, last=13)} |"
+            f"{md_cell(latest_text(part))} | {sparkline(trend(part), last=13)} |"
         )
     return [*rows, ""]
 
