@@ -59,3 +59,13 @@ def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """git in a test repository, as Dana unless ``env`` says otherwise."""
     return subprocess.run(["git", *args], cwd=cwd, env={**GIT_ENV, **(env or {})}, check=True,
                           capture_output=True, text=True, timeout=60).stdout
+
+
+def commit_all(top: Path, message: str, author: str, when: str) -> str:
+    """Commit everything in ``top`` as ``author`` at ``when`` (a date, or a date and
+    time, UTC); the new commit's sha. Same inputs, same sha, on any machine."""
+    stamp = (when if "T" in when else f"{when}T12:00") + ":00+00:00"
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", message, env={"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_DATE": stamp,
+                                            "GIT_COMMITTER_DATE": stamp})
+    return git(top, "rev-parse", "HEAD").strip()

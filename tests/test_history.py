@@ -13,20 +13,11 @@ from typer.testing import CliRunner
 
 from okrbsc.cli import app
 
-from .conftest import EXAMPLES, GIT_ENV, git, run_cli
+from .conftest import EXAMPLES, GIT_ENV, commit_all, git, run_cli
 from .test_report import mermaid_check
 
 AS_OF = "2026-11-20"
 SALES = "okrs/2026/Q4/sales.yaml"
-
-
-def commit(top: Path, message: str, author: str, date: str) -> str:
-    """Commit everything as ``author`` on ``date``; the new commit's sha."""
-    stamp = f"{date}T12:00:00+00:00"
-    git(top, "add", "-A")
-    git(top, "commit", "-qm", message, env={"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_DATE": stamp,
-                                            "GIT_COMMITTER_DATE": stamp})
-    return git(top, "rev-parse", "HEAD").strip()
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -44,18 +35,18 @@ def story(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     shutil.copytree(EXAMPLES, root)
     (top / "README.md").write_text("not strategy\n")
     git(top, "init", "-q", "-b", "main")
-    shas = {"start": commit(top, "Strategy 2026", "Dana", "2026-10-01")}
+    shas = {"start": commit_all(top, "Strategy 2026", "Dana", "2026-10-01")}
     sales = root / SALES
     edit(sales, "target: 3.0\n", "target: 2.5\n")  # SL1.1 lowered mid-quarter
     edit(sales, "{date: 2026-10-12, value: 0.47,", "{date: 2026-10-12, value: 0.9,")
-    shas["lower"] = commit(top, "Lower the ARR target", "Sam", "2026-11-18")
+    shas["lower"] = commit_all(top, "Lower the ARR target", "Sam", "2026-11-18")
     edit(sales, "title: Sign twelve new mid-market logos", "title: Sign ten new logos")
     (root / "okrs/2026/Q4/teams").mkdir()
     shutil.move(str(root / "okrs/2026/Q4/people.yaml"), root / "okrs/2026/Q4/teams/people.yaml")
     edit(root / "scorecard.yaml", "2026-Q3: 47.2}", "2026-Q3: 47.5}")
-    shas["tidy"] = commit(top, "Tidy up", "Lee", "2026-11-19")
+    shas["tidy"] = commit_all(top, "Tidy up", "Lee", "2026-11-19")
     (top / "README.md").write_text("still not strategy\n")
-    commit(top, "Docs", "Lee", "2026-11-19")  # does not touch the strategy root
+    commit_all(top, "Docs", "Lee", "2026-11-19")  # does not touch the strategy root
     edit(sales, "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n",
          "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n"
          "          - {date: 2026-11-23, value: 1.7, confidence: 0.5}\n")
@@ -176,7 +167,7 @@ def test_a_removed_key_result_keeps_its_history(story: tuple[Path, dict[str, str
     start = text.index("      - id: SL1.3\n")
     end = text.index("    initiatives:", start)
     sales.write_text(text[:start] + text[end:])
-    removed = commit(root.parent, "Drop the win-rate KR", "Sam", "2026-11-20")
+    removed = commit_all(root.parent, "Drop the win-rate KR", "Sam", "2026-11-20")
     data = history_json(root, "SL1.3")
     assert data["present"] is False
     gone = next(c for c in data["changes"] if c["change"] == "removed")
