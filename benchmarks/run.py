@@ -11,7 +11,9 @@ from wait4). Ratios ours / reference are what we track:
   `yaml.load(..., Loader=yaml.CSafeLoader)` of the same files;
 * `okrbsc --help` against a minimal one-command Typer app's `--help`, and
   `okrbsc lint` on examples/ against that app's command;
-* yamllint on the same files, when it is installed.
+* yamllint on the same files, when it is installed;
+* `okrbsc history ID` over a git history of N commits against `git log -p`
+  of the same history (what a reviewer reads without okrbsc).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -104,12 +107,52 @@ def bench_size(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
     return rows
 
 
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com",
+           "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, env=GIT_ENV, check=True, capture_output=True)
+
+
+def bench_history(teams: int, commits: int, repeat: int, work: Path) -> dict[str, object]:
+    """A repo of ``teams`` teams, then ``commits`` commits each moving one key
+    result's target (every tenth one T0O0K0's, the one whose history is asked)."""
+    root = work / f"history-{teams}-{commits}"
+    if not (root / ".complete").exists():
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, teams)
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "start")
+        for k in range(1, commits):
+            team = 0 if k % 10 == 0 else k % teams
+            path = root / f"okrs/2026/Q3/t{team}.yaml"
+            text = path.read_text()
+            text, n = re.subn(r"(O0K0\n(?:.*\n){2}        target: )([0-9.]+)",
+                              lambda m, k=k: f"{m.group(1)}{20 + k / 10:.1f}", text, count=1)
+            assert n == 1, path
+            path.write_text(text)
+            git(root, "commit", "-qam", f"change {k}")
+        (root / ".complete").write_text("")
+    print(f"\n== history: {teams} teams, {commits} commits")
+    row = ours_vs(f"history ({teams} teams, {commits} commits) / git log -p",
+                  okrbsc("history", "T0O0K0", "--repo", str(root), "--as-of", "2026-10-15",
+                         "--format", "json"),
+                  ["git", "-C", str(root), "log", "-p", "--no-color", "--", "."], repeat)
+    row["teams"], row["commits"] = teams, commits
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark okrbsc against reference tools.")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "okrbsc-bench")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--history", type=int, nargs=2, default=[100, 100],
+                        metavar=("TEAMS", "COMMITS"), help="size of the history benchmark")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     typer_app = [PY, str(HERE / "minimal_typer_app.py")]
@@ -123,6 +166,8 @@ def main() -> None:
     ]
     for teams in args.sizes:
         rows += bench_size(teams, args.repeat, args.work)
+    if has_command("history"):
+        rows.append(bench_history(*args.history, args.repeat, args.work))
     args.out.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\nwrote {args.out}")
 

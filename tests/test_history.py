@@ -244,3 +244,33 @@ def test_typer_runner_and_help(story: tuple[Path, dict[str, str]], runner: CliRu
     assert "target 3 → 2.5 (easier)" in result.stdout
     help_text = runner.invoke(app, ["history", "--help"]).stdout
     assert "okrbsc history SL1.1" in help_text and "--period" in help_text
+
+
+def test_a_merged_branch_is_one_step_and_states_never_interleave(tmp_path: Path) -> None:
+    """Work on a branch and on main at interleaved dates, then a merge: the history
+    follows main, so the branch's change arrives once, with the merge commit."""
+    root = tmp_path / "strategy"
+    shutil.copytree(EXAMPLES, root)
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "Q4 plan", "Dana", "2026-11-16")
+    git(root, "switch", "-q", "-c", "lower-target")
+    edit(root / SALES, "target: 3.0\n", "target: 2.5\n")
+    commit_all(root, "Lower SL1.1", "Sam", "2026-11-17")
+    git(root, "switch", "-q", "main")
+    edit(root / "scorecard.yaml", "2026-Q3: 47.2}", "2026-Q3: 47.5}")
+    commit_all(root, "Correct an actual", "Lee", "2026-11-18")
+    stamp = "2026-11-19T12:00:00+00:00"
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge lower-target", "lower-target",
+        env={"GIT_AUTHOR_NAME": "Noor", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    merge = git(root, "rev-parse", "HEAD").strip()
+    data = history_json(root, "SL1.1")
+    assert data["commits"] == 3  # Q4 plan, the actual, the merge: the branch commit is inside
+    changes = [(c["change"], c["field"], c["author"]) for c in data["changes"]]
+    assert changes == [("added", None, "Dana"), ("changed", "target", "Noor")]
+    assert data["changes"][1]["commit"] == merge
+
+    from okrbsc.gitrepo import GitRepo
+
+    repo = GitRepo.of(root)
+    for commit, listing in repo.walk():  # the walk's states are the real trees
+        assert listing == repo.blobs_at(commit.sha), commit.subject

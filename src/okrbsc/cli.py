@@ -374,20 +374,23 @@ def history(
 
       okrbsc history SL1.1 --format json
     """
-    from .gitrepo import GitError, GitRepo
+    from .gitrepo import GitError
     from .history import HistoryError, build
     from .periods import bare_quarter
     from .render_history import markdown, print_history, to_json
+    from .repo import RepoError, find_root
 
-    strategy = open_repo(repo, as_of, quiet=True, verbose=verbose)
+    if repo is not None and not repo.is_dir():
+        fail(f"--repo {repo}: no such folder")
     if period is not None and bare_quarter(period) is None:
         try:
             Period.parse(period)
         except ValueError as exc:
             fail(str(exc))
+    day = _parse_date(as_of) or dt.date.today()
     try:
-        result = build(strategy, GitRepo.of(strategy.root), ident, period)
-    except (GitError, HistoryError) as exc:
+        result = build(find_root(repo or Path.cwd()), day, ident, period)
+    except (GitError, HistoryError, RepoError) as exc:
         fail(str(exc))
     if output_format is DiffFormat.json:
         typer.echo(to_json(result))

@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .repo import Repo
+from .models import OkrFile, Scorecard
+from .repo import Repo, SourceFile
 
 CheckinMap = dict[str, tuple[Any, Any]]  # date -> (value, confidence)
 Pos = tuple[int, int]
+EntityMemo = dict["SourceFile", dict[tuple[str, ...], "Entity"]]
 
 #: a key result's goalposts: changing them after the period started is G501
 GOALPOSTS = ("start", "target", "direction")
@@ -99,38 +101,58 @@ def jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
+def entities(repo: Repo, memo: EntityMemo | None = None) -> dict[tuple[str, ...], Entity]:
+    """Every scorecard objective, measure, objective and key result of ``repo``: the
+    scorecards first, then the OKR files by period; the first of a repeated id wins.
+
+    ``memo`` keeps each file's entities between states that share the file."""
+    okr_files = sorted(repo.okr_files, key=lambda pair: pair[1].period)
     out: dict[tuple[str, ...], Entity] = {}
-    for sc_ref in repo.sc_objectives.values():
-        sc = sc_ref.objective
-        out[("scorecard objective", sc.id)] = Entity(
-            "scorecard objective", sc.id, None, sc_ref.file.path, sc.at()[0],
-            {"title": sc.title, "perspective": sc.perspective, "drives": list(sc.drives)},
-            node=sc)
-        for m in sc.measures:
-            actuals = {str(k): (v, None) for k, v in m.actuals.items()}
-            out[("measure", m.id)] = Entity(
-                "measure", m.id, None, sc_ref.file.path, m.at()[0],
-                {"name": m.name, "type": m.type, "unit": m.unit, "baseline": m.baseline,
-                 "target": m.target, "red_flag": m.red_flag, "direction": m.direction},
-                actuals, parent=sc.id, node=m)
-    for period, refs in repo.periods.items():
-        for ref in refs:
-            obj = ref.objective
-            out[("objective", str(period), obj.id)] = Entity(
-                "objective", obj.id, str(period), ref.file.path, obj.at()[0],
+    for file in [f for f, _ in repo.scorecards] + [f for f, _ in okr_files]:
+        found = memo.get(file) if memo is not None else None
+        if found is None:
+            found = file_entities(file)
+            if memo is not None:
+                memo[file] = found
+        for key, e in found.items():
+            out.setdefault(key, e)
+    return out
+
+
+def file_entities(file: SourceFile) -> dict[tuple[str, ...], Entity]:
+    """The entities one scorecard or OKR file defines."""
+    out: dict[tuple[str, ...], Entity] = {}
+    model = file.model
+    if isinstance(model, Scorecard):
+        for sc in model.objectives:
+            out.setdefault(("scorecard objective", sc.id), Entity(
+                "scorecard objective", sc.id, None, file.path, sc.at()[0],
+                {"title": sc.title, "perspective": sc.perspective, "drives": list(sc.drives)},
+                node=sc))
+            for m in sc.measures:
+                actuals = {str(k): (v, None) for k, v in m.actuals.items()}
+                out.setdefault(("measure", m.id), Entity(
+                    "measure", m.id, None, file.path, m.at()[0],
+                    {"name": m.name, "type": m.type, "unit": m.unit, "baseline": m.baseline,
+                     "target": m.target, "red_flag": m.red_flag, "direction": m.direction},
+                    actuals, parent=sc.id, node=m))
+    elif isinstance(model, OkrFile):
+        period = str(model.period)
+        for obj in model.objectives:
+            out.setdefault(("objective", period, obj.id), Entity(
+                "objective", obj.id, period, file.path, obj.at()[0],
                 {"title": obj.title, "type": obj.type, "owner": obj.owner,
                  "aligns_to": list(obj.aligns_to), "depends_on": list(obj.depends_on),
-                 "weight": obj.weight, "score": obj.score}, node=obj)
+                 "weight": obj.weight, "score": obj.score}, node=obj))
             for index, kr in enumerate(obj.key_results):
                 kr_id = obj.kr_id(index)
                 checkins = {str(c.date): (c.value, c.confidence) for c in kr.checkins}
-                out[("key result", str(period), kr_id)] = Entity(
-                    "key result", kr_id, str(period), ref.file.path, kr.at()[0],
+                out.setdefault(("key result", period, kr_id), Entity(
+                    "key result", kr_id, period, file.path, kr.at()[0],
                     {"title": kr.title, "kind": kr.kind, "start": kr.start, "target": kr.target,
                      "direction": kr.direction, "unit": kr.unit, "weight": kr.weight,
                      "score": kr.score, "done": kr.done},
-                    checkins, committed=obj.type == "committed", parent=obj.id, node=kr)
+                    checkins, committed=obj.type == "committed", parent=obj.id, node=kr))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,13 +113,28 @@ class GitRepo:
     def repo_at(self, rev: str, root: Path, as_of: dt.date) -> Repo:
         return Repo.from_texts(root, self.texts_at(rev), as_of)
 
-    def log(self, paths: list[str] | None = None) -> list[Commit]:
-        """Commits touching the strategy root (or ``paths`` in it), oldest first."""
-        where = [self.prefix + p for p in paths] if paths else [self.prefix or "."]
-        out = git(self.top, "log", "--reverse", "--format=%H%x1f%an%x1f%ad%x1f%s",
-                  "--date=short", "--", *where)
-        commits = []
-        for line in out.decode("utf-8", "replace").splitlines():
-            sha, author, date, subject = line.split("\x1f", 3)
-            commits.append(Commit(sha, author, dt.date.fromisoformat(date), subject))
-        return commits
+    def walk(self) -> Iterator[tuple[Commit, dict[str, str]]]:
+        """Each commit touching the strategy root, oldest first, with the root's YAML
+        files after it (root-relative path -> blob id): one `git log --raw`.
+
+        The walk follows first parents, so a branch merged in is one step (the
+        merge commit) and the states never interleave two lines of work."""
+        out = git(self.top, "log", "--first-parent", "-m", "--root", "--reverse", "--raw",
+                  "--no-renames", "--no-abbrev", "-z", "--date=short",
+                  "--format=%x1e%H%x1f%an%x1f%ad%x1f%s", "--", self.prefix or ".")
+        tree: dict[str, str] = {}
+        for chunk in out.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
+            header, _, raw = chunk.partition("\0")
+            sha, author, date, subject = header.split("\x1f", 3)
+            fields = raw.lstrip("\n").split("\0")
+            for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+                parts = meta.strip().lstrip(":").split()
+                name = path[len(self.prefix):]
+                if (len(parts) != 5 or not path.startswith(self.prefix)
+                        or not name.endswith((".yaml", ".yml"))):
+                    continue
+                if parts[4].startswith("D") or parts[1] not in ("100644", "100755"):
+                    tree.pop(name, None)
+                else:
+                    tree[name] = parts[3]
+            yield Commit(sha, author, dt.date.fromisoformat(date), subject), dict(tree)

@@ -14,14 +14,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
-from .diff import Change, Entity, compare, entities, jsonable, lifecycle
+from .diff import Change, Entity, EntityMemo, compare, entities, jsonable, lifecycle
 from .gitrepo import Commit, GitError, GitRepo
 from .periods import Period, bare_quarter
-from .repo import ParseCache, Repo, RepoError
+from .repo import CONFIG_NAME, ParseCache, Repo, RepoError, no_gc
 
 Key = tuple[str, ...]
+T = TypeVar("T")
 
 class HistoryError(Exception):
     """No such id, or an ambiguous one: a usage error (exit 2)."""
@@ -129,32 +131,68 @@ class History:
 # --- walking the history ---------------------------------------------------------------
 
 
-def states(strategy: Repo, git_repo: GitRepo) -> Iterator[tuple[Revision, dict[Key, Entity]]]:
+def states(
+    strategy: Repo, git_repo: GitRepo, ident: str | None = None
+) -> Iterator[tuple[Revision, dict[Key, Entity]]]:
     """The entities of every committed state touching the strategy, oldest first, then
-    those of the working tree (``strategy`` as opened)."""
+    those of the working tree (``strategy`` as opened).
+
+    With ``ident``, a committed state holds only the files that can define it or its
+    parts (those whose text names it, or the objective of a `S1.2`-style id). A file
+    is read once per content, and only the files of the current state are kept."""
     cache = ParseCache()
+    for file in strategy.files:
+        cache.files[(file.path, file.text.encode())] = file
+    memo: EntityMemo = {}
     blobs: dict[str, bytes] = {}
-    for commit in _commits(git_repo):
-        listing = git_repo.blobs_at(commit.sha)
-        missing = [b for b in dict.fromkeys(listing.values()) if b not in blobs]
-        blobs.update(git_repo.read_blobs(missing))
-        texts = {name: blobs[blob] for name, blob in listing.items()}
-        revision = Revision(commit.sha, commit.author, commit.date, commit.subject)
-        try:
-            state = Repo.from_texts(strategy.root, texts, strategy.as_of, cache)
-        except RepoError:  # no okrbsc.yaml in that commit: nothing to see there
-            yield revision, {}
-            continue
-        yield revision, entities(state)
-    yield Revision(None, "(uncommitted)", strategy.as_of, ""), entities(strategy)
+    needles = _needles(ident) if ident is not None else None
+    for chunk in _chunks(_walk_commits(git_repo), 256):
+        # the blobs this stretch of history adds, in one `git cat-file --batch`
+        fresh = dict.fromkeys(b for _, listing in chunk for b in listing.values() if b not in blobs)
+        blobs.update(git_repo.read_blobs(list(fresh)))
+        for commit, listing in chunk:
+            texts = {name: blobs[blob] for name, blob in listing.items()
+                     if needles is None or name == CONFIG_NAME
+                     or any(n in blobs[blob] for n in needles)}
+            revision = Revision(commit.sha, commit.author, commit.date, commit.subject)
+            try:
+                state = Repo.from_texts(strategy.root, texts, strategy.as_of, cache)
+            except RepoError:  # no okrbsc.yaml in that commit: nothing to see there
+                yield revision, {}
+                continue
+            kept = set(texts.items())
+            cache.files = {k: f for k, f in cache.files.items() if k in kept}
+            memo = {f: ents for f, ents in memo.items() if f in state.files}
+            yield revision, entities(state, memo)
+        last = set(chunk[-1][1].values())
+        blobs = {b: text for b, text in blobs.items() if b in last}
+    yield Revision(None, "(uncommitted)", strategy.as_of, ""), entities(strategy, memo)
 
 
-def _commits(git_repo: GitRepo) -> list[Commit]:
+def _needles(ident: str) -> tuple[bytes, ...]:
+    """What a file defining ``ident`` must contain: the id, or for an id like `S1.2`
+    (which may be implied by its position) also its objective's id."""
+    head = ident.rsplit(".", 1)[0] if "." in ident else ident
+    return tuple(dict.fromkeys([ident.encode(), head.encode()]))
+
+
+def _walk_commits(git_repo: GitRepo) -> Iterator[tuple[Commit, dict[str, str]]]:
     try:
         git_repo.commit("HEAD")
     except GitError:
-        return []  # a repository without commits yet: only the working tree
-    return git_repo.log()
+        return  # a repository without commits yet: only the working tree
+    yield from git_repo.walk()
+
+
+def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def matches(ident: str, ents: dict[Key, Entity]) -> list[Key]:
@@ -181,7 +219,7 @@ def _in(period: str, wanted: str) -> bool:
 
 
 def choose(
-    ident: str, seen: list[dict[Key, Entity]], period: str | None
+    ident: str, seen: list[dict[Key, Entity]], period: str | None, known: set[str]
 ) -> tuple[Key, list[str]]:
     """The key ``ident`` names: newest state first, then the latest period."""
     found: dict[Key, int] = {}
@@ -189,11 +227,10 @@ def choose(
         for key in matches(ident, ents):
             found.setdefault(key, age)
     if not found:
-        known = sorted({e.id for ents in seen for e in ents.values()})
         from .validate import did_you_mean
 
         raise HistoryError(f"no objective, key result or measure {ident!r} in the history"
-                           f"{did_you_mean(ident, known)}")
+                           f"{did_you_mean(ident, sorted(known))}")
     if period is not None:
         periods = sorted({k[1] for k in found if len(k) == 3})
         found = {k: age for k, age in found.items() if len(k) == 3 and _in(k[1], period)}
@@ -213,10 +250,20 @@ def _period_order(key: Key) -> tuple[int, int]:
     return (p.year, p.quarter or 5)  # a year sorts after its quarters
 
 
-def build(strategy: Repo, git_repo: GitRepo, ident: str, period: str | None) -> History:
-    """The history of ``ident`` (in ``period``: `2026-Q3`, `2026` or `Q3`, the latest)."""
-    walked = list(states(strategy, git_repo))
-    key, others = choose(ident, [ents for _, ents in walked], period)
+def build(root: Path, as_of: dt.date, ident: str, period: str | None) -> History:
+    """The history of ``ident`` (in ``period``: `2026-Q3`, `2026` or `Q3`, the latest)
+    in the strategy repo at ``root``, from its git history and working tree.
+
+    Only files that can define ``ident`` are read; when it is nowhere, everything is
+    read again to suggest a near id."""
+    git_repo = GitRepo.of(root)
+    needles = _needles(ident)
+    strategy = Repo.open(root, as_of, only=lambda raw: any(n in raw for n in needles))
+    walked, known = _walk(strategy, git_repo, ident, narrow=True)
+    if not any(matches(ident, ents) for _, ents in walked):
+        strategy = Repo.open(root, as_of)
+        walked, known = _walk(strategy, git_repo, ident, narrow=False)  # every id, to suggest
+    key, others = choose(ident, [ents for _, ents in walked], period, known)
     events: list[Event] = []
     recorded: dict[tuple[Key, str], tuple[Any, Revision]] = {}
     before: dict[Key, Entity] = {}
@@ -236,6 +283,21 @@ def build(strategy: Repo, git_repo: GitRepo, ident: str, period: str | None) -> 
     commits = len(walked) - 1  # the last state is the working tree
     found = _history(strategy, key, newest, final, recorded, events, commits, others, present)
     return replace(found, shallow=shallow)
+
+
+def _walk(
+    strategy: Repo, git_repo: GitRepo, ident: str, narrow: bool
+) -> tuple[list[tuple[Revision, dict[Key, Entity]]], set[str]]:
+    """Each state reduced to what ``ident`` can name (things with that id, and their
+    parts), and every id seen."""
+    walked: list[tuple[Revision, dict[Key, Entity]]] = []
+    known: set[str] = set()
+    with no_gc():
+        for revision, ents in states(strategy, git_repo, ident if narrow else None):
+            walked.append((revision, {k: e for k, e in ents.items()
+                                      if e.id == ident or e.parent == ident}))
+            known.update(e.id for e in ents.values())
+    return walked, known
 
 
 def _last_with(key: Key, walked: list[tuple[Revision, dict[Key, Entity]]]) -> dict[Key, Entity]:

@@ -34,7 +34,7 @@ CONFIG_NAME = "okrbsc.yaml"
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Reading builds millions of small acyclic objects: cycle collection only slows it."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -192,6 +192,13 @@ def matching(paths: list[str], patterns: list[str]) -> list[str]:
     return list(seen)
 
 
+def _passes(path: Path, only: Callable[[bytes], bool]) -> bool:
+    try:
+        return only(path.read_bytes())
+    except OSError:
+        return True
+
+
 def discover(root: Path, patterns: list[str]) -> list[Path]:
     seen: dict[Path, None] = {}
     for pattern in patterns:
@@ -213,19 +220,22 @@ class Repo:
 
     @classmethod
     def open(
-        cls, start: Path, as_of: dt.date, progress: Callable[[int, int], None] | None = None
+        cls, start: Path, as_of: dt.date, progress: Callable[[int, int], None] | None = None,
+        only: Callable[[bytes], bool] | None = None,
     ) -> Repo:
         """Find the root from ``start`` and read everything; ``progress(done, total)``
-        is called after each data file."""
+        is called after each data file. With ``only``, a data file whose bytes it
+        refuses is left out unread (an unreadable file is kept, to report)."""
         root = find_root(start)
         config_file, config = load_config(root)
         sc_paths = discover(root, config.files.scorecard)
         okr_paths = discover(root, config.files.okrs)
         paths = list(dict.fromkeys([*sc_paths, *okr_paths]))
         files = []
-        with _no_gc():
+        with no_gc():
             for done, path in enumerate(paths, start=1):
-                files.append(load_data_file(root, path))
+                if only is None or _passes(path, only):
+                    files.append(load_data_file(root, path))
                 if progress is not None:
                     progress(done, len(paths))
         rel = {p.relative_to(root).as_posix() for p in sc_paths}
@@ -250,7 +260,7 @@ class Repo:
         scorecard = matching(paths, config.files.scorecard)
         chosen = list(dict.fromkeys([*scorecard, *matching(paths, config.files.okrs)]))
         files = []
-        with _no_gc():
+        with no_gc():
             for rel in chosen:
                 key = (rel, texts[rel])
                 if key not in cache.files:
