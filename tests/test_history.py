@@ -274,3 +274,22 @@ def test_a_merged_branch_is_one_step_and_states_never_interleave(tmp_path: Path)
     repo = GitRepo.of(root)
     for commit, listing in repo.walk():  # the walk's states are the real trees
         assert listing == repo.blobs_at(commit.sha), commit.subject
+
+
+def test_the_documented_json_shapes_are_the_real_ones(story: tuple[Path, dict[str, str]]) -> None:
+    import re
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs/format.md").read_text(encoding="utf-8").split("## JSON of `diff`")[1]
+    diff_doc, history_doc = (json.loads(b) for b in re.findall(r"```json\n(.*?)```", text, re.S))
+    root, _ = story
+    diff_real = json.loads(run_cli("diff", "HEAD~2", "--repo", str(root), "--format", "json").stdout)
+    assert set(diff_doc) == set(diff_real)
+    assert set(diff_doc["changes"][0]) == set(diff_real["changes"][0])
+    real = history_json(root, "SL1.1")
+    assert set(history_doc) == set(real)
+    assert set(history_doc["values"][0]) == set(real["values"][0])
+    assert set(history_doc["values"][0]["recorded"]) == set(real["values"][0]["recorded"])
+    assert set(history_doc["changes"][0]) == set(real["changes"][0])
+    assert set(history_doc["definition"]) - {"…"} <= set(real["definition"])
