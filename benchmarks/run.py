@@ -58,7 +58,9 @@ def measure(cmd: list[str], repeat: int) -> dict[str, float]:
         _, status, usage = os.wait4(proc.pid, 0)
         walls.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):  # 1: findings; anything else: the timing means nothing
+            raise SystemExit(f"benchmark: {' '.join(cmd)} exited {code}")
     return {"seconds": round(statistics.median(walls), 3), "peak_mib": round(max(peaks), 1)}
 
 

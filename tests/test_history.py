@@ -242,6 +242,9 @@ def test_typer_runner_and_help(story: tuple[Path, dict[str, str]], runner: CliRu
                                  "--no-color"])
     assert result.exit_code == 0, result.output
     assert "target 3 → 2.5 (easier)" in result.stdout
+    verbose = run_cli("history", "SL1.1", "--repo", str(root), "--as-of", AS_OF, "-v", "-f", "json")
+    assert "read 3 commits and the working tree in" in verbose.stderr
+    assert json.loads(verbose.stdout)["id"] == "SL1.1"  # stdout stays clean JSON
     help_text = runner.invoke(app, ["history", "--help"]).stdout
     assert "okrbsc history SL1.1" in help_text and "--period" in help_text
 

@@ -387,11 +387,18 @@ def history(
             Period.parse(period)
         except ValueError as exc:
             fail(str(exc))
+    import time
+
     day = _parse_date(as_of) or dt.date.today()
+    began = time.perf_counter()
     try:
-        result = build(find_root(repo or Path.cwd()), day, ident, period)
+        root = find_root(repo or Path.cwd())
+        result = build(root, day, ident, period)
     except (GitError, HistoryError, RepoError) as exc:
         fail(str(exc))
+    if verbose:
+        typer.echo(f"okrbsc: {root}: read {result.commits} commits and the working tree in "
+                   f"{time.perf_counter() - began:.2f} s (as of {day})", err=True)
     if output_format is DiffFormat.json:
         typer.echo(to_json(result))
     elif output_format is DiffFormat.md:
