@@ -105,3 +105,16 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES, root)
     proc = run_cli("diff", "HEAD", "--repo", str(root))
     assert proc.returncode == 2 and "not inside a git repository" in proc.stderr
+
+
+def test_a_raised_target_is_a_warning_and_not_called_easier(history: Path) -> None:
+    sales = history / "okrs/2026/Q4/sales.yaml"
+    text = sales.read_text()
+    old = "        start: 7\n        target: 3   # lower is better\n"
+    sales.write_text(text.replace(old, old.replace("target: 3", "target: 2")))  # SL2.1, committed
+    proc = run_cli("lint", "--since", "HEAD", "--repo", str(history), "--as-of", AS_OF)
+    line = next(x for x in proc.stdout.splitlines() if " G501 " in x and "SL2.1" in x)
+    assert "target 3 → 2 [target-moved]" in line and "easier" not in line
+    assert proc.returncode == 0  # harder, even on a committed objective, is only a warning
+    diff = run_cli("diff", "HEAD", "--repo", str(history), "--as-of", AS_OF).stdout
+    assert "key result SL2.1 (2026-Q4): target 3 → 2\n" in diff + "\n"
