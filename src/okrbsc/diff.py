@@ -7,6 +7,7 @@ folders is not a delete plus an add: only its path changes.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,6 @@ from .repo import Repo, SourceFile
 
 CheckinMap = dict[str, tuple[Any, Any]]  # date -> (value, confidence)
 Pos = tuple[int, int]
-EntityMemo = dict["SourceFile", dict[tuple[str, ...], "Entity"]]
 
 #: a key result's goalposts: changing them after the period started is G501
 GOALPOSTS = ("start", "target", "direction")
@@ -34,6 +34,11 @@ class Entity:
     committed: bool = False
     parent: str | None = None  # a key result's objective, a measure's scorecard objective
     node: Any = field(default=None, compare=False, repr=False)  # the model, for positions
+
+    @property
+    def title(self) -> str:
+        """Its title (a measure: its name)."""
+        return str(self.fields.get("title") or self.fields.get("name") or "")
 
     def pos(self, name: str | None = None) -> Pos:
         """Line and column of the thing, or of one of its fields."""
@@ -101,22 +106,26 @@ def jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def entities(repo: Repo, memo: EntityMemo | None = None) -> dict[tuple[str, ...], Entity]:
+def entities(repo: Repo) -> dict[tuple[str, ...], Entity]:
     """Every scorecard objective, measure, objective and key result of ``repo``: the
     scorecards first, then the OKR files by period; the first of a repeated id wins.
 
-    ``memo`` keeps each file's entities between states that share the file."""
+    Each file's entities are kept while the file lives, so states of a repo that
+    share files (the history rules, `okrbsc history`) share that work."""
     okr_files = sorted(repo.okr_files, key=lambda pair: pair[1].period)
     out: dict[tuple[str, ...], Entity] = {}
     for file in [f for f, _ in repo.scorecards] + [f for f, _ in okr_files]:
-        found = memo.get(file) if memo is not None else None
+        found = _BY_FILE.get(file)
         if found is None:
-            found = file_entities(file)
-            if memo is not None:
-                memo[file] = found
+            found = _BY_FILE[file] = file_entities(file)
         for key, e in found.items():
             out.setdefault(key, e)
     return out
+
+
+_BY_FILE: weakref.WeakKeyDictionary[SourceFile, dict[tuple[str, ...], Entity]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def file_entities(file: SourceFile) -> dict[tuple[str, ...], Entity]:

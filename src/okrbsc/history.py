@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .diff import Change, Entity, EntityMemo, compare, entities, jsonable, lifecycle
+from .diff import Change, Entity, compare, entities, jsonable, lifecycle
 from .gitrepo import Commit, GitError, GitRepo
 from .periods import Period, bare_quarter
 from .repo import CONFIG_NAME, ParseCache, Repo, RepoError, no_gc
@@ -139,11 +139,11 @@ def states(
 
     With ``ident``, a committed state holds only the files that can define it or its
     parts (those whose text names it, or the objective of a `S1.2`-style id). A file
-    is read once per content, and only the files of the current state are kept."""
+    is read once per content, and only the files of the current state are kept (with
+    the entities `diff.entities` keeps for them)."""
     cache = ParseCache()
     for file in strategy.files:
         cache.files[(file.path, file.text.encode())] = file
-    memo: EntityMemo = {}
     blobs: dict[str, bytes] = {}
     needles = _needles(ident) if ident is not None else None
     for chunk in _chunks(_walk_commits(git_repo), 256):
@@ -162,11 +162,10 @@ def states(
                 continue
             kept = set(texts.items())
             cache.files = {k: f for k, f in cache.files.items() if k in kept}
-            memo = {f: ents for f, ents in memo.items() if f in state.files}
-            yield revision, entities(state, memo)
+            yield revision, entities(state)
         last = set(chunk[-1][1].values())
         blobs = {b: text for b, text in blobs.items() if b in last}
-    yield Revision(None, "(uncommitted)", strategy.as_of, ""), entities(strategy, memo)
+    yield Revision(None, "(uncommitted)", strategy.as_of, ""), entities(strategy)
 
 
 def _needles(ident: str) -> tuple[bytes, ...]:
@@ -278,11 +277,10 @@ def build(root: Path, as_of: dt.date, ident: str, period: str | None) -> History
                     recorded[(k, date)] = (value, revision)
         before = now
     present = key in walked[-1][1]
-    shallow = git_repo.shallow()
     final = walked[-1][1] if present else _last_with(key, walked)
     commits = len(walked) - 1  # the last state is the working tree
-    found = _history(strategy, key, newest, final, recorded, events, commits, others, present)
-    return replace(found, shallow=shallow)
+    return _history(strategy, key, newest, final, recorded, events, commits, others, present,
+                    git_repo.shallow())
 
 
 def _walk(
@@ -323,7 +321,7 @@ def _events(revision: Revision, before: dict[Key, Entity], now: dict[Key, Entity
 def _history(
     strategy: Repo, key: Key, newest: dict[Key, Entity], final: dict[Key, Entity],
     recorded: dict[tuple[Key, str], tuple[Any, Revision]], events: list[Event],
-    commits: int, others: list[str], present: bool,
+    commits: int, others: list[str], present: bool, shallow: bool,
 ) -> History:
     subject = newest[key]
     parts = [k for k in members(key, final) if k != key]
@@ -340,7 +338,7 @@ def _history(
     part_series = tuple(series(k) for k in parts)
     progress = _objective_progress(part_series) if subject.kind == "objective" else ()
     return History(subject, present, own, part_series, progress, tuple(events), commits,
-                   tuple(others))
+                   tuple(others), shallow)
 
 
 def _chronological(strategy: Repo, e: Entity) -> list[tuple[str, tuple[Any, Any]]]:

@@ -35,9 +35,8 @@ def who(revision: Revision | None) -> str:
 
 def headline(h: History) -> str:
     s = h.subject
-    title = s.fields.get("title") or s.fields.get("name") or ""
     where = f" ({s.period})" if s.period else ""
-    return f"{s.kind} {s.id}{where} · {title}"
+    return f"{s.kind} {s.id}{where} · {s.title}"
 
 
 def facts(h: History) -> list[str]:
@@ -203,11 +202,10 @@ def _parts_table(h: History, console: Console) -> None:
     table = _table("key result" if krs else "measure", "title", "latest", "trend",
                    "confidence" if krs else "status")
     for part in h.parts:
-        f = part.entity.fields
         latest = part.points[-1] if part.points else None
         table.add_row(
             part.entity.id,
-            Text(str(f.get("title") or f.get("name") or ""), overflow="ellipsis"),
+            Text(part.entity.title, overflow="ellipsis"),
             latest_text(part),
             sparkline(trend(part), last=13),
             (fmt(latest.confidence) if krs else _status(latest.status)) if latest else "–",
@@ -243,9 +241,8 @@ def _changes_table(h: History, console: Console) -> None:
 def markdown(h: History) -> str:
     s = h.subject
     where = f" ({s.period})" if s.period else ""
-    title = s.fields.get("title") or s.fields.get("name") or ""
     out = [f"### History of {s.kind} `{md_cell(s.id)}`{where}", "",
-           f"**{md_cell(title)}** · " + " · ".join(md_cell(x) for x in facts(h)), ""]
+           f"**{md_cell(s.title)}** · " + " · ".join(md_cell(x) for x in facts(h)), ""]
     chart = _mermaid(h)
     if chart:
         out += ["```mermaid", *chart, "```", ""]
@@ -295,9 +292,8 @@ def _md_parts(h: History) -> list[str]:
     name = "key result" if h.subject.kind == "objective" else "measure"
     rows = [f"| {name} | title | latest | trend |", "|---|---|---|---|"]
     for part in h.parts:
-        f = part.entity.fields
         rows.append(
-            f"| {md_cell(part.entity.id)} | {md_cell(f.get('title') or f.get('name') or '')} | "
+            f"| {md_cell(part.entity.id)} | {md_cell(part.entity.title)} | "
             f"{md_cell(latest_text(part))} | {sparkline(trend(part), last=13)} |"
         )
     return [*rows, ""]
