@@ -76,6 +76,30 @@ def test_deep_flow_nesting_is_refused_without_crashing() -> None:
     result = load_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
     assert [(p.code, p.line) for p in result.problems] == [("E001", 1)]
     assert f"deeper than {MAX_DEPTH}" in result.problems[0].message
+    # at the bracket that opens level MAX_DEPTH + 1 (the top mapping is level
+    # 1), whatever libyaml's own limit
+    assert result.problems[0].column == len("a: ") + MAX_DEPTH
+
+
+def test_nesting_finding_is_ours_past_libyaml_own_limit() -> None:
+    # PyYAML 6.0.4's libyaml stops at 1,000 flow levels with its own words;
+    # the finding must still be ours, at the same place, on every version.
+    for depth in (MAX_DEPTH + 1, 999, 1_001, 5_000):
+        text = "k:\n  - " + "{a: " * depth + "1" + "}" * depth + "\n"
+        result = load_text(text)
+        assert [(p.code, p.line, p.column) for p in result.problems] == [
+            # levels 1 and 2 are the block mapping and sequence
+            ("E001", 2, len("  - ") + len("{a: ") * (MAX_DEPTH - 2) + 1)
+        ], depth
+        assert result.problems[0].message == f"YAML nested deeper than {MAX_DEPTH} levels"
+
+
+def test_brackets_in_quotes_and_comments_do_not_count_as_nesting() -> None:
+    noise = "[" * 2_000
+    text = f"a: '{noise}'\nb: \"{noise}\"  # {noise}\nc: [1, [2]]\n"
+    result = load_text(text)
+    assert result.problems == []
+    assert result.data["c"] == [1, [2]]
 
 
 def test_moderate_nesting_is_fine() -> None:

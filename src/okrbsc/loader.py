@@ -201,9 +201,10 @@ def _check_nesting(text: str) -> None:
 
 def _check_nesting_exactly(text: str) -> None:
     loader = yaml.CSafeLoader(text)
-    depth = 0
+    depth = read = 0
     try:
         while (event := loader.get_event()) is not None:
+            read = event.end_mark.index if event.end_mark is not None else read
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -213,10 +214,61 @@ def _check_nesting_exactly(text: str) -> None:
                     raise _Abort(Problem("E001", msg, line, col))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        # libyaml may stop at a nesting limit of its own (PyYAML 6.0.4 ships
+        # one, with its own words) before the events reach ours: find our
+        # limit in the text it did read, so the finding is the same anywhere.
+        mark = exc.problem_mark or exc.context_mark
+        end = mark.index if mark is not None else len(text)
+        if (offset := _flow_too_deep_at(text, read, end, depth)) is not None:
+            line, col = _offset_to_pos(text, offset)
+            msg = f"YAML nested deeper than {MAX_DEPTH} levels"
+            raise _Abort(Problem("E001", msg, line, col)) from None
         return  # the composer reports the syntax error with its position
+    except yaml.YAMLError:
+        return
     finally:
         loader.dispose()
+
+
+def _flow_too_deep_at(text: str, start: int, end: int, depth: int) -> int | None:
+    """The offset of the first bracket in ``text[start:end]`` that opens level MAX_DEPTH + 1.
+
+    ``depth`` collections are open at ``start``. Quoted scalars and comments
+    are skipped, so brackets inside them never count.
+    """
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return i
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch in "'\"":
+            i = _quoted_end(text, i, end)
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            newline = text.find("\n", i, end)
+            i = end if newline < 0 else newline
+        i += 1
+    return None
+
+
+def _quoted_end(text: str, start: int, end: int) -> int:
+    """The offset of the quote closing the scalar that opens at ``start``."""
+    quote, i = text[start], start + 1
+    while i < end:
+        if quote == '"' and text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            if quote == "'" and text[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i
+        i += 1
+    return end
 
 
 class _Builder:
