@@ -36,11 +36,20 @@ def scorecard() -> str:
 
 
 def annual() -> str:
-    out = ["kind: okrs", "team: company", "period: 2026", "# okrbsc: disable-file=C202",
-           "objectives:"]
+    out = [
+        "kind: okrs",
+        "team: company",
+        "period: 2026",
+        "# okrbsc: disable-file=C202",
+        "objectives:",
+    ]
     for i, persp in enumerate(PERSPECTIVES):
-        out += [f"  - id: A{i}", f"    title: Annual focus on {persp}",
-                f"    aligns_to: [{persp[0].upper()}{i}]", "    key_results:"]
+        out += [
+            f"  - id: A{i}",
+            f"    title: Annual focus on {persp}",
+            f"    aligns_to: [{persp[0].upper()}{i}]",
+            "    key_results:",
+        ]
         out += [f"      - {{title: Annual metric {k}, start: 0, target: 10}}" for k in range(3)]
     return "\n".join(out) + "\n"
 
@@ -49,25 +58,38 @@ def team_file(team: int, objectives: int = 4, rng: random.Random | None = None) 
     rng = rng or random.Random(team)
     out = ["kind: okrs", f"team: t{team}", "period: 2026-Q3", "objectives:"]
     for o in range(objectives):
-        out += [f"  - id: T{team}O{o}", "    title: Make the customer experience better",
-                f"    aligns_to: [A{o % 4}]", "    key_results:"]
+        out += [
+            f"  - id: T{team}O{o}",
+            "    title: Make the customer experience better",
+            f"    aligns_to: [A{o % 4}]",
+            "    key_results:",
+        ]
         for k in range(4):
             start, target = 10.0, 20.0 + k
-            out += [f"      - id: T{team}O{o}K{k}", f"        title: Metric number {k} improves",
-                    f"        start: {start}", f"        target: {target}", "        unit: pct",
-                    "        checkins:"]
+            out += [
+                f"      - id: T{team}O{o}K{k}",
+                f"        title: Metric number {k} improves",
+                f"        start: {start}",
+                f"        target: {target}",
+                "        unit: pct",
+                "        checkins:",
+            ]
             for week in range(13):
                 day = dt.date(2026, 7, 6) + dt.timedelta(weeks=week)
                 value = start + week * (target - start) / 13 * rng.uniform(0.5, 1.2)
                 conf = rng.choice((0.4, 0.5, 0.6, 0.7, 0.8))
-                out.append(f"          - {{date: {day}, value: {value:.2f}, confidence: {conf}, "
-                           f"note: week {week} update from the team}}")
+                out.append(
+                    f"          - {{date: {day}, value: {value:.2f}, confidence: {conf}, "
+                    f"note: week {week} update from the team}}"
+                )
     return "\n".join(out) + "\n"
 
 
 def generate(root: Path, teams: int, big_file: bool = False) -> None:
     (root / "okrs/2026/Q3").mkdir(parents=True, exist_ok=True)
-    team_lines = "\n".join(f"  - {{id: t{i}, name: Team {i}, parent: company}}" for i in range(teams))
+    team_lines = "\n".join(
+        f"  - {{id: t{i}, name: Team {i}, parent: company}}" for i in range(teams)
+    )
     extra = "\n  - {id: big, name: Big team, parent: company}" if big_file else ""
     (root / "okrbsc.yaml").write_text(
         f"organisation: Benchmark\nteams:\n  - {{id: company, name: Benchmark}}\n{team_lines}{extra}\n"

@@ -71,8 +71,11 @@ def okrbsc(*args: str) -> list[str]:
 def ours_vs(name: str, ours: list[str], ref: list[str], repeat: int) -> dict[str, object]:
     a, b = measure(ours, repeat), measure(ref, repeat)
     row = {"name": name, "ours": a, "reference": b, "ratio": round(a["seconds"] / b["seconds"], 2)}
-    print(f"{name:<44} {a['seconds']:>8.3f}s {a['peak_mib']:>8.1f}MiB | ref "
-          f"{b['seconds']:>8.3f}s {b['peak_mib']:>8.1f}MiB | ratio {row['ratio']:.2f}", flush=True)
+    print(
+        f"{name:<44} {a['seconds']:>8.3f}s {a['peak_mib']:>8.1f}MiB | ref "
+        f"{b['seconds']:>8.3f}s {b['peak_mib']:>8.1f}MiB | ratio {row['ratio']:.2f}",
+        flush=True,
+    )
     return row
 
 
@@ -91,27 +94,51 @@ def bench_size(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
     print(f"\n== {teams} teams, {size:.1f} MiB of YAML")
     bare = [PY, "-c", BARE, str(root)]
     common = ["--repo", str(root), "--as-of", "2026-10-15"]
-    rows = [ours_vs(f"lint ({teams} teams) / bare C load", okrbsc("lint", *common, "-q"), bare, repeat)]
+    rows = [
+        ours_vs(f"lint ({teams} teams) / bare C load", okrbsc("lint", *common, "-q"), bare, repeat)
+    ]
     if has_command("score"):
-        rows.append(ours_vs(f"score --format json ({teams}) / bare C load",
-                            okrbsc("score", "2026-Q3", *common, "--format", "json"), bare, repeat))
+        rows.append(
+            ours_vs(
+                f"score --format json ({teams}) / bare C load",
+                okrbsc("score", "2026-Q3", *common, "--format", "json"),
+                bare,
+                repeat,
+            )
+        )
     if has_command("report"):
         out = work / f"report-{teams}"
-        rows.append(ours_vs(f"report --format html ({teams}) / bare C load",
-                            okrbsc("report", "2026-Q3", *common, "--format", "html", "--out", str(out)),
-                            bare, repeat))
+        rows.append(
+            ours_vs(
+                f"report --format html ({teams}) / bare C load",
+                okrbsc("report", "2026-Q3", *common, "--format", "html", "--out", str(out)),
+                bare,
+                repeat,
+            )
+        )
     yamllint = shutil.which("yamllint", path=str(BIN)) or shutil.which("yamllint")
     if yamllint:
-        rows.append(ours_vs(f"lint ({teams}) / yamllint", okrbsc("lint", *common, "-q"),
-                            [yamllint, "-d", "relaxed", str(root)], 1))
+        rows.append(
+            ours_vs(
+                f"lint ({teams}) / yamllint",
+                okrbsc("lint", *common, "-q"),
+                [yamllint, "-d", "relaxed", str(root)],
+                1,
+            )
+        )
     for row in rows:
         row["teams"], row["mib"] = teams, round(size, 1)
     return rows
 
 
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com",
-           "GIT_CONFIG_GLOBAL": os.devnull}
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "b@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "b@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
 
 
 def git(root: Path, *args: str) -> None:
@@ -132,17 +159,25 @@ def bench_history(teams: int, commits: int, repeat: int, work: Path) -> dict[str
             team = 0 if k % 10 == 0 else k % teams
             path = root / f"okrs/2026/Q3/t{team}.yaml"
             text = path.read_text()
-            text, n = re.subn(r"(O0K0\n(?:.*\n){2}        target: )([0-9.]+)",
-                              lambda m, k=k: f"{m.group(1)}{20 + k / 10:.1f}", text, count=1)
+            text, n = re.subn(
+                r"(O0K0\n(?:.*\n){2}        target: )([0-9.]+)",
+                lambda m, k=k: f"{m.group(1)}{20 + k / 10:.1f}",
+                text,
+                count=1,
+            )
             assert n == 1, path
             path.write_text(text)
             git(root, "commit", "-qam", f"change {k}")
         (root / ".complete").write_text("")
     print(f"\n== history: {teams} teams, {commits} commits")
-    row = ours_vs(f"history ({teams} teams, {commits} commits) / git log -p",
-                  okrbsc("history", "T0O0K0", "--repo", str(root), "--as-of", "2026-10-15",
-                         "--format", "json"),
-                  ["git", "-C", str(root), "log", "-p", "--no-color", "--", "."], repeat)
+    row = ours_vs(
+        f"history ({teams} teams, {commits} commits) / git log -p",
+        okrbsc(
+            "history", "T0O0K0", "--repo", str(root), "--as-of", "2026-10-15", "--format", "json"
+        ),
+        ["git", "-C", str(root), "log", "-p", "--no-color", "--", "."],
+        repeat,
+    )
     row["teams"], row["commits"] = teams, commits
     return row
 
@@ -153,18 +188,31 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "okrbsc-bench")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
-    parser.add_argument("--history", type=int, nargs=2, default=[100, 100],
-                        metavar=("TEAMS", "COMMITS"), help="size of the history benchmark")
+    parser.add_argument(
+        "--history",
+        type=int,
+        nargs=2,
+        default=[100, 100],
+        metavar=("TEAMS", "COMMITS"),
+        help="size of the history benchmark",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     typer_app = [PY, str(HERE / "minimal_typer_app.py")]
     print("== start-up")
     rows = [
-        ours_vs("okrbsc --help / minimal Typer --help", [PY, "-m", "okrbsc", "--help"],
-                [*typer_app, "--help"], args.repeat * 3),
-        ours_vs("lint examples/ / minimal Typer command",
-                [PY, "-m", "okrbsc", "lint", "--repo", str(ROOT / "examples"), "--as-of", "2026-11-20"],
-                [*typer_app, "hello"], args.repeat * 3),
+        ours_vs(
+            "okrbsc --help / minimal Typer --help",
+            [PY, "-m", "okrbsc", "--help"],
+            [*typer_app, "--help"],
+            args.repeat * 3,
+        ),
+        ours_vs(
+            "lint examples/ / minimal Typer command",
+            [PY, "-m", "okrbsc", "lint", "--repo", str(ROOT / "examples"), "--as-of", "2026-11-20"],
+            [*typer_app, "hello"],
+            args.repeat * 3,
+        ),
     ]
     for teams in args.sizes:
         rows += bench_size(teams, args.repeat, args.work)

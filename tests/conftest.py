@@ -49,16 +49,28 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
-
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Dana", "GIT_AUTHOR_EMAIL": "dana@example.com",
-           "GIT_COMMITTER_NAME": "Dana", "GIT_COMMITTER_EMAIL": "dana@example.com",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Dana",
+    "GIT_AUTHOR_EMAIL": "dana@example.com",
+    "GIT_COMMITTER_NAME": "Dana",
+    "GIT_COMMITTER_EMAIL": "dana@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """git in a test repository, as Dana unless ``env`` says otherwise."""
-    return subprocess.run(["git", *args], cwd=cwd, env={**GIT_ENV, **(env or {})}, check=True,
-                          capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**GIT_ENV, **(env or {})},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
 
 
 def commit_all(top: Path, message: str, author: str, when: str) -> str:
@@ -66,6 +78,11 @@ def commit_all(top: Path, message: str, author: str, when: str) -> str:
     time, UTC); the new commit's sha. Same inputs, same sha, on any machine."""
     stamp = (when if "T" in when else f"{when}T12:00") + ":00+00:00"
     git(top, "add", "-A")
-    git(top, "commit", "-qm", message, env={"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_DATE": stamp,
-                                            "GIT_COMMITTER_DATE": stamp})
+    git(
+        top,
+        "commit",
+        "-qm",
+        message,
+        env={"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+    )
     return git(top, "rev-parse", "HEAD").strip()

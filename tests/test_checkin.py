@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.loader import load_text
+from okrbsc.strategy.loader import load_text
 
 from .conftest import run_cli
 
@@ -40,7 +40,9 @@ def added_lines(before: str, after: str) -> list[str]:
 def test_checkin_adds_exactly_one_line(runner: CliRunner, repo: Path) -> None:
     path = repo / "okrs/2026/Q4/sales.yaml"
     before = path.read_text()
-    code, out = checkin(runner, repo, "SL1.1", "1.8", "--confidence", "0.7", "--note", "two deals: signed")
+    code, out = checkin(
+        runner, repo, "SL1.1", "1.8", "--confidence", "0.7", "--note", "two deals: signed"
+    )
     assert code == 0, out
     assert out.strip() == "okrs/2026/Q4/sales.yaml: checked in SL1.1 = 1.8 on 2026-11-23"
     assert added_lines(before, path.read_text()) == [
@@ -91,8 +93,13 @@ def test_block_style_comments_and_blank_lines_survive(runner: CliRunner, repo: P
         "          # the next key result",
     ]
     assert "title: Win  # keep me" in after[5] and 'title: "Pipeline"' in after[9]
-    assert "      - {id: K2, title: 'Other', start: 1, target: 2, checkins: [{date: 2026-11-23, value: 1.5}]}" in after
-    assert "        checkins: [{date: 2026-10-05, value: 1}, {date: 2026-11-23, value: 1.5}]" in after
+    assert (
+        "      - {id: K2, title: 'Other', start: 1, target: 2, checkins: [{date: 2026-11-23, value: 1.5}]}"
+        in after
+    )
+    assert (
+        "        checkins: [{date: 2026-10-05, value: 1}, {date: 2026-11-23, value: 1.5}]" in after
+    )
     assert load_text(path.read_text()).problems == []
 
 
@@ -157,8 +164,21 @@ def test_two_processes_checking_in_at_once_both_land(repo: Path) -> None:
     before = path.read_text()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "okrbsc", "checkin", kr, "9", "--as-of", AS_OF, "--repo", str(repo)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "okrbsc",
+                "checkin",
+                kr,
+                "9",
+                "--as-of",
+                AS_OF,
+                "--repo",
+                str(repo),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for kr in ("SL1.1", "SL2.1")
     ]
@@ -169,7 +189,7 @@ def test_two_processes_checking_in_at_once_both_land(repo: Path) -> None:
 
 
 KILLER = """
-import os, sys, okrbsc.writes as w
+import os, sys, okrbsc.write.safe as w
 real = os.replace
 def slow_replace(src, dst):
     sys.stdout.write("ready\\n"); sys.stdout.flush()

@@ -24,9 +24,13 @@ def test_github_format_is_picked_inside_github_actions(base_repo: Path) -> None:
     assert inside.returncode == 1
     assert inside.stdout.startswith("::")
     assert "::error file=okrs/2026/Q3/sales.yaml,line=7," in inside.stdout
-    outside = subprocess.run(args, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60)
+    outside = subprocess.run(
+        args, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60
+    )
     assert outside.stdout.startswith("okrs/") and "okrs/2026/Q3/sales.yaml:7:" in outside.stdout
-    explicit = subprocess.run([*args, "--format", "text"], env=env, capture_output=True, text=True, timeout=60)
+    explicit = subprocess.run(
+        [*args, "--format", "text"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert explicit.stdout.startswith("okrs/")
 
 
@@ -42,7 +46,9 @@ def _pre_commit() -> str:
 def test_pre_commit_manifest_is_valid() -> None:
     proc = subprocess.run(
         [_pre_commit(), "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -51,8 +57,13 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     """pre-commit installs okrbsc from this checkout into its own env and runs the hook."""
     pre_commit = _pre_commit()
     project = tmp_path / "okrbsc"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "node_modules", "*.egg-info", "__pycache__", ".*_cache", "build"))
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "node_modules", "*.egg-info", "__pycache__", ".*_cache", "build"
+        ),
+    )
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "snapshot")
@@ -61,31 +72,62 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     git(strategy, "init", "-q")
     git(strategy, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    clean = subprocess.run([pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
-                           cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
+    clean = subprocess.run(
+        [pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
+        cwd=strategy,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert clean.returncode == 0, clean.stdout + clean.stderr
     sales = strategy / "okrs/2026/Q3/sales.yaml"
     sales.write_text(sales.read_text().replace("aligns_to: [A1]", "aligns_to: [NOPE]"))
     git(strategy, "add", "-A")
-    broken = subprocess.run([pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
-                            cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
+    broken = subprocess.run(
+        [pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
+        cwd=strategy,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert broken.returncode == 1
     assert "okrs/2026/Q3/sales.yaml:7:" in broken.stdout
 
 
 def test_action_and_workflow_files_are_valid(tmp_path: Path) -> None:
     checker = str(BIN / "check-jsonschema")
-    proc = subprocess.run([checker, "--builtin-schema", "vendor.github-actions", str(ROOT / "action.yml")],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [checker, "--builtin-schema", "vendor.github-actions", str(ROOT / "action.yml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout
-    subprocess.run([sys.executable, "-m", "okrbsc", "init", str(tmp_path), "--org", "X", "-q"],
-                   check=True, timeout=60)
-    proc = subprocess.run([checker, "--builtin-schema", "vendor.github-workflows",
-                           str(tmp_path / ".github/workflows/okrbsc.yml")],
-                          capture_output=True, text=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "okrbsc", "init", str(tmp_path), "--org", "X", "-q"],
+        check=True,
+        timeout=60,
+    )
+    proc = subprocess.run(
+        [
+            checker,
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(tmp_path / ".github/workflows/okrbsc.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout
-    gitlab = subprocess.run([checker, "--builtin-schema", "vendor.gitlab-ci",
-                             str(ROOT / "docs/ci/gitlab-ci.yml")], capture_output=True, text=True, timeout=120)
+    gitlab = subprocess.run(
+        [checker, "--builtin-schema", "vendor.gitlab-ci", str(ROOT / "docs/ci/gitlab-ci.yml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert gitlab.returncode == 0, gitlab.stdout
 
 
@@ -100,13 +142,27 @@ def test_composite_action_steps_annotate_and_summarise(tmp_path: Path) -> None:
     sales = strategy / "okrs/2026/Q3/sales.yaml"
     sales.write_text(sales.read_text().replace("Win the mid-market", "Win 3 segments"))
     summary = tmp_path / "summary.md"
-    env = {"PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(tmp_path),
-           "GITHUB_STEP_SUMMARY": str(summary), "OKRBSC_REPO": str(strategy), "OKRBSC_STRICT": "true",
-           "OKRBSC_PERIOD": "2026-Q3"}
-    lint = subprocess.run(["bash", "-e", "-c", lint_step["run"]], env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "GITHUB_ACTIONS": "true",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "OKRBSC_REPO": str(strategy),
+        "OKRBSC_STRICT": "true",
+        "OKRBSC_PERIOD": "2026-Q3",
+    }
+    lint = subprocess.run(
+        ["bash", "-e", "-c", lint_step["run"]], env=env, capture_output=True, text=True, timeout=120
+    )
     assert lint.returncode == 1  # --strict: the O107 warning fails the step
     assert "::warning file=okrs/2026/Q3/sales.yaml,line=6," in lint.stdout
-    done = subprocess.run(["bash", "-e", "-c", summary_step["run"]], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", "-e", "-c", summary_step["run"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     text = summary.read_text()
     assert text.startswith("# Base Co — plan on a page, 2026-Q3") and "## OKRs" in text
@@ -130,21 +186,43 @@ def test_composite_action_holds_a_pull_request_against_its_base(tmp_path: Path) 
     sales.write_text(sales.read_text().replace("target: 3.5", "target: 3.0", 1))
     git(origin, "commit", "-qam", "lower S1.1")
     checkout = tmp_path / "checkout"  # as actions/checkout leaves it: one commit deep
-    subprocess.run(["git", "clone", "-q", "--depth", "1", origin.as_uri(), str(checkout)],
-                   check=True, env=GIT_ENV, capture_output=True, timeout=60)
-    assert subprocess.run(["git", "cat-file", "-e", f"{base_sha}^{{commit}}"], cwd=checkout,
-                          capture_output=True).returncode != 0
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", origin.as_uri(), str(checkout)],
+        check=True,
+        env=GIT_ENV,
+        capture_output=True,
+        timeout=60,
+    )
+    assert (
+        subprocess.run(
+            ["git", "cat-file", "-e", f"{base_sha}^{{commit}}"], cwd=checkout, capture_output=True
+        ).returncode
+        != 0
+    )
     summary = tmp_path / "summary.md"
-    env = {**GIT_ENV, "PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_ACTIONS": "true",
-           "RUNNER_TEMP": str(tmp_path), "GITHUB_STEP_SUMMARY": str(summary),
-           "OKRBSC_REPO": str(checkout), "OKRBSC_STRICT": "false", "OKRBSC_PERIOD": "2026-Q3",
-           "OKRBSC_SINCE": base_sha}
-    lint = subprocess.run(["bash", "-e", "-c", lint_step["run"]], env=env, capture_output=True,
-                          text=True, timeout=120)
+    env = {
+        **GIT_ENV,
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "GITHUB_ACTIONS": "true",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "OKRBSC_REPO": str(checkout),
+        "OKRBSC_STRICT": "false",
+        "OKRBSC_PERIOD": "2026-Q3",
+        "OKRBSC_SINCE": base_sha,
+    }
+    lint = subprocess.run(
+        ["bash", "-e", "-c", lint_step["run"]], env=env, capture_output=True, text=True, timeout=120
+    )
     assert "file=okrs/2026/Q3/sales.yaml,line=12,col=17,title=G501::" in lint.stdout, lint.stderr
     assert "target 3.5 → 3 (easier)" in lint.stdout
-    done = subprocess.run(["bash", "-e", "-c", summary_step["run"]], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", "-e", "-c", summary_step["run"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     text = summary.read_text()
     assert text.startswith(f"### Strategy changes ({base_sha} → working tree)")

@@ -13,12 +13,14 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.rules import RULES
+from okrbsc.lint.rules import RULES
 
 from .conftest import BASE, BASE_AS_OF, EXAMPLES, run_cli
 
 EXAMPLES_AS_OF = "2026-11-20"
-LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) .+ \[[a-z-]+\]$")
+LINE = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) .+ \[[a-z-]+\]$"
+)
 
 
 def lint(runner: CliRunner, *args: str) -> tuple[int, str]:
@@ -129,7 +131,7 @@ def test_github_format_escapes_workflow_commands(runner: CliRunner, base_repo: P
 
 
 def test_github_property_values_are_escaped() -> None:
-    from okrbsc.formats import _gh_property
+    from okrbsc.render.lint_formats import _gh_property
 
     assert _gh_property("a,b:c%\nd") == "a%2Cb%3Ac%25%0Ad"
 
@@ -150,11 +152,15 @@ def _sarif_schema() -> Path | None:
     env = os.environ.get("OKRBSC_SARIF_SCHEMA")
     if env and Path(env).is_file():
         return Path(env)
-    local = Path("/tmp/npmtools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json")
+    local = Path(
+        "/tmp/npmtools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"
+    )
     return local if local.is_file() else None
 
 
-def test_sarif_validates_against_the_official_schema(runner: CliRunner, broken: Path, tmp_path: Path) -> None:
+def test_sarif_validates_against_the_official_schema(
+    runner: CliRunner, broken: Path, tmp_path: Path
+) -> None:
     schema = _sarif_schema()
     if schema is None:
         if os.environ.get("CI") == "true":
@@ -167,13 +173,18 @@ def test_sarif_validates_against_the_official_schema(runner: CliRunner, broken: 
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [r.code for r in RULES]
     result = run["results"][0]
     assert result["ruleId"] == "E005" and result["level"] == "error"
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "okrs/2026/Q4/sales.yaml"
+    assert (
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "okrs/2026/Q4/sales.yaml"
+    )
     target = tmp_path / "out.sarif"
     target.write_text(out)
     checker = Path(sys.executable).parent / "check-jsonschema"
     proc = subprocess.run(
         [str(checker), "--regex-variant", "python", "--schemafile", str(schema), str(target)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # and the validator does reject a broken document
@@ -181,7 +192,9 @@ def test_sarif_validates_against_the_official_schema(runner: CliRunner, broken: 
     target.write_text(json.dumps(sarif))
     proc = subprocess.run(
         [str(checker), "--regex-variant", "python", "--schemafile", str(schema), str(target)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1
 
@@ -191,9 +204,13 @@ def test_colour_only_when_forced(broken: Path) -> None:
     args = [sys.executable, "-m", "okrbsc", "lint", "--as-of", EXAMPLES_AS_OF]
     forced = subprocess.run(args, cwd=broken, env=env, capture_output=True, text=True, timeout=60)
     assert "\x1b[" in forced.stdout
-    plain = subprocess.run(args, cwd=broken, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60)
+    plain = subprocess.run(
+        args, cwd=broken, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60
+    )
     assert "\x1b[" not in plain.stdout and plain.stdout.startswith("okrs/")
-    off = subprocess.run([*args, "--no-color"], cwd=broken, env=env, capture_output=True, text=True, timeout=60)
+    off = subprocess.run(
+        [*args, "--no-color"], cwd=broken, env=env, capture_output=True, text=True, timeout=60
+    )
     assert "\x1b[" not in off.stdout
 
 

@@ -44,8 +44,9 @@ def test_status_golden() -> None:
 
 
 def test_score_json_matches_the_spec_shape(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["score", "Q3", "--repo", str(EXAMPLES), "--as-of", AS_OF,
-                                 "--format", "json"])
+    result = runner.invoke(
+        app, ["score", "Q3", "--repo", str(EXAMPLES), "--as-of", AS_OF, "--format", "json"]
+    )
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["period"] == "2026-Q3" and data["as_of"] == AS_OF
@@ -57,7 +58,12 @@ def test_score_json_matches_the_spec_shape(runner: CliRunner) -> None:
         krs = o["key_results"]
         expected = sum(k["score"] * k["weight"] for k in krs) / sum(k["weight"] for k in krs)
         assert o["score"] == pytest.approx(expected)
-    assert [p["id"] for p in data["perspectives"]] == ["learning", "process", "customer", "financial"]
+    assert [p["id"] for p in data["perspectives"]] == [
+        "learning",
+        "process",
+        "customer",
+        "financial",
+    ]
 
 
 def test_team_filter_and_unknown_team(runner: CliRunner) -> None:
@@ -85,7 +91,9 @@ def test_a_repo_with_errors_is_not_scored(runner: CliRunner, examples_copy: Path
 def test_write_records_scores_and_lint_stays_clean(runner: CliRunner, examples_copy: Path) -> None:
     before = (examples_copy / "okrs/2026/Q3/sales.yaml").read_text()
     args = ["--repo", str(examples_copy), "--as-of", AS_OF]
-    computed = json.loads(runner.invoke(app, ["score", "2026-Q3", *args, "--format", "json"]).output)
+    computed = json.loads(
+        runner.invoke(app, ["score", "2026-Q3", *args, "--format", "json"]).output
+    )
     result = runner.invoke(app, ["score", "2026-Q3", *args, "--format", "json", "--write", "-q"])
     assert result.exit_code == 0, result.output
     after = (examples_copy / "okrs/2026/Q3/sales.yaml").read_text()
@@ -101,13 +109,19 @@ def test_write_records_scores_and_lint_stays_clean(runner: CliRunner, examples_c
 def test_checkins_change_status(runner: CliRunner, examples_copy: Path) -> None:
     """The weekly rhythm: three check-ins move the dashboard and the score."""
     args = ["--repo", str(examples_copy)]
-    before = json.loads(runner.invoke(
-        app, ["score", "Q4", *args, "--as-of", "2026-12-07", "--format", "json"]).output)
+    before = json.loads(
+        runner.invoke(
+            app, ["score", "Q4", *args, "--as-of", "2026-12-07", "--format", "json"]
+        ).output
+    )
     for day, value in (("2026-11-23", "2.0"), ("2026-11-30", "2.5"), ("2026-12-07", "3.0")):
         done = runner.invoke(app, ["checkin", "SL1.1", value, "-c", "0.9", *args, "--as-of", day])
         assert done.exit_code == 0, done.output
-    after = json.loads(runner.invoke(
-        app, ["score", "Q4", *args, "--as-of", "2026-12-07", "--format", "json"]).output)
+    after = json.loads(
+        runner.invoke(
+            app, ["score", "Q4", *args, "--as-of", "2026-12-07", "--format", "json"]
+        ).output
+    )
     kr_before = before["teams"][0]["objectives"][0]["key_results"][0]
     kr_after = after["teams"][0]["objectives"][0]["key_results"][0]
     assert (kr_before["current"], kr_after["current"]) == (1.55, 3.0)

@@ -55,16 +55,30 @@ def test_guide_git_story_runs_as_written(examples_copy: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     commit_all(root, "Q4 plan and check-ins to 2026-11-16", "Dana Okafor", "2026-11-16T09:00")
     git(root, "switch", "-q", "-c", "week-47")
-    proc = run_cli("checkin", "SL1.1", "1.7", "--confidence", "0.5", "--date", "2026-11-23",
-                   "--as-of", "2026-11-23", cwd=root)
+    proc = run_cli(
+        "checkin",
+        "SL1.1",
+        "1.7",
+        "--confidence",
+        "0.5",
+        "--date",
+        "2026-11-23",
+        "--as-of",
+        "2026-11-23",
+        cwd=root,
+    )
     assert proc.returncode == 0, proc.stderr
     commit_all(root, "Sales check-ins, week 47", "Sam Lee", "2026-11-23T10:00")
     sales = root / "okrs/2026/Q4/sales.yaml"
     text = sales.read_text()
-    for old, new in [("        target: 3.0\n", "        target: 2.5\n"),
-                     ("        target: 3   # lower is better", "        target: 5   # lower is better"),
-                     ("{date: 2026-11-09, value: 5, confidence: 0.7}",
-                      "{date: 2026-11-09, value: 4, confidence: 0.7}")]:
+    for old, new in [
+        ("        target: 3.0\n", "        target: 2.5\n"),
+        ("        target: 3   # lower is better", "        target: 5   # lower is better"),
+        (
+            "{date: 2026-11-09, value: 5, confidence: 0.7}",
+            "{date: 2026-11-09, value: 4, confidence: 0.7}",
+        ),
+    ]:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     sales.write_text(text)
@@ -72,4 +86,3 @@ def test_guide_git_story_runs_as_written(examples_copy: Path) -> None:
     section = GUIDE.read_text(encoding="utf-8").split(GIT_SECTION)[1]
     assert run_blocks(console_blocks(section), root, may_fail=("okrbsc lint",)) == 4
     assert git(root, "status", "--porcelain") == ""  # --dry-run wrote nothing
-

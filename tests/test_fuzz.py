@@ -25,46 +25,96 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from okrbsc import lint
 from okrbsc.cli import app
-from okrbsc.repo import Repo
+from okrbsc.lint import engine as lint
+from okrbsc.strategy.repo import Repo
 
 from .conftest import BASE, BASE_AS_OF
 
 EXAMPLES = int(os.environ.get("OKRBSC_FUZZ_EXAMPLES", "40"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 SALES = (BASE / "okrs/2026/Q3/sales.yaml").read_text(encoding="utf-8")
 
-KEYS = ["id", "title", "kind", "start", "target", "current", "direction", "unit", "weight",
-        "score", "done", "checkins", "date", "value", "confidence", "note", "aligns_to",
-        "depends_on", "type", "rewards", "key_results", "objectives", "team", "period", "owner"]
+KEYS = [
+    "id",
+    "title",
+    "kind",
+    "start",
+    "target",
+    "current",
+    "direction",
+    "unit",
+    "weight",
+    "score",
+    "done",
+    "checkins",
+    "date",
+    "value",
+    "confidence",
+    "note",
+    "aligns_to",
+    "depends_on",
+    "type",
+    "rewards",
+    "key_results",
+    "objectives",
+    "team",
+    "period",
+    "owner",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12), st.sampled_from(["2026-Q3", "2026-07-06", "S1", "binary", "up", "sales", "C1"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["2026-Q3", "2026-07-06", "S1", "binary", "up", "sales", "C1"]),
     st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.sampled_from(KEYS), inner, max_size=6)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(KEYS), inner, max_size=6)
+    ),
     max_leaves=25,
 )
 
 
 def documents() -> st.SearchStrategy[Any]:
     """OKR-shaped documents with random values in random places."""
-    checkin = st.fixed_dictionaries({"date": values, "value": values},
-                                    optional={"confidence": values, "note": values})
-    kr = st.fixed_dictionaries({"title": values, "start": values, "target": values},
-                               optional={"id": values, "kind": values, "done": values,
-                                         "checkins": st.lists(checkin, max_size=3), "weight": values})
-    objective = st.fixed_dictionaries({"id": values, "title": values},
-                                      optional={"aligns_to": values, "depends_on": values,
-                                                "key_results": st.lists(kr, max_size=4), "score": values})
+    checkin = st.fixed_dictionaries(
+        {"date": values, "value": values}, optional={"confidence": values, "note": values}
+    )
+    kr = st.fixed_dictionaries(
+        {"title": values, "start": values, "target": values},
+        optional={
+            "id": values,
+            "kind": values,
+            "done": values,
+            "checkins": st.lists(checkin, max_size=3),
+            "weight": values,
+        },
+    )
+    objective = st.fixed_dictionaries(
+        {"id": values, "title": values},
+        optional={
+            "aligns_to": values,
+            "depends_on": values,
+            "key_results": st.lists(kr, max_size=4),
+            "score": values,
+        },
+    )
     return st.fixed_dictionaries(
-        {"kind": st.sampled_from(["okrs", "okrs", "scorecard", "nope"]), "team": values,
-         "period": values, "objectives": st.lists(objective, max_size=4)},
+        {
+            "kind": st.sampled_from(["okrs", "okrs", "scorecard", "nope"]),
+            "team": values,
+            "period": values,
+            "objectives": st.lists(objective, max_size=4),
+        },
         optional={"extra": values},
     )
 
@@ -79,14 +129,19 @@ def exercise(text: bytes) -> None:
         lint.run(Repo.open(repo_dir, dt.date.fromisoformat(BASE_AS_OF)))
         runner = CliRunner()
         common = ["--repo", str(repo_dir), "--as-of", BASE_AS_OF]
-        for args in (["score", "2026-Q3", "--format", "json"], ["status", "2026-Q3"],
-                     ["report", "2026-Q3", "--out", str(root / "out")],
-                     ["checkin", "S1.1", "3", "--period", "2026-Q3", "--date", "2026-09-01"],
-                     ["lint", "--format", "sarif"]):
+        for args in (
+            ["score", "2026-Q3", "--format", "json"],
+            ["status", "2026-Q3"],
+            ["report", "2026-Q3", "--out", str(root / "out")],
+            ["checkin", "S1.1", "3", "--period", "2026-Q3", "--date", "2026-09-01"],
+            ["lint", "--format", "sarif"],
+        ):
             result = runner.invoke(app, [*args, *common])
             assert result.exit_code in (0, 1, 2), (args, result.output)
             assert result.exception is None or isinstance(result.exception, SystemExit), (
-                args, repr(result.exception))
+                args,
+                repr(result.exception),
+            )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -98,8 +153,13 @@ def test_generated_documents(document: Any) -> None:
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.integers(0, len(SALES)), st.integers(0, 8), st.binary(max_size=6)),
-                min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(SALES)), st.integers(0, 8), st.binary(max_size=6)),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_mutated_valid_file(edits: list[tuple[int, int, bytes]]) -> None:
     data = bytearray(SALES.encode("utf-8"))
     for at, cut, insert in edits:
@@ -123,9 +183,23 @@ def test_killed_writers_never_tear_the_file(tmp_path: Path) -> None:
     for attempt in range(int(os.environ.get("OKRBSC_KILL_ROUNDS", "12"))):
         before = path.read_text(encoding="utf-8")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "okrbsc", "checkin", "S1.1", str(attempt), "--repo", str(root),
-             "--as-of", "2026-09-30", "--date", "2026-09-30", "--quiet"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "okrbsc",
+                "checkin",
+                "S1.1",
+                str(attempt),
+                "--repo",
+                str(root),
+                "--as-of",
+                "2026-09-30",
+                "--date",
+                "2026-09-30",
+                "--quiet",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(rng.uniform(0.05, 0.6))
         proc.send_signal(signal.SIGKILL)

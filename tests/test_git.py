@@ -25,7 +25,7 @@ def history(tmp_path: Path) -> Path:
     git(top, "commit", "-qm", "strategy 2026")
     sales = root / "okrs/2026/Q4/sales.yaml"
     text = sales.read_text()
-    text = text.replace("target: 3.0\n", "target: 2.5\n", 1)             # SL1.1 lowered mid-quarter
+    text = text.replace("target: 3.0\n", "target: 2.5\n", 1)  # SL1.1 lowered mid-quarter
     text = text.replace("{date: 2026-10-12, value: 0.47,", "{date: 2026-10-12, value: 0.9,", 1)
     text = text.replace("title: Sign twelve new mid-market logos", "title: Sign ten new logos")
     sales.write_text(text)
@@ -39,9 +39,15 @@ def test_diff_tells_the_story(history: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "key result SL1.1 (2026-Q4): target 3 → 2.5" in out
-    assert "key result SL1.2 (2026-Q4): title Sign twelve new mid-market logos → Sign ten new logos" in out
+    assert (
+        "key result SL1.2 (2026-Q4): title Sign twelve new mid-market logos → Sign ten new logos"
+        in out
+    )
     assert "check-in edited 2026-10-12: 0.47 (confidence 0.6) → 0.9 (confidence 0.6)" in out
-    assert "objective PP1 (2026-Q4) moved from okrs/2026/Q4/people.yaml to okrs/2026/Q4/teams/people.yaml" in out
+    assert (
+        "objective PP1 (2026-Q4) moved from okrs/2026/Q4/people.yaml to okrs/2026/Q4/teams/people.yaml"
+        in out
+    )
     assert " removed" not in out and " added" not in out  # a move is not a delete plus an add
 
 
@@ -70,7 +76,9 @@ def test_lint_since_flags_moved_targets_and_rewritten_checkins(history: Path) ->
     assert len(g501) == 1 and "target 3 → 2.5 (easier)" in g501[0]
     assert g501[0].startswith("okrs/2026/Q4/sales.yaml:19:17: G501")  # at the target itself
     assert len(g502) == 1 and g502[0].startswith("okrs/2026/Q4/sales.yaml:24:13: G502")
-    assert "check-in of 2026-10-12 of key result 'SL1.1' was edited: 0.47 (confidence 0.6)" in g502[0]
+    assert (
+        "check-in of 2026-10-12 of key result 'SL1.1' was edited: 0.47 (confidence 0.6)" in g502[0]
+    )
     assert proc.returncode == 0  # warnings: SL1 is aspirational
     plain = run_cli("lint", "--repo", str(history), "--as-of", AS_OF)
     assert " G50" not in plain.stdout  # history rules need --since
@@ -84,7 +92,10 @@ def test_committed_target_made_easier_is_an_error(history: Path) -> None:
     sales.write_text(text.replace(old, old.replace("target: 3", "target: 5")))  # SL2.1 goes down
     proc = run_cli("lint", "--since", "HEAD", "--repo", str(history), "--as-of", AS_OF)
     assert proc.returncode == 1
-    assert any(" G501 " in line and "SL2.1" in line and "committed" in line for line in proc.stdout.splitlines())
+    assert any(
+        " G501 " in line and "SL2.1" in line and "committed" in line
+        for line in proc.stdout.splitlines()
+    )
 
 
 def test_shallow_clone_without_the_base_is_a_clear_error(history: Path, tmp_path: Path) -> None:
@@ -92,8 +103,13 @@ def test_shallow_clone_without_the_base_is_a_clear_error(history: Path, tmp_path
     git(top, "add", "-A")
     git(top, "commit", "-qm", "second")
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", top.as_uri(), str(clone)], check=True, env=GIT_ENV,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", top.as_uri(), str(clone)],
+        check=True,
+        env=GIT_ENV,
+        capture_output=True,
+        timeout=60,
+    )
     proc = run_cli("lint", "--since", "HEAD~1", "--repo", str(clone / "strategy"), "--as-of", AS_OF)
     assert proc.returncode == 2
     assert "unknown revision 'HEAD~1' (this is a shallow clone" in proc.stderr

@@ -47,9 +47,12 @@ def story(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     shas["tidy"] = commit_all(top, "Tidy up", "Lee", "2026-11-19")
     (top / "README.md").write_text("still not strategy\n")
     commit_all(top, "Docs", "Lee", "2026-11-19")  # does not touch the strategy root
-    edit(sales, "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n",
-         "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n"
-         "          - {date: 2026-11-23, value: 1.7, confidence: 0.5}\n")
+    edit(
+        sales,
+        "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n",
+        "          - {date: 2026-11-16, value: 1.55, confidence: 0.6}\n"
+        "          - {date: 2026-11-23, value: 1.7, confidence: 0.5}\n",
+    )
     return root, shas
 
 
@@ -72,12 +75,20 @@ def test_key_result_values_and_moved_goalposts(story: tuple[Path, dict[str, str]
     changes = [c for c in data["changes"] if c["change"] != "added"]
     target = next(c for c in changes if c["field"] == "target")
     assert (target["old"], target["new"], target["easier"]) == (3.0, 2.5, True)
-    assert (target["commit"], target["author"], target["date"]) == (shas["lower"], "Sam", "2026-11-18")
+    assert (target["commit"], target["author"], target["date"]) == (
+        shas["lower"],
+        "Sam",
+        "2026-11-18",
+    )
     rewrite = next(c for c in changes if c["change"] == "check-in edited")
     assert (rewrite["field"], rewrite["commit"]) == ("2026-10-12", shas["lower"])
     assert rewrite["old"].startswith("0.47") and rewrite["new"].startswith("0.9")
     added = next(c for c in data["changes"] if c["change"] == "added")
-    assert (added["commit"], added["author"], added["date"]) == (shas["start"], "Dana", "2026-10-01")
+    assert (added["commit"], added["author"], added["date"]) == (
+        shas["start"],
+        "Dana",
+        "2026-10-01",
+    )
     values = {v["date"]: v for v in data["values"]}
     assert values["2026-10-05"]["recorded"]["commit"] == shas["start"]
     assert values["2026-10-12"]["value"] == 0.9
@@ -105,8 +116,9 @@ def test_text_chart_tells_the_story(story: tuple[Path, dict[str, str]]) -> None:
     assert "Changes (3)" in out and "Lower the ARR target" in out
 
 
-def test_markdown_has_a_valid_chart_and_the_changes(story: tuple[Path, dict[str, str]],
-                                                    tmp_path: Path) -> None:
+def test_markdown_has_a_valid_chart_and_the_changes(
+    story: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     root, _ = story
     proc = history(root, "SL1.1", "--format", "md")
     assert proc.returncode == 0, proc.stderr
@@ -128,7 +140,10 @@ def test_objective_shows_its_key_results_and_progress(story: tuple[Path, dict[st
     assert data["key_results"][1]["definition"]["title"] == "Sign ten new logos"
     retitled = next(c for c in data["changes"] if c["field"] == "title")
     assert (retitled["id"], retitled["old"], retitled["author"]) == (
-        "SL1.2", "Sign twelve new mid-market logos", "Lee")
+        "SL1.2",
+        "Sign twelve new mid-market logos",
+        "Lee",
+    )
     progress = data["progress"]
     assert progress[0]["date"] == "2026-10-05" and progress[-1]["date"] == "2026-11-23"
     assert all(0 <= p["progress"] <= 1 for p in progress)
@@ -141,8 +156,10 @@ def test_a_moved_file_is_a_move_not_a_delete_and_add(story: tuple[Path, dict[str
     kinds = [(c["id"], c["change"]) for c in data["changes"]]
     assert kinds.count(("PP1", "added")) == 1 and ("PP1", "removed") not in kinds
     moved = next(c for c in data["changes"] if c["change"] == "moved" and c["id"] == "PP1")
-    assert (moved["old"], moved["new"]) == ("okrs/2026/Q4/people.yaml",
-                                           "okrs/2026/Q4/teams/people.yaml")
+    assert (moved["old"], moved["new"]) == (
+        "okrs/2026/Q4/people.yaml",
+        "okrs/2026/Q4/teams/people.yaml",
+    )
     assert moved["commit"] == shas["tidy"]
     assert data["path"] == "okrs/2026/Q4/teams/people.yaml"
 
@@ -181,8 +198,11 @@ def test_a_removed_key_result_keeps_its_history(story: tuple[Path, dict[str, str
 def test_the_same_id_in_two_quarters(story: tuple[Path, dict[str, str]]) -> None:
     root, _ = story
     q3 = root / "okrs/2026/Q3/sales.yaml"
-    ident = next(line.split("id:")[1].strip() for line in q3.read_text().splitlines()
-                 if line.strip().startswith("- id:"))
+    ident = next(
+        line.split("id:")[1].strip()
+        for line in q3.read_text().splitlines()
+        if line.strip().startswith("- id:")
+    )
     text = (root / SALES).read_text()
     (root / SALES).write_text(text.replace("id: SL1\n", f"id: {ident}\n", 1))
     latest = history_json(root, ident)
@@ -196,7 +216,10 @@ def test_the_same_id_in_two_quarters(story: tuple[Path, dict[str, str]]) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["F1-ar"], "no objective, key result or measure 'F1-ar' in the history (did you mean 'F1-arr'?)"),
+        (
+            ["F1-ar"],
+            "no objective, key result or measure 'F1-ar' in the history (did you mean 'F1-arr'?)",
+        ),
         (["SL1.1", "--period", "2026-Q9"], "not a period: '2026-Q9'"),
     ],
 )
@@ -212,11 +235,14 @@ def test_not_a_git_repository(examples_copy: Path) -> None:
     assert proc.returncode == 2 and "not inside a git repository" in proc.stderr
 
 
-def test_a_repository_without_commits_has_only_the_working_tree(examples_copy: Path,
-                                                                runner: CliRunner) -> None:
+def test_a_repository_without_commits_has_only_the_working_tree(
+    examples_copy: Path, runner: CliRunner
+) -> None:
     git(examples_copy, "init", "-q", "-b", "main")
-    result = runner.invoke(app, ["history", "SL1.1", "--repo", str(examples_copy),
-                                 "--as-of", AS_OF, "--format", "json"])
+    result = runner.invoke(
+        app,
+        ["history", "SL1.1", "--repo", str(examples_copy), "--as-of", AS_OF, "--format", "json"],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["commits"] == 0
@@ -224,12 +250,18 @@ def test_a_repository_without_commits_has_only_the_working_tree(examples_copy: P
     assert len(data["values"]) == 7
 
 
-def test_a_shallow_clone_says_its_history_is_cut(story: tuple[Path, dict[str, str]],
-                                                 tmp_path: Path) -> None:
+def test_a_shallow_clone_says_its_history_is_cut(
+    story: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     root, _ = story
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", root.parent.as_uri(), str(clone)],
-                   check=True, env=GIT_ENV, capture_output=True, timeout=60)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", root.parent.as_uri(), str(clone)],
+        check=True,
+        env=GIT_ENV,
+        capture_output=True,
+        timeout=60,
+    )
     data = history_json(clone / "strategy", "SL1.1")
     assert data["shallow"] is True and data["commits"] == 1
     text_out = history(clone / "strategy", "SL1.1", "--no-color").stdout
@@ -238,8 +270,9 @@ def test_a_shallow_clone_says_its_history_is_cut(story: tuple[Path, dict[str, st
 
 def test_typer_runner_and_help(story: tuple[Path, dict[str, str]], runner: CliRunner) -> None:
     root, _ = story
-    result = runner.invoke(app, ["history", "SL1.1", "--repo", str(root), "--as-of", AS_OF,
-                                 "--no-color"])
+    result = runner.invoke(
+        app, ["history", "SL1.1", "--repo", str(root), "--as-of", AS_OF, "--no-color"]
+    )
     assert result.exit_code == 0, result.output
     assert "target 3 → 2.5 (easier)" in result.stdout
     verbose = run_cli("history", "SL1.1", "--repo", str(root), "--as-of", AS_OF, "-v", "-f", "json")
@@ -263,8 +296,16 @@ def test_a_merged_branch_is_one_step_and_states_never_interleave(tmp_path: Path)
     edit(root / "scorecard.yaml", "2026-Q3: 47.2}", "2026-Q3: 47.5}")
     commit_all(root, "Correct an actual", "Lee", "2026-11-18")
     stamp = "2026-11-19T12:00:00+00:00"
-    git(root, "merge", "-q", "--no-ff", "-m", "Merge lower-target", "lower-target",
-        env={"GIT_AUTHOR_NAME": "Noor", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
+    git(
+        root,
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge lower-target",
+        "lower-target",
+        env={"GIT_AUTHOR_NAME": "Noor", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+    )
     merge = git(root, "rev-parse", "HEAD").strip()
     data = history_json(root, "SL1.1")
     assert data["commits"] == 3  # Q4 plan, the actual, the merge: the branch commit is inside
@@ -272,7 +313,7 @@ def test_a_merged_branch_is_one_step_and_states_never_interleave(tmp_path: Path)
     assert changes == [("added", None, "Dana"), ("changed", "target", "Noor")]
     assert data["changes"][1]["commit"] == merge
 
-    from okrbsc.gitrepo import GitRepo
+    from okrbsc.history.git import GitRepo
 
     repo = GitRepo.of(root)
     for commit, listing in repo.walk():  # the walk's states are the real trees
@@ -287,7 +328,9 @@ def test_the_documented_json_shapes_are_the_real_ones(story: tuple[Path, dict[st
     text = (ROOT / "docs/format.md").read_text(encoding="utf-8").split("## JSON of `diff`")[1]
     diff_doc, history_doc = (json.loads(b) for b in re.findall(r"```json\n(.*?)```", text, re.S))
     root, _ = story
-    diff_real = json.loads(run_cli("diff", "HEAD~2", "--repo", str(root), "--format", "json").stdout)
+    diff_real = json.loads(
+        run_cli("diff", "HEAD~2", "--repo", str(root), "--format", "json").stdout
+    )
     assert set(diff_doc) == set(diff_real)
     assert set(diff_doc["changes"][0]) == set(diff_real["changes"][0])
     real = history_json(root, "SL1.1")

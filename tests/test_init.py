@@ -9,8 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.init import current_quarter
-from okrbsc.periods import Period
+from okrbsc.strategy.periods import FiscalCalendar, Period
 
 from .conftest import run_cli
 
@@ -27,7 +26,8 @@ def test_init_passes_lint_with_no_finding(tmp_path: Path) -> None:
 
 def test_init_with_a_fiscal_year_starting_in_april(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        app, ["init", str(tmp_path), "--org", "X", "--fiscal-year-start", "4", "--as-of", "2027-02-10"]
+        app,
+        ["init", str(tmp_path), "--org", "X", "--fiscal-year-start", "4", "--as-of", "2027-02-10"],
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "okrs/2026/Q4/team.yaml").is_file()
@@ -61,8 +61,12 @@ def test_init_asks_nothing_without_a_terminal(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("day", "start", "expected"),
-    [("2026-11-22", 1, Period(2026, 4)), ("2026-04-01", 4, Period(2026, 1)),
-     ("2027-03-31", 4, Period(2026, 4)), ("2026-01-01", 1, Period(2026, 1))],
+    [
+        ("2026-11-22", 1, Period(2026, 4)),
+        ("2026-04-01", 4, Period(2026, 1)),
+        ("2027-03-31", 4, Period(2026, 4)),
+        ("2026-01-01", 1, Period(2026, 1)),
+    ],
 )
 def test_current_quarter(day: str, start: int, expected: Period) -> None:
-    assert current_quarter(dt.date.fromisoformat(day), start) == expected
+    assert FiscalCalendar(start).quarter_of(dt.date.fromisoformat(day)) == expected

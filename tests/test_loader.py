@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okrbsc.loader import MAX_DEPTH, PosDict, PosList, load_bytes, load_text
+from okrbsc.strategy.loader import MAX_DEPTH, PosDict, PosList, load_bytes, load_text
 
 
 def codes(text: str) -> list[tuple[str, int]]:
@@ -26,8 +26,15 @@ def test_positions_of_keys_values_and_items() -> None:
 
 def test_scalars_are_typed_safely() -> None:
     data = load_text("a: 1\nb: 2.5\nc: true\nd: ~\ne: 2026-07-06\nf: '3'\ng: 2025\n").data
-    assert data == {"a": 1, "b": 2.5, "c": True, "d": None, "e": dt.date(2026, 7, 6),
-                    "f": "3", "g": 2025}
+    assert data == {
+        "a": 1,
+        "b": 2.5,
+        "c": True,
+        "d": None,
+        "e": dt.date(2026, 7, 6),
+        "f": "3",
+        "g": 2025,
+    }
 
 
 def test_syntax_error_is_positioned() -> None:
@@ -108,7 +115,9 @@ def test_moderate_nesting_is_fine() -> None:
 
 def test_nan_infinity_and_huge_integers_are_schema_problems() -> None:
     assert codes("a: .nan\nb: -.inf\nc: " + "9" * 5000 + "\n") == [
-        ("E002", 1), ("E002", 2), ("E002", 3)
+        ("E002", 1),
+        ("E002", 2),
+        ("E002", 3),
     ]
 
 

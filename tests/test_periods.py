@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from okrbsc.periods import Period, bare_quarter
-from okrbsc.rules.e006_period_mismatch import folder_period
+from okrbsc.lint.rules.e006_period_mismatch import folder_period
+from okrbsc.strategy.periods import Period, bare_quarter
 
 
 def test_parse_and_print() -> None:
@@ -28,16 +28,24 @@ def test_calendar_quarters() -> None:
 
 def test_fiscal_year_starting_in_april() -> None:
     assert (Period(2026, 3).start(4), Period(2026, 3).end(4)) == (
-        dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+        dt.date(2026, 10, 1),
+        dt.date(2026, 12, 31),
+    )
     assert (Period(2026, 4).start(4), Period(2026, 4).end(4)) == (
-        dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+        dt.date(2027, 1, 1),
+        dt.date(2027, 3, 31),
+    )
     assert Period(2026).end(4) == dt.date(2027, 3, 31)
     assert Period(2026, 4).contains(dt.date(2027, 2, 28), 4)
 
 
 def test_sorting_puts_a_year_before_its_quarters() -> None:
     assert sorted([Period(2026, 2), Period(2027), Period(2026), Period(2026, 1)]) == [
-        Period(2026), Period(2026, 1), Period(2026, 2), Period(2027)]
+        Period(2026),
+        Period(2026, 1),
+        Period(2026, 2),
+        Period(2027),
+    ]
 
 
 def test_bare_quarter() -> None:

@@ -5,11 +5,40 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import okrbsc.rules as rules_pkg
-from okrbsc.findings import Severity
-from okrbsc.rules import MODULES, RULES, find_rule
+import okrbsc.lint.rules as rules_pkg
+from okrbsc.lint.findings import Severity
+from okrbsc.lint.rules import MODULES, RULES, find_rule
 
-SPEC_CODES = ["E001", "E002", "E003", "E004", "E005", "E006", "O101", "O102", "O103", "O104", "O105", "O106", "O107", "O108", "O109", "C201", "C202", "C203", "B301", "B302", "B303", "B304", "B305", "B306", "B307", "A401", "A402", "A403"]
+SPEC_CODES = [
+    "E001",
+    "E002",
+    "E003",
+    "E004",
+    "E005",
+    "E006",
+    "O101",
+    "O102",
+    "O103",
+    "O104",
+    "O105",
+    "O106",
+    "O107",
+    "O108",
+    "O109",
+    "C201",
+    "C202",
+    "C203",
+    "B301",
+    "B302",
+    "B303",
+    "B304",
+    "B305",
+    "B306",
+    "B307",
+    "A401",
+    "A402",
+    "A403",
+]
 
 
 def test_every_rule_module_is_registered() -> None:
@@ -29,8 +58,24 @@ def test_codes_and_names_are_unique_and_match_module_names() -> None:
 
 def test_spec_catalogue_is_covered_with_its_default_severities() -> None:
     assert set(SPEC_CODES) <= {r.code for r in RULES}
-    warnings = {"O103", "O104", "O105", "O106", "O107", "O108", "C201", "C202",
-                "B302", "B303", "B305", "B306", "B307", "A401", "A402", "A403"}
+    warnings = {
+        "O103",
+        "O104",
+        "O105",
+        "O106",
+        "O107",
+        "O108",
+        "C201",
+        "C202",
+        "B302",
+        "B303",
+        "B305",
+        "B306",
+        "B307",
+        "A401",
+        "A402",
+        "A403",
+    }
     for rule in RULES:
         if rule.code in SPEC_CODES:
             expected = Severity.WARNING if rule.code in warnings else Severity.ERROR
@@ -51,7 +96,7 @@ def test_rules_are_found_by_code_or_name() -> None:
 
 
 def test_docs_rules_reference_is_fresh() -> None:
-    from okrbsc.ruledocs import reference_markdown
+    from okrbsc.render.ruledocs import reference_markdown
 
     docs = Path(__file__).parent.parent / "docs" / "rules.md"
     assert docs.read_text(encoding="utf-8") == reference_markdown(), (

@@ -57,16 +57,23 @@ def vnu() -> list[str]:
     tools = node_tools()
     jar = tools / "node_modules/vnu-jar/build/dist/vnu.jar" if tools else None
     java = shutil.which("java")
-    need(str(jar) if jar and jar.is_file() and java else None, "the Nu HTML checker (npm vnu-jar, java)")
+    need(
+        str(jar) if jar and jar.is_file() and java else None,
+        "the Nu HTML checker (npm vnu-jar, java)",
+    )
     return [str(java), "-jar", str(jar), "--errors-only", "--also-check-css"]
 
 
 def mermaid_check(md: Path) -> subprocess.CompletedProcess[str]:
-    tools = need(str(node_tools()) if node_tools() and shutil.which("node") else None,
-                 "mermaid and jsdom from npm, and node")
+    tools = need(
+        str(node_tools()) if node_tools() and shutil.which("node") else None,
+        "mermaid and jsdom from npm, and node",
+    )
     script = Path(tools) / "okrbsc_mermaid_check.mjs"
     shutil.copyfile(TOOLS / "mermaid_check.mjs", script)  # ESM resolves from the script's folder
-    return subprocess.run(["node", str(script), str(md)], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["node", str(script), str(md)], capture_output=True, text=True, timeout=120
+    )
 
 
 def report(out: Path, *args: str, repo: Path = EXAMPLES) -> subprocess.CompletedProcess[str]:
@@ -93,8 +100,14 @@ def test_golden(examples_report: Path, suffix: str) -> None:
 
 def test_markdown_content(examples_report: Path) -> None:
     md = (examples_report / "2026-Q4.md").read_text(encoding="utf-8")
-    for heading in ("## Strategy map", "## Scorecard", "## OKRs", "## At-risk key results",
-                    "## Alignment", "## Dependencies"):
+    for heading in (
+        "## Strategy map",
+        "## Scorecard",
+        "## OKRs",
+        "## At-risk key results",
+        "## Alignment",
+        "## Dependencies",
+    ):
         assert f"\n{heading}\n" in md
     assert "**Mission:** Make warehouse robots anyone can deploy" in md
     assert "| Engineering | EG3.2 " in md  # the at-risk KR of the example
@@ -122,8 +135,9 @@ def test_html_is_accessible(examples_report: Path) -> None:
 
 
 def test_html_passes_the_nu_checker(examples_report: Path) -> None:
-    proc = subprocess.run([*vnu(), str(examples_report / "2026-Q4.html")],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*vnu(), str(examples_report / "2026-Q4.html")], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
 
 
@@ -158,11 +172,23 @@ def chromium() -> str:
 def test_chromium_renders_a_page_that_is_not_blank(examples_report: Path, tmp_path: Path) -> None:
     shot = tmp_path / "shot.png"
     proc = subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1400,1000",
-         (examples_report / "2026-Q4.html").resolve().as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            "--window-size=1400,1000",
+            (examples_report / "2026-Q4.html").resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert shot.is_file(), proc.stderr
     pixels = _png_pixels(shot.read_bytes())
@@ -172,11 +198,23 @@ def test_chromium_renders_a_page_that_is_not_blank(examples_report: Path, tmp_pa
 def test_chromium_prints_the_summary_first(examples_report: Path, tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
     subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
-         f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
-         (examples_report / "2026-Q4.html").resolve().as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            (examples_report / "2026-Q4.html").resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
@@ -190,11 +228,18 @@ def hostile_repo(root: Path) -> None:
     shutil.copytree(EXAMPLES, root)
     replace = {
         "scorecard.yaml": zip(
-            ["Grow profitable recurring revenue", "Be the easiest robot fleet to deploy",
-             "Make deployments repeatable", "Grow field-ready robotics talent",
-             "Keep fleets running and customers renewing", "Release reliable software quickly",
-             "Turn fleet data into shared insight"],
-            HOSTILE, strict=True),
+            [
+                "Grow profitable recurring revenue",
+                "Be the easiest robot fleet to deploy",
+                "Make deployments repeatable",
+                "Grow field-ready robotics talent",
+                "Keep fleets running and customers renewing",
+                "Release reliable software quickly",
+                "Turn fleet data into shared insight",
+            ],
+            HOSTILE,
+            strict=True,
+        ),
         "okrs/2026/Q4/sales.yaml": [
             ("Close the year as the mid-market leader", f"{HOSTILE[5]} | {HOSTILE[4]}"),
             ("Sign twelve new mid-market logos", "x | y </td><script>alert(1)</script>"),
@@ -224,7 +269,9 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
     assert "<script>" not in md
     row = next(line for line in md.splitlines() if line.startswith("| SL1.2 "))
     assert len(re.findall(r"(?<!\\)\|", row)) == 9  # 8 cells: every pipe in the title escaped
-    proc = subprocess.run([*vnu(), str(out / "2026-Q4.html")], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*vnu(), str(out / "2026-Q4.html")], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     parsed = mermaid_check(out / "2026-Q4.md")
     assert parsed.returncode == 0, parsed.stderr
@@ -243,7 +290,9 @@ def test_formats_periods_and_index(tmp_path: Path) -> None:
 def test_own_templates_override_and_fall_back(tmp_path: Path) -> None:
     mine = tmp_path / "tpl"
     mine.mkdir()
-    (mine / "report.md.j2").write_text("# {{ organisation | md }} {{ period }}: {{ result.score | num }}\n")
+    (mine / "report.md.j2").write_text(
+        "# {{ organisation | md }} {{ period }}: {{ result.score | num }}\n"
+    )
     out = tmp_path / "out"
     proc = report(out, "--templates", str(mine))
     assert proc.returncode == 0, proc.stderr

@@ -9,12 +9,14 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.loader import load_text
+from okrbsc.strategy.loader import load_text
 
 from .conftest import BASE, run_cli
 
 
-def test_rollover_refuses_to_overwrite_existing_quarter_files(runner: CliRunner, examples_copy: Path) -> None:
+def test_rollover_refuses_to_overwrite_existing_quarter_files(
+    runner: CliRunner, examples_copy: Path
+) -> None:
     args = ["--repo", str(examples_copy), "--as-of", "2026-10-02"]
     q3 = json.loads(runner.invoke(app, ["score", "2026-Q3", *args, "--format", "json"]).output)
     not_green = {o["id"]: o for t in q3["teams"] for o in t["objectives"] if o["grade"] != "green"}
@@ -51,7 +53,9 @@ def test_rollover_to_a_new_quarter(runner: CliRunner, tmp_path: Path) -> None:
     assert again.exit_code == 2 and path.read_text() == text  # never overwrites
 
 
-def test_rollover_across_the_fiscal_year_drops_dangling_alignment(runner: CliRunner, examples_copy: Path) -> None:
+def test_rollover_across_the_fiscal_year_drops_dangling_alignment(
+    runner: CliRunner, examples_copy: Path
+) -> None:
     args = ["--repo", str(examples_copy), "--as-of", "2027-01-05"]
     result = runner.invoke(app, ["rollover", "2026-Q4", "2027-Q1", *args])
     assert result.exit_code == 0, result.output
@@ -63,14 +67,30 @@ def test_rollover_across_the_fiscal_year_drops_dangling_alignment(runner: CliRun
 
 def test_rollover_usage_errors(runner: CliRunner, examples_copy: Path) -> None:
     args = ["--repo", str(examples_copy), "--as-of", "2027-01-05"]
-    for source, target in (("2026-Q4", "2026-Q3"), ("2026", "2027"), ("2025-Q4", "2026-Q1"), ("x", "2026-Q1")):
+    for source, target in (
+        ("2026-Q4", "2026-Q3"),
+        ("2026", "2027"),
+        ("2025-Q4", "2026-Q1"),
+        ("x", "2026-Q1"),
+    ):
         result = runner.invoke(app, ["rollover", source, target, *args])
         assert result.exit_code == 2, (source, target, result.output)
 
 
 def test_dry_run_prints_and_writes_nothing(runner: CliRunner, examples_copy: Path) -> None:
-    result = runner.invoke(app, ["rollover", "2026-Q4", "2027-Q1", "--dry-run",
-                                 "--repo", str(examples_copy), "--as-of", "2027-01-05"])
+    result = runner.invoke(
+        app,
+        [
+            "rollover",
+            "2026-Q4",
+            "2027-Q1",
+            "--dry-run",
+            "--repo",
+            str(examples_copy),
+            "--as-of",
+            "2027-01-05",
+        ],
+    )
     assert result.exit_code == 0
     assert result.output.startswith("--- okrs/2027/Q1/sales.yaml\n# Rolled over from 2026-Q4")
     assert not (examples_copy / "okrs/2027").exists()
@@ -82,12 +102,20 @@ def test_a_key_result_that_reached_its_target_says_so(runner: CliRunner, tmp_pat
     sales = root / "okrs/2026/Q3/sales.yaml"
     text = sales.read_text()
     reached = "          - {date: 2026-07-13, value: 2.4, confidence: 0.6}\n"
-    sales.write_text(text.replace(reached, reached + "          - {date: 2026-09-28, value: 3.6, confidence: 0.9}\n"))
+    sales.write_text(
+        text.replace(
+            reached, reached + "          - {date: 2026-09-28, value: 3.6, confidence: 0.9}\n"
+        )
+    )
     args = ["--repo", str(root), "--as-of", "2026-10-02"]
     result = runner.invoke(app, ["rollover", "2026-Q3", "2026-Q4", *args])
     assert result.exit_code == 0, result.output
     lines = (root / "okrs/2026/Q4/sales.yaml").read_text().splitlines()
     at = lines.index("        start: 3.6")  # S1 is carried: its other key results lag
     assert lines[at + 1] == "        target: 3.5"
-    assert lines[at + 2] == "        # target reached last quarter: raise it, or drop this key result"
-    assert lines.count("        # target reached last quarter: raise it, or drop this key result") == 1
+    assert (
+        lines[at + 2] == "        # target reached last quarter: raise it, or drop this key result"
+    )
+    assert (
+        lines.count("        # target reached last quarter: raise it, or drop this key result") == 1
+    )

@@ -31,13 +31,17 @@ def write_schema(tmp_path: Path, which: str) -> Path:
 def check(schema: Path, *files: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [CHECKER, "--schemafile", str(schema), *map(str, files)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_every_example_and_fixture_data_file_validates(tmp_path: Path) -> None:
     schema = write_schema(tmp_path, "data")
-    files = [p for p in [*EXAMPLES.rglob("*.yaml"), *BASE.rglob("*.yaml")] if p.name != "okrbsc.yaml"]
+    files = [
+        p for p in [*EXAMPLES.rglob("*.yaml"), *BASE.rglob("*.yaml")] if p.name != "okrbsc.yaml"
+    ]
     assert len(files) >= 10
     proc = check(schema, *files)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -11,27 +11,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrbsc.measures import Status, achievement, actual_for, red_flag, status
-from okrbsc.models import Bands, KeyResult, Measure
-from okrbsc.periods import Period
-from okrbsc.repo import Repo
-from okrbsc.scoring import (
-    PeriodError,
+from okrbsc.errors import UsageError as PeriodError
+from okrbsc.render.score import to_json
+from okrbsc.scoring.engine import (
     at_risk,
     current_value,
     expected_progress,
     grade,
     pace,
     progress,
-    resolve_period,
     score_period,
-    to_json,
     weighted_mean,
 )
+from okrbsc.session import resolve_period
+from okrbsc.strategy.measures import Status, achievement, actual_for, red_flag, status
+from okrbsc.strategy.models import Bands, KeyResult, Measure
+from okrbsc.strategy.periods import FiscalCalendar, Period
+from okrbsc.strategy.repo import Repo
 
 from .conftest import EXAMPLES
 
 D = dt.date
+
+CAL = FiscalCalendar(1)
 
 
 def kr(**fields: Any) -> KeyResult:
@@ -44,15 +46,18 @@ def kr(**fields: Any) -> KeyResult:
 
 
 def test_current_is_latest_checkin_on_or_before_as_of() -> None:
-    k = kr(current=4, checkins=[
-        {"date": D(2026, 7, 6), "value": 2},
-        {"date": D(2026, 7, 13), "value": 3},
-        {"date": D(2026, 7, 13), "value": 5},   # same date: the later in the file wins
-        {"date": D(2026, 7, 20), "value": 9},   # after as-of: ignored
-    ])
+    k = kr(
+        current=4,
+        checkins=[
+            {"date": D(2026, 7, 6), "value": 2},
+            {"date": D(2026, 7, 13), "value": 3},
+            {"date": D(2026, 7, 13), "value": 5},  # same date: the later in the file wins
+            {"date": D(2026, 7, 20), "value": 9},  # after as-of: ignored
+        ],
+    )
     assert current_value(k, D(2026, 7, 14)) == 5
-    assert current_value(k, D(2026, 7, 1)) == 4     # no check-in yet: `current`
-    assert current_value(kr(), D(2026, 7, 1)) == 0   # neither: start
+    assert current_value(k, D(2026, 7, 1)) == 4  # no check-in yet: `current`
+    assert current_value(kr(), D(2026, 7, 1)) == 0  # neither: start
 
 
 def test_progress_may_leave_zero_one_but_score_is_clamped(tmp_path: Path) -> None:
@@ -69,8 +74,13 @@ def test_keep_a_level() -> None:
 
 
 def test_binary() -> None:
-    b = kr(kind="binary", start=None, target=None, done=True,
-           checkins=[{"date": D(2026, 7, 6), "value": 0}])
+    b = kr(
+        kind="binary",
+        start=None,
+        target=None,
+        done=True,
+        checkins=[{"date": D(2026, 7, 6), "value": 0}],
+    )
     assert current_value(b, D(2026, 7, 10)) is False  # the check-in wins over `done`
     assert current_value(b, D(2026, 7, 1)) is True
     assert progress(b, True) == 1.0 and progress(b, False) == 0.0
@@ -78,17 +88,17 @@ def test_binary() -> None:
 
 def test_at_risk() -> None:
     assert at_risk([0.39]) and not at_risk([0.4])
-    assert at_risk([0.7, 0.4])          # a fall of exactly 0.3 (despite float error)
+    assert at_risk([0.7, 0.4])  # a fall of exactly 0.3 (despite float error)
     assert not at_risk([0.7, 0.41])
     assert not at_risk([])
 
 
 def test_expected_progress_and_pace() -> None:
     q3 = Period(2026, 3)
-    assert expected_progress(q3, D(2026, 7, 1), 1) == pytest.approx(1 / 92)
-    assert expected_progress(q3, D(2026, 8, 15), 1) == pytest.approx(46 / 92)
-    assert expected_progress(q3, D(2026, 6, 1), 1) == 0.0
-    assert expected_progress(q3, D(2026, 12, 1), 1) == 1.0
+    assert expected_progress(q3, D(2026, 7, 1), CAL) == pytest.approx(1 / 92)
+    assert expected_progress(q3, D(2026, 8, 15), CAL) == pytest.approx(46 / 92)
+    assert expected_progress(q3, D(2026, 6, 1), CAL) == 0.0
+    assert expected_progress(q3, D(2026, 12, 1), CAL) == 1.0
     assert pace(0.95, 1.0) == "on_track"
     assert pace(0.75, 1.0) == "behind"
     assert pace(0.7499, 1.0) == "off_track"
@@ -97,9 +107,17 @@ def test_expected_progress_and_pace() -> None:
 def test_grades_at_the_boundaries() -> None:
     aspirational, committed = Bands(green=0.7, yellow=0.4), Bands(green=1.0, yellow=0.7)
     assert [grade(s, aspirational) for s in (0.7, 0.6999, 0.4, 0.3999)] == [
-        "green", "yellow", "yellow", "red"]
+        "green",
+        "yellow",
+        "yellow",
+        "red",
+    ]
     assert [grade(s, committed) for s in (1.0, 0.99, 0.7, 0.69)] == [
-        "green", "yellow", "yellow", "red"]
+        "green",
+        "yellow",
+        "yellow",
+        "red",
+    ]
     assert grade(0.1 + 0.2 + 0.4, aspirational) == "green"  # 0.7000000000000001 and 0.69999...
 
 
@@ -114,21 +132,26 @@ def measure(**fields: Any) -> Measure:
 
 def test_actual_is_latest_ending_on_or_before_the_period_end() -> None:
     m = measure(target=52, actuals={"2026-Q1": 42, 2025: 40, "2026-Q3": 47, "2026-Q2": 45})
-    assert actual_for(m, Period(2026, 2), 1) == 45
-    assert actual_for(m, Period(2026, 4), 1) == 47
-    assert actual_for(m, Period(2025, 4), 1) == 40  # the year 2025 ends with its Q4
-    assert actual_for(m, Period(2025, 3), 1) is None
+    assert actual_for(m, Period(2026, 2), CAL) == 45
+    assert actual_for(m, Period(2026, 4), CAL) == 47
+    assert actual_for(m, Period(2025, 4), CAL) == 40  # the year 2025 ends with its Q4
+    assert actual_for(m, Period(2025, 3), CAL) is None
 
 
 def test_measure_status_red_flag_and_achievement() -> None:
     m = measure(baseline=40, target=52, red_flag=44)
     assert [status(m, a, 0.1) for a in (52, 45, 44, 30, None)] == [
-        Status.GREEN, Status.AMBER, Status.RED, Status.RED, Status.UNKNOWN]
+        Status.GREEN,
+        Status.AMBER,
+        Status.RED,
+        Status.RED,
+        Status.UNKNOWN,
+    ]
     assert achievement(m, 45, 0.1) == pytest.approx(1 / 8)
     assert achievement(m, 60, 0.1) == 1.0 and achievement(m, 40, 0.1) == 0.0
-    down = measure(baseline=30, target=10)          # inferred down; red flag = baseline
+    down = measure(baseline=30, target=10)  # inferred down; red flag = baseline
     assert red_flag(down, 0.1) == 30 and status(down, 20, 0.1) is Status.AMBER
-    bare = measure(target=50)                       # no baseline: target -/+ 10%
+    bare = measure(target=50)  # no baseline: target -/+ 10%
     assert red_flag(bare, 0.1) == pytest.approx(45)
     assert red_flag(measure(target=50, direction="down"), 0.1) == pytest.approx(55)
 
@@ -183,7 +206,7 @@ def small(tmp_path: Path) -> Repo:
     (tmp_path / "okrs/2026/Q3").mkdir(parents=True)
     (tmp_path / "okrbsc.yaml").write_text(CONFIG)
     (tmp_path / "scorecard.yaml").write_text(SCORECARD)
-    (tmp_path / "okrs/2026/Q3/b.yaml").write_text(TEAM_B)   # b's file sorts first
+    (tmp_path / "okrs/2026/Q3/b.yaml").write_text(TEAM_B)  # b's file sorts first
     (tmp_path / "okrs/2026/Q3/a.yaml").write_text(TEAM_A)
     return Repo.open(tmp_path, D(2026, 11, 15))
 
@@ -220,12 +243,24 @@ def test_json_shape(small: Repo) -> None:
     assert {"period", "as_of", "score", "teams", "perspectives", "scorecard"} <= set(data)
     kr_json = data["teams"][1]["objectives"][0]["key_results"][0]
     assert kr_json["start"] is None and kr_json["target"] is None and kr_json["current"] is True
-    spec_kr = {"id", "start", "target", "current", "progress", "score", "grade", "confidence",
-               "at_risk", "expected", "pace"}
+    spec_kr = {
+        "id",
+        "start",
+        "target",
+        "current",
+        "progress",
+        "score",
+        "grade",
+        "confidence",
+        "at_risk",
+        "expected",
+        "pace",
+    }
     assert spec_kr <= set(data["teams"][0]["objectives"][0]["key_results"][0])
     assert {"id", "okr_score", "achievement", "status"} <= set(data["perspectives"][0])
     assert {"id", "actual", "target", "red_flag", "achievement", "status"} <= set(
-        data["scorecard"][0]["measures"][0])
+        data["scorecard"][0]["measures"][0]
+    )
 
 
 def test_resolve_period(small: Repo) -> None:
@@ -269,7 +304,9 @@ def test_monotonic_in_current(start: float, target: float, a: float, b: float) -
     low, high = sorted((a, b))
     k = kr(start=start, target=target)
     up = target > start
-    assert (progress(k, low) <= progress(k, high)) if up else (progress(k, low) >= progress(k, high))
+    assert (
+        (progress(k, low) <= progress(k, high)) if up else (progress(k, low) >= progress(k, high))
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -282,8 +319,10 @@ def test_up_down_symmetry(start: float, target: float, current: float) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0.01, 100)), min_size=1, max_size=8),
-       st.floats(0.01, 1000))
+@given(
+    st.lists(st.tuples(st.floats(0, 1), st.floats(0.01, 100)), min_size=1, max_size=8),
+    st.floats(0.01, 1000),
+)
 def test_weight_invariance(pairs: list[tuple[float, float]], k: float) -> None:
     scaled = [(v, w * k) for v, w in pairs]
     assert weighted_mean(scaled) == pytest.approx(weighted_mean(pairs), abs=1e-9)
@@ -297,15 +336,15 @@ def test_extreme_ranges_stay_finite() -> None:
 
 
 def test_checkin_discipline_counts_weeks_with_a_checkin() -> None:
-    from okrbsc.scoring import weeks
+    from okrbsc.scoring.engine import weeks
 
     q3 = Period(2026, 3)  # starts Wednesday 2026-07-01; week n is days 7n..7n+6
     dates = [D(2026, 7, 1), D(2026, 7, 6), D(2026, 7, 20), D(2026, 8, 30)]
-    assert weeks(q3, D(2026, 7, 21), 1, dates) == (2, 3)  # weeks 0 and 2 of 3 complete weeks
-    assert weeks(q3, D(2026, 7, 19), 1, dates) == (1, 2)  # week 2 under way, no check-in yet
-    assert weeks(q3, D(2026, 7, 20), 1, dates) == (2, 3)  # week 2 under way, checked in
-    assert weeks(q3, D(2026, 6, 30), 1, dates) == (0, 0)  # not started
-    assert weeks(q3, D(2027, 1, 1), 1, dates) == (3, 13)  # 92 days: 13 weeks and a day
+    assert weeks(q3, D(2026, 7, 21), CAL, dates) == (2, 3)  # weeks 0 and 2 of 3 complete weeks
+    assert weeks(q3, D(2026, 7, 19), CAL, dates) == (1, 2)  # week 2 under way, no check-in yet
+    assert weeks(q3, D(2026, 7, 20), CAL, dates) == (2, 3)  # week 2 under way, checked in
+    assert weeks(q3, D(2026, 6, 30), CAL, dates) == (0, 0)  # not started
+    assert weeks(q3, D(2027, 1, 1), CAL, dates) == (3, 13)  # 92 days: 13 weeks and a day
 
 
 def test_team_discipline_in_json(small: Repo) -> None:

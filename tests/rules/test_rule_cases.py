@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 import yaml
 
-from okrbsc import lint
-from okrbsc.gitrepo import GitRepo
-from okrbsc.repo import Repo
-from okrbsc.rules import RULES
+from okrbsc.history.git import GitRepo
+from okrbsc.lint import engine as lint
+from okrbsc.lint.rules import RULES
+from okrbsc.strategy.repo import Repo
 
 from ..conftest import BASE, BASE_AS_OF
 
@@ -45,8 +45,13 @@ def build(tmp_path: Path, case: dict[str, Any]) -> Path:
     shutil.copytree(BASE, root)
     if "before" in case:  # history rules: commit the `before` state, then edit
         apply(root, {"patch": case["before"]})
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        }
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "before"]):
             subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
     apply(root, case)
@@ -75,9 +80,8 @@ def test_rule_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
     as_of = case.get("as_of", BASE_AS_OF)
     day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
     repo = Repo.open(root, day)
-    if "before" in case:
-        repo.baseline = GitRepo.of(root).repo_at("HEAD", root, day)
-    result = lint.run(repo)
+    baseline = GitRepo.of(root).repo_at("HEAD", root, day) if "before" in case else None
+    result = lint.run(repo, baseline=baseline)
     got = [(f.path, f.line) for f in result.findings if f.code == code]
     expected = [(e["path"], e["line"]) for e in case["expect"]]
     assert sorted(got) == sorted(expected), [f.message for f in result.findings]

@@ -1,0 +1,120 @@
+"""`okrbsc lint`: validate and lint the strategy repo."""
+
+from __future__ import annotations
+
+import enum
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okrbsc.cli.app import app
+from okrbsc.cli.options import (
+    AsOfOpt,
+    NoColorOpt,
+    QuietOpt,
+    RepoOpt,
+    VerboseOpt,
+    colour_wanted,
+    done,
+)
+from okrbsc.errors import UsageError
+from okrbsc.session import Session, repo_at_revision
+
+
+class LintFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    gitlab = "gitlab"
+
+
+def default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def relative_paths(root: Path, known: set[str], paths: list[Path]) -> list[str]:
+    """Repo-relative data files named by PATH arguments (files or folders)."""
+    wanted: list[str] = []
+    for path in paths:
+        absolute = path.resolve()
+        if not absolute.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(f"{path} is outside the strategy repo {root}") from None
+        if absolute.is_dir():
+            prefix = "" if rel == "." else rel + "/"
+            wanted.extend(p for p in known if p.startswith(prefix))
+        elif rel in known:
+            wanted.append(rel)
+        else:
+            raise UsageError(f"{path} is not a data file of this repo (see `files` in okrbsc.yaml)")
+    return wanted
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Only report findings in these files or folders (rules still see the whole repo)."
+        ),
+    ] = None,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    output_format: Annotated[
+        LintFormat | None,
+        typer.Option(
+            "--format", "-f", help="Output format [default: text; github inside GitHub Actions]."
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REV",
+            help="Also run the history rules (G501, G502) against this git revision.",
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Validate and lint the strategy repo.
+
+    Exit 0 when there is no error, 1 when there are errors (or warnings with
+    --strict), 2 on a usage error.
+
+    Examples:
+
+      okrbsc lint
+
+      okrbsc lint okrs/2026/Q3 --as-of 2026-09-30
+
+      okrbsc lint --format sarif > okrbsc.sarif
+
+      okrbsc lint --since origin/main     # also flag moved targets, rewritten check-ins
+    """
+    from okrbsc.lint import engine
+    from okrbsc.render.lint_formats import REPORTERS
+
+    strategy = Session(repo, as_of, quiet, verbose).repo
+    baseline = repo_at_revision(strategy, since) if since is not None else None
+    known = {f.path for f in strategy.all_files}
+    only = relative_paths(strategy.root, known, paths) if paths else None
+    result = engine.run(strategy, only, baseline=baseline)
+    fmt = output_format.value if output_format is not None else default_format()
+    if fmt == "text" and colour_wanted(no_color):
+        from okrbsc.render.lint_text import print_findings
+
+        print_findings(result, quiet=quiet)
+    else:
+        output = REPORTERS[fmt](quiet=quiet).render(result)
+        if output:
+            typer.echo(output)
+    done(result.errors > 0 or (strict and result.warnings > 0))

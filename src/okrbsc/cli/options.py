@@ -1,0 +1,69 @@
+"""Options every command shares, and where a command's output goes."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from okrbsc.errors import ExitCode
+
+RepoOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--repo",
+        help="Strategy repo folder (default: the nearest folder up from here with okrbsc.yaml).",
+        file_okay=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Treat this date as today, for reproducible results (default: today).",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")]
+NoColorOpt = Annotated[
+    bool, typer.Option("--no-color", help="No colour (NO_COLOR and FORCE_COLOR are honoured too).")
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Say on stderr what was read, and how long it took.")
+]
+
+
+class DocFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+def done(failed: bool) -> NoReturn:
+    raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+
+def colour_wanted(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    if os.environ.get("FORCE_COLOR") is not None and os.environ.get("FORCE_COLOR") != "":
+        return True
+    return sys.stdout.isatty()
+
+
+def console(no_color: bool, *, stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        no_color=no_color or None,
+        highlight=False,
+        stderr=stderr,
+        soft_wrap=False,
+        force_terminal=True if colour_wanted(no_color) else None,
+        width=None if stream.isatty() else 140,  # piped: wide enough for the tables
+    )

@@ -1,0 +1,157 @@
+"""Reading the strategy repo at git revisions, through the git command line."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrbsc.errors import OkrbscError
+from okrbsc.strategy.repo import Repo
+
+
+class GitError(OkrbscError):
+    """git could not answer (not a repository, unknown revision, shallow clone): exit 2."""
+
+
+def git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(lines[-1] if lines else f"git {' '.join(args)} failed")
+    return proc.stdout
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    date: dt.date
+    subject: str
+
+
+@dataclass(frozen=True)
+class GitRepo:
+    top: Path  # the git work tree
+    prefix: str  # the strategy root inside it, "" or "a/b/"
+
+    @classmethod
+    def of(cls, root: Path) -> GitRepo:
+        try:
+            top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+        except GitError:
+            raise GitError(f"{root} is not inside a git repository") from None
+        rel = root.resolve().relative_to(top.resolve()).as_posix()
+        return cls(top, "" if rel == "." else rel + "/")
+
+    def commit(self, rev: str) -> str:
+        try:
+            out = git(self.top, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+            return out.decode().strip()
+        except GitError:
+            hint = ""
+            if self.shallow():
+                hint = " (this is a shallow clone: run `git fetch --unshallow`)"
+            raise GitError(f"unknown revision {rev!r}{hint}") from None
+
+    def shallow(self) -> bool:
+        return git(self.top, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+
+    def default_base(self) -> str:
+        """The merge-base of HEAD with the default branch."""
+        candidates = []
+        with contextlib.suppress(GitError):
+            origin = git(self.top, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+            candidates.append(origin.decode().strip())
+        candidates += ["origin/main", "origin/master", "main", "master"]
+        for branch in candidates:
+            try:
+                return git(self.top, "merge-base", "HEAD", branch).decode().strip()
+            except GitError:
+                continue
+        raise GitError("no default branch to compare with: name a BASE revision")
+
+    def blobs_at(self, rev: str) -> dict[str, str]:
+        """Every YAML file of the strategy root at ``rev``: root-relative path -> blob id."""
+        sha = self.commit(rev)
+        listing = git(self.top, "ls-tree", "-r", "-z", sha, "--", self.prefix or ".")
+        blobs = {}
+        for entry in listing.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, name = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob" and name.endswith((".yaml", ".yml")):
+                blobs[name[len(self.prefix) :]] = parts[2]
+        return blobs
+
+    def read_blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """The contents of these blobs, read in one `git cat-file --batch`."""
+        if not ids:
+            return {}
+        out = git(self.top, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in ids).encode())
+        contents, pos = {}, 0
+        for blob in ids:
+            header_end = out.index(b"\n", pos)
+            size = int(out[pos:header_end].split()[2])
+            start = header_end + 1
+            contents[blob] = out[start : start + size]
+            pos = start + size + 1
+        return contents
+
+    def texts_at(self, rev: str) -> dict[str, bytes]:
+        """Every YAML file of the strategy root at ``rev``, relative to the root."""
+        blobs = self.blobs_at(rev)
+        contents = self.read_blobs(list(dict.fromkeys(blobs.values())))
+        return {name: contents[blob] for name, blob in blobs.items()}
+
+    def repo_at(self, rev: str, root: Path, as_of: dt.date) -> Repo:
+        return Repo.from_texts(root, self.texts_at(rev), as_of)
+
+    def walk(self) -> Iterator[tuple[Commit, dict[str, str]]]:
+        """Each commit touching the strategy root, oldest first, with the root's YAML
+        files after it (root-relative path -> blob id): one `git log --raw`.
+
+        The walk follows first parents, so a branch merged in is one step (the
+        merge commit) and the states never interleave two lines of work."""
+        out = git(
+            self.top,
+            "log",
+            "--first-parent",
+            "-m",
+            "--root",
+            "--reverse",
+            "--raw",
+            "--no-renames",
+            "--no-abbrev",
+            "-z",
+            "--date=short",
+            "--format=%x1e%H%x1f%an%x1f%ad%x1f%s",
+            "--",
+            self.prefix or ".",
+        )
+        tree: dict[str, str] = {}
+        for chunk in out.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
+            header, _, raw = chunk.partition("\0")
+            sha, author, date, subject = header.split("\x1f", 3)
+            fields = raw.lstrip("\n").split("\0")
+            for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+                parts = meta.strip().lstrip(":").split()
+                name = path[len(self.prefix) :]
+                if (
+                    len(parts) != 5
+                    or not path.startswith(self.prefix)
+                    or not name.endswith((".yaml", ".yml"))
+                ):
+                    continue
+                if parts[4].startswith("D") or parts[1] not in ("100644", "100755"):
+                    tree.pop(name, None)
+                else:
+                    tree[name] = parts[3]
+            yield Commit(sha, author, dt.date.fromisoformat(date), subject), dict(tree)

@@ -1,0 +1,92 @@
+"""Run the rules over a repo, then apply configuration and inline directives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from okrbsc.lint.directives import parse_directives
+from okrbsc.lint.findings import Finding, Hit, Location, Severity
+from okrbsc.lint.rules import RULES, RULES_BY_KEY, Rule, find_rule
+from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.validate import did_you_mean
+
+
+@dataclass(frozen=True)
+class LintResult:
+    findings: list[Finding]
+    files: int
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+
+def severities(repo: Repo) -> tuple[dict[str, Severity], list[Finding]]:
+    """Each rule's severity after `lint.rules`; unknown rule keys as E002 findings."""
+    out = {rule.code: rule.severity for rule in RULES}
+    problems: list[Finding] = []
+    settings = repo.config.lint
+    for key, value in settings.rules.items():
+        rule = find_rule(key)
+        if rule is None:
+            pos = settings.at("rules")
+            src = settings._src
+            rules_src = src.get("rules") if src is not None else None
+            if rules_src is not None and key in getattr(rules_src, "kpos", {}):
+                pos = rules_src.kpos[key]
+            msg = f"lint.rules: unknown rule {key!r}{did_you_mean(key, RULES_BY_KEY)}"
+            schema = RULES_BY_KEY["E002"]
+            location = Location(repo.config_file.path, *pos)
+            problems.append(_finding(schema, Hit(msg, location), Severity.ERROR))
+        else:
+            out[rule.code] = Severity(value)
+    return out, problems
+
+
+def run(
+    repo: Repo, only: Iterable[str] | None = None, *, baseline: Repo | None = None
+) -> LintResult:
+    """Lint the whole repo; with ``only`` (repo-relative paths) keep their findings.
+
+    ``baseline`` is the repo at `lint --since REV`: the history rules run against it.
+    """
+    levels, findings = severities(repo)
+    for rule in RULES:
+        level = levels[rule.code]
+        if level is Severity.OFF or (rule.history and baseline is None):
+            continue
+        hits = rule.check(repo, baseline) if rule.history else rule.check(repo)
+        findings.extend(_finding(rule, h, _level(level, h)) for h in hits)
+    findings = _apply_directives(repo, findings)
+    files = repo.all_files
+    if only is not None:
+        wanted = set(only)
+        findings = [f for f in findings if f.path in wanted]
+        files = [f for f in files if f.path in wanted]
+    return LintResult(sorted(set(findings)), len(files))
+
+
+def _level(level: Severity, h: Hit) -> Severity:
+    return Severity.ERROR if h.escalate and level is Severity.WARNING else level
+
+
+def _finding(rule: Rule, h: Hit, level: Severity) -> Finding:
+    loc = h.location
+    return Finding(loc.path, loc.line, loc.column, rule.code, h.message, rule.name, level)
+
+
+def _apply_directives(repo: Repo, findings: list[Finding]) -> list[Finding]:
+    texts = {f.path: f.text for f in repo.all_files}
+    parsed = {}
+    kept = []
+    for finding in findings:
+        if finding.path not in parsed:
+            parsed[finding.path] = parse_directives(texts.get(finding.path, ""), RULES_BY_KEY)
+        if not parsed[finding.path].silences(finding):
+            kept.append(finding)
+    return kept

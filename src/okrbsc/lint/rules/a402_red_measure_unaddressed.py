@@ -1,0 +1,50 @@
+"""A measure is red at a quarter and no objective of that quarter addresses it.
+
+A red scorecard measure should trigger an OKR: some objective of the quarter
+should reach (through `aligns_to`) the scorecard objective the measure belongs
+to. The measure's status is taken at the end of the quarter (SPEC 4.4).
+
+Fails:
+
+    # F1-arr's latest actual is at its red flag, and no 2026-Q3 objective reaches F1
+    measures:
+      - {id: F1-arr, name: ARR, baseline: 40, target: 52, actuals: {2026-Q3: 40}}
+
+Passes:
+
+    # a 2026-Q3 objective aligns to F1 (or to an annual objective aligned to F1)
+    objectives:
+      - {id: S1, title: Win the mid-market, aligns_to: [F1]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.measures import Status, actual_for, red_flag, status
+from okrbsc.strategy.repo import Repo
+
+CODE = "A402"
+NAME = "red-measure-unaddressed"
+SEVERITY = Severity.WARNING
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    tolerance = repo.config.scoring.measure_tolerance
+    for period in repo.quarters():
+        addressed: set[str] = set()
+        for ref in repo.periods[period]:
+            addressed |= repo.scorecard_reach(ref)
+        for sc_ref, measure in repo.measures.values():
+            if sc_ref.id in addressed:
+                continue
+            actual = actual_for(measure, period, repo.calendar)
+            if status(measure, actual, tolerance) is Status.RED:
+                flag = red_flag(measure, tolerance)
+                msg = (
+                    f"measure {measure.id!r} is red at {period} (actual {actual:g}, red flag "
+                    f"{flag:g}) and no objective of {period} reaches {sc_ref.id!r}"
+                )
+                yield hit(sc_ref.file, measure.at(), msg)

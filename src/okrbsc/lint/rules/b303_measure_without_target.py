@@ -1,0 +1,34 @@
+"""A measure has no target.
+
+A measure without a target has no status: it can never be green or red.
+
+Fails:
+
+    measures:
+      - {id: F1-arr, name: ARR, baseline: 40}
+
+Passes:
+
+    measures:
+      - {id: F1-arr, name: ARR, baseline: 40, target: 52}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.repo import Repo
+
+CODE = "B303"
+NAME = "measure-without-target"
+SEVERITY = Severity.WARNING
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    for file, card in repo.scorecards:
+        for obj in card.objectives:
+            for measure in obj.measures:
+                if measure.target is None:
+                    yield hit(file, measure.at(), f"measure {measure.id!r} has no target")

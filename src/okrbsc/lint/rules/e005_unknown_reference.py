@@ -1,0 +1,100 @@
+"""A reference (`aligns_to`, `drives`, `depends_on`, `team`, `perspective`) names nothing.
+
+A dangling reference breaks the chain from a team's quarter to the strategy:
+the objective looks aligned but traces to nothing. `aligns_to` of a quarterly
+objective looks in the same quarter, then the annual OKRs of its fiscal year,
+then the scorecard; `depends_on` names a team or an objective of the same
+period; `drives` names scorecard objectives; `team` and a team's `parent` name
+teams of okrbsc.yaml; `perspective` names a scorecard perspective.
+
+Fails:
+
+    kind: okrs
+    team: sales
+    period: 2026-Q3
+    objectives:
+      - {id: S1, title: Win the mid-market, aligns_to: [C9]}
+
+Passes:
+
+    kind: okrs
+    team: sales
+    period: 2026-Q3
+    objectives:
+      - {id: S1, title: Win the mid-market, aligns_to: [C1]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules._common import objectives
+from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.repo import OkrRef, Repo
+from okrbsc.strategy.validate import did_you_mean
+
+CODE = "E005"
+NAME = "unknown-reference"
+SEVERITY = Severity.ERROR
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    yield from _config(repo)
+    yield from _scorecard(repo)
+    for file, doc in repo.okr_files:
+        if doc.team not in repo.teams:
+            hint = did_you_mean(doc.team, repo.teams)
+            msg = f"team {doc.team!r} is not a team of okrbsc.yaml{hint}"
+            yield hit(file, doc.at("team"), msg)
+    for ref in objectives(repo):
+        yield from _alignments(repo, ref)
+        yield from _dependencies(repo, ref)
+
+
+def _config(repo: Repo) -> Iterator[Hit]:
+    for team in repo.config.teams:
+        if team.parent is not None and team.parent not in repo.teams:
+            hint = did_you_mean(team.parent, repo.teams)
+            msg = f"parent {team.parent!r} of team {team.id!r} is not a team{hint}"
+            yield hit(repo.config_file, team.at("parent"), msg)
+
+
+def _scorecard(repo: Repo) -> Iterator[Hit]:
+    ranks = repo.perspective_rank
+    for file, card in repo.scorecards:
+        for obj in card.objectives:
+            if obj.perspective not in ranks:
+                hint = did_you_mean(obj.perspective, ranks)
+                msg = f"objective {obj.id!r}: unknown perspective {obj.perspective!r}{hint}"
+                yield hit(file, obj.at("perspective"), msg)
+            for i, target in enumerate(obj.drives):
+                if target not in repo.sc_objectives:
+                    hint = did_you_mean(target, repo.sc_objectives)
+                    msg = f"{obj.id!r} drives {target!r}, which is no scorecard objective{hint}"
+                    yield hit(file, obj.item_at("drives", i), msg)
+
+
+def _alignments(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
+    for i, ident in enumerate(ref.objective.aligns_to):
+        if repo.resolve_alignment(ref, ident) is None:
+            hint = did_you_mean(ident, _alignable(repo, ref))
+            msg = f"{ref.id!r} aligns to {ident!r}, which names no objective{hint}"
+            yield hit(ref.file, ref.objective.item_at("aligns_to", i), msg)
+
+
+def _alignable(repo: Repo, ref: OkrRef) -> Iterable[str]:
+    names = [r.id for r in repo.periods.get(ref.period, [])]
+    if ref.period.is_quarter:
+        names += [r.id for r in repo.periods.get(ref.period.fiscal_year, [])]
+    return names + list(repo.sc_objectives)
+
+
+def _dependencies(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
+    for i, ident in enumerate(ref.objective.depends_on):
+        if ident in repo.teams or repo.okr_objective(ref.period, ident) is not None:
+            continue
+        choices = [*repo.teams, *(r.id for r in repo.periods.get(ref.period, []))]
+        hint = did_you_mean(ident, choices)
+        msg = f"{ref.id!r} depends on {ident!r}, which is no team or objective of {ref.period}"
+        yield hit(ref.file, ref.objective.item_at("depends_on", i), msg + hint)

@@ -1,0 +1,85 @@
+"""A file's `period` disagrees with its folders, or a check-in lies outside its period.
+
+`okrs/2026/Q3/` holds `period: 2026-Q3` and `okrs/2026/` holds `period: 2026`;
+a file moved or copied to the wrong folder is then caught at once. Paths
+without such folders are not checked. A check-in dated outside the period
+(with the configured fiscal year start) is a typo in the date or the file.
+
+Fails:
+
+    # okrs/2026/Q3/sales.yaml
+    kind: okrs
+    team: sales
+    period: 2026-Q4
+
+Passes:
+
+    # okrs/2026/Q3/sales.yaml
+    kind: okrs
+    team: sales
+    period: 2026-Q3
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules._common import key_results
+from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import Repo
+
+CODE = "E006"
+NAME = "period-mismatch"
+SEVERITY = Severity.ERROR
+
+_YEAR = re.compile(r"^\d{4}$")
+_QUARTER = re.compile(r"^[Qq]([1-4])$")
+
+
+def folder_period(path: str) -> tuple[Period, bool] | None:
+    """The period the folders of ``path`` name, and whether it is exact.
+
+    ``okrs/2026/Q3/x.yaml`` is exactly 2026-Q3 and ``okrs/2026/x.yaml`` exactly
+    2026; ``okrs/2026/teams/x.yaml`` only fixes the year.
+    """
+    folders = path.split("/")[:-1]
+    for i in range(len(folders) - 1, -1, -1):
+        if _YEAR.match(folders[i]):
+            year = int(folders[i])
+            rest = folders[i + 1 :]
+            if not rest:
+                return Period(year), True
+            quarter = _QUARTER.match(rest[0])
+            if quarter:
+                return Period(year, int(quarter.group(1))), len(rest) == 1
+            return Period(year), False
+    return None
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    for file, doc in repo.okr_files:
+        expected = folder_period(file.path)
+        if expected is None:
+            continue
+        period, exact = expected
+        wrong = (
+            doc.period != period
+            if exact
+            else (
+                doc.period.year != period.year
+                or (period.is_quarter and doc.period.quarter != period.quarter)
+            )
+        )
+        if wrong:
+            msg = f"period {doc.period} does not match the folder, which holds {period}"
+            yield hit(file, doc.at("period"), msg)
+    cal = repo.calendar
+    for ref, _, kr in key_results(repo):
+        for i, checkin in enumerate(kr.checkins):
+            if not cal.contains(ref.period, checkin.date):
+                span = f"{cal.start(ref.period)} to {cal.end(ref.period)}"
+                msg = f"check-in of {checkin.date} lies outside {ref.period} ({span})"
+                yield hit(ref.file, kr.item_at("checkins", i), msg)

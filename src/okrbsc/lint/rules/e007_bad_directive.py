@@ -1,0 +1,36 @@
+"""An `# okrbsc:` comment is malformed or names an unknown rule.
+
+A directive that silently does nothing leaves findings you meant to silence,
+or worse, a typo that you think silences one rule. Directives are
+`# okrbsc: disable=CODE[,CODE]` (this line or the next) and
+`# okrbsc: disable-file=CODE[,CODE]`, by code or by name.
+
+Fails:
+
+    target: 3.5  # okrbsc: disabel=O104
+
+Passes:
+
+    target: 3.5  # okrbsc: disable=O104
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from okrbsc.lint.directives import parse_directives
+from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.repo import Repo
+
+CODE = "E007"
+NAME = "bad-directive"
+SEVERITY = Severity.WARNING
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    from okrbsc.lint.rules import RULES_BY_KEY
+
+    for file in repo.all_files:
+        for problem in parse_directives(file.text, RULES_BY_KEY).problems:
+            yield hit(file, (problem.line, problem.column), problem.message)

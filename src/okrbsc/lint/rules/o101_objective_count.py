@@ -1,0 +1,51 @@
+"""A team has too few or too many objectives in a quarter.
+
+Focus is the point of OKRs: three to five objectives a quarter (configurable
+with `lint.objectives_per_team`). Fewer is a to-do list, more is no focus.
+Counted per team and quarter over all the team's files.
+
+Fails:
+
+    kind: okrs
+    team: sales
+    period: 2026-Q3
+    objectives:
+      - {id: S1, title: Win the mid-market}
+
+Passes:
+
+    kind: okrs
+    team: sales
+    period: 2026-Q3
+    objectives:
+      - {id: S1, title: Win the mid-market}
+      - {id: S2, title: Keep our best customers}
+      - {id: S3, title: Make every rep a product expert}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.repo import Repo, SourceFile
+
+CODE = "O101"
+NAME = "objective-count"
+SEVERITY = Severity.ERROR
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    low, high = repo.config.lint.objectives_per_team
+    counts: dict[tuple[object, str], tuple[SourceFile, tuple[int, int], int]] = {}
+    for file, doc in repo.okr_files:
+        if not doc.period.is_quarter:
+            continue
+        key = (doc.period, doc.team)
+        first, pos, count = counts.get(key, (file, doc.at("objectives"), 0))
+        counts[key] = (first, pos, count + len(doc.objectives))
+    for (period, team), (file, pos, count) in counts.items():
+        if not low <= count <= high:
+            msg = f"team {team!r} has {count} objectives in {period}; expected {low} to {high}"
+            yield hit(file, pos, msg)

@@ -1,0 +1,60 @@
+"""The semantic diff of the strategy as text, Markdown (for a pull request) and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from okrbsc.history.diff import Change, fmt, summary
+from okrbsc.render.score import md_cell
+
+
+def as_json(changes: list[Change], base: str, head: str) -> str:
+    return json.dumps(
+        {
+            "base": base,
+            "head": head,
+            "changes": [c.to_dict() for c in changes],
+            "summary": summary(changes),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def as_text(changes: list[Change], base: str, head: str) -> str:
+    if not changes:
+        return f"No change to the strategy between {base} and {head}."
+    lines = [f"{c.path}:{c.line}: {c.describe()}" for c in changes]
+    return "\n".join([*lines, _summary_line(changes)])
+
+
+def _summary_line(changes: list[Change]) -> str:
+    return f"{len(changes)} changes: " + ", ".join(f"{n} {k}" for k, n in summary(changes).items())
+
+
+def markdown(changes: list[Change], base: str, head: str) -> str:
+    head_line = f"### Strategy changes ({md_cell(base)} → {md_cell(head)})\n"
+    if not changes:
+        return head_line + "\nNo change to the strategy.\n"
+    rows = [
+        "| what | id | period | change | before | after | file |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for c in changes:
+        field = f" `{md_cell(c.field)}`" if c.field else ""
+        field += " **(easier)**" if c.easier else ""
+        rows.append(
+            f"| {c.kind} | {md_cell(c.id)} | {c.period or ''} | {c.change}{field} | "
+            f"{md_cell(fmt(c.old)) if c.change not in ('added',) else ''} | "
+            f"{md_cell(fmt(c.new)) if c.change not in ('removed',) else ''} | "
+            f"{md_cell(c.path)}:{c.line} |"
+        )
+    return head_line + "\n" + "\n".join(rows) + f"\n\n{_summary_line(changes)}.\n"
+
+
+RENDERERS: dict[str, Callable[[list[Change], str, str], str]] = {
+    "text": as_text,
+    "md": markdown,
+    "json": as_json,
+}

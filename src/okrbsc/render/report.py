@@ -1,0 +1,334 @@
+"""`okrbsc report`: the plan on a page, in Markdown and self-contained HTML.
+
+This module builds the template context -- numbers, the strategy map's
+geometry, chart coordinates -- and renders the Jinja templates of the
+project's `templates/` (or of `--templates DIR`, falling back to the shipped
+ones for any template the folder lacks). Every piece of user text is escaped
+by the templates: HTML autoescape, and the `md` and `mermaid` filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from okrbsc import __version__
+from okrbsc.render.score import PACE_TEXT, bar, kr_value, md_cell, num, quantity
+from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import OkrRef, Repo, ScRef
+
+FORMATS = ("md", "html")
+
+
+# --- escaping ----------------------------------------------------------------------
+
+
+def mermaid_label(text: object) -> str:
+    """A double-quoted Mermaid label that parses whatever the text holds."""
+    out = str(text).replace("#", "#35;").replace('"', "#quot;")
+    out = out.replace("<", "#lt;").replace(">", "#gt;").replace("\n", " ")
+    return f'"{out}"'
+
+
+# --- the strategy map -----------------------------------------------------------------
+
+
+@dataclass
+class MapNode:
+    id: str
+    key: str  # a safe node id for Mermaid and SVG
+    title: str
+    perspective: str
+    status: str
+    achievement: float | None
+    x: float = 0.0
+    y: float = 0.0
+
+    @property
+    def lines(self) -> list[str]:
+        """The title in at most two lines that fit the box."""
+        lines = textwrap.wrap(self.title, 27) or [""]
+        if len(lines) > 2:
+            lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 27, placeholder="…")]
+        return lines
+
+
+@dataclass
+class MapBand:
+    id: str
+    name: str
+    y: float
+    height: float
+    status: str
+    nodes: list[MapNode] = field(default_factory=list)
+
+
+@dataclass
+class StrategyMap:
+    width: float
+    height: float
+    node_width: float
+    node_height: float
+    bands: list[MapBand]
+    edges: list[tuple[MapNode, MapNode, str]]  # cause, effect, SVG path
+
+
+NODE_W, NODE_H, BAND_H, GAP, LABEL_W = 170.0, 54.0, 86.0, 18.0, 120.0
+
+
+def strategy_map(repo: Repo, result: PeriodScore) -> StrategyMap:
+    """Perspectives as bands, effects on top; objectives as boxes; drives as arrows."""
+    scores = {s.id: s for s in result.scorecard}
+    status = {p.id: p.status for p in result.perspectives}
+    order = list(reversed(repo.perspectives))  # financial first: drawn at the top
+    per_band = max([1] + [sum(1 for s in scores.values() if s.perspective == p.id) for p in order])
+    width = LABEL_W + per_band * (NODE_W + GAP) + GAP
+    bands: list[MapBand] = []
+    nodes: dict[str, MapNode] = {}
+    for row, persp in enumerate(order):
+        band = MapBand(persp.id, persp.name, row * BAND_H, BAND_H, status.get(persp.id, "unknown"))
+        mine = [s for s in scores.values() if s.perspective == persp.id]
+        offset = LABEL_W + GAP + (per_band - len(mine)) * (NODE_W + GAP) / 2
+        for col, s in enumerate(mine):
+            node = MapNode(
+                s.id,
+                f"n{len(nodes)}",
+                s.title,
+                s.perspective,
+                s.status,
+                s.achievement,
+                offset + col * (NODE_W + GAP),
+                band.y + (BAND_H - NODE_H) / 2,
+            )
+            band.nodes.append(node)
+            nodes[s.id] = node
+        bands.append(band)
+    edges = []
+    for ref in repo.sc_objectives.values():
+        for target in ref.objective.drives:
+            if ref.id in nodes and target in nodes:
+                cause, effect = nodes[ref.id], nodes[target]
+                edges.append((cause, effect, _arrow(cause, effect)))
+    return StrategyMap(width, len(bands) * BAND_H, NODE_W, NODE_H, bands, edges)
+
+
+def _arrow(cause: MapNode, effect: MapNode) -> str:
+    x1, x2 = cause.x + NODE_W / 2, effect.x + NODE_W / 2
+    if abs(cause.y - effect.y) < 1:  # same band: side to side
+        y = cause.y + NODE_H / 2
+        left, right = (cause.x + NODE_W, effect.x) if x1 < x2 else (cause.x, effect.x + NODE_W)
+        return f"M{left:.1f},{y:.1f} L{right:.1f},{y:.1f}"
+    up = effect.y < cause.y
+    y1 = cause.y if up else cause.y + NODE_H
+    y2 = effect.y + NODE_H + 4 if up else effect.y - 4
+    mid = (y1 + y2) / 2
+    return f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}"
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+@dataclass
+class Chart:
+    """A KR's check-ins (value) and confidence as polylines in a 0..W x 0..H box."""
+
+    width: int
+    height: int
+    values: str
+    confidence: str
+    target_y: float
+    start_y: float
+    points: list[tuple[float, float, str]]  # x, y, tooltip
+    summary: str
+
+
+def kr_chart(
+    k: KrScore, period_start: dt.date, period_days: int, w: int = 160, h: int = 44
+) -> Chart | None:
+    if k.kind == "binary" or not k.values or k.start is None or k.target is None:
+        return None
+    low = min(k.start, k.target, *k.values)
+    high = max(k.start, k.target, *k.values)
+    span = (high - low) or 1.0
+
+    def xy(day: dt.date, value: float) -> tuple[float, float]:
+        x = (day - period_start).days / max(1, period_days - 1) * (w - 4) + 2
+        return x, h - 3 - (value - low) / span * (h - 6)
+
+    pts = [xy(d, v) for d, v in zip(k.checkin_dates, k.values, strict=False)]
+    conf = k.confidences
+    conf_pts = (
+        [(x, h - 3 - c * (h - 6)) for (x, _), c in zip(pts[-len(conf) :], conf, strict=False)]
+        if conf
+        else []
+    )
+    tips = [f"{d}: {quantity(v, k.unit)}" for d, v in zip(k.checkin_dates, k.values, strict=False)]
+    return Chart(
+        w,
+        h,
+        " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
+        " ".join(f"{x:.1f},{y:.1f}" for x, y in conf_pts),
+        xy(period_start, k.target)[1],
+        xy(period_start, k.start)[1],
+        [(x, y, t) for (x, y), t in zip(pts, tips, strict=False)],
+        f"{len(pts)} check-ins from {quantity(k.values[0], k.unit)} to "
+        f"{quantity(k.values[-1], k.unit)} (target {quantity(k.target, k.unit)})"
+        + (f"; confidence {num(conf[0])} to {num(conf[-1])}" if conf else ""),
+    )
+
+
+# --- alignment and dependencies -----------------------------------------------------------
+
+
+@dataclass
+class AlignmentRow:
+    team: str
+    objective: ObjectiveScore
+    chain: list[str]  # e.g. ["A1 Win the mid-market", "F1 Grow revenue"]
+    perspectives: list[str]
+
+
+@dataclass
+class DependencyRow:
+    team: str
+    objective: ObjectiveScore
+    on: str
+    on_team: str
+    answered: bool
+
+
+def alignment(repo: Repo, result: PeriodScore) -> list[AlignmentRow]:
+    names = {p.id: p.name for p in repo.perspectives}
+    refs = {(r.file.path, r.id): r for r in repo.periods.get(result.period, [])}
+    rows = []
+    for team in result.teams:
+        for obj in team.objectives:
+            ref = refs[(obj.path, obj.id)]
+            chain = [f"{t.id} {_title(t)}" for t in repo.alignments(ref)]
+            reached = [names.get(p, p) for p in obj.perspectives]
+            rows.append(AlignmentRow(team.name, obj, chain, reached))
+    return rows
+
+
+def _title(target: OkrRef | ScRef) -> str:
+    return target.objective.title
+
+
+def dependencies(repo: Repo, result: PeriodScore) -> list[DependencyRow]:
+    refs = {(r.file.path, r.id): r for r in repo.periods.get(result.period, [])}
+    rows = []
+    for team in result.teams:
+        for obj in team.objectives:
+            ref = refs[(obj.path, obj.id)]
+            for ident in obj.depends_on:
+                other = repo.dependency_team(ref, ident) or ident
+                answered = repo.dependency_answered(ref, other)
+                info = repo.teams.get(other)
+                name = info.name if info is not None and info.name else other
+                rows.append(DependencyRow(team.name, obj, ident, name, answered))
+    return rows
+
+
+# --- context and rendering -----------------------------------------------------------------
+
+
+def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
+    card = repo.scorecards[0][1] if repo.scorecards else None
+    cal = repo.calendar
+    period: Period = result.period
+    at_risk = [(t, o, k) for t, o, k in result.key_results() if k.at_risk]
+    charts = {
+        (o.path, k.id): kr_chart(k, cal.start(period), cal.days(period))
+        for _, o, k in result.key_results()
+    }
+    persp_names = {p.id: p.name for p in repo.perspectives}
+    balance_total = max(1, len(result.objectives()))
+    return {
+        "organisation": repo.config.organisation,
+        "mission": card.mission if card else None,
+        "vision": card.vision if card else None,
+        "period": str(period),
+        "period_start": cal.start(period),
+        "period_end": cal.end(period),
+        "as_of": result.as_of,
+        "result": result,
+        "map": strategy_map(repo, result),
+        "at_risk": at_risk,
+        "risk_counts": {t.team: sum(1 for r in at_risk if r[0] is t) for t in result.teams},
+        "alignment": alignment(repo, result),
+        "dependencies": dependencies(repo, result),
+        "charts": charts,
+        "perspective_names": persp_names,
+        "balance": [
+            (p, sum(1 for o in result.objectives() if p.id in o.perspectives), balance_total)
+            for p in result.perspectives
+        ],
+        "version": __version__,
+        "pace_text": PACE_TEXT,
+    }
+
+
+def environment(templates: Path | None) -> Any:
+    from importlib.resources import files
+
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    loaders: list[Any] = [FileSystemLoader(str(templates))] if templates is not None else []
+    loaders.append(FileSystemLoader(str(files("okrbsc.templates"))))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md_cell,
+        mermaid=mermaid_label,
+        num=num,
+        quantity=quantity,
+        bar=bar,
+        kr_value=kr_value,
+        pct=lambda v: "–" if v is None else f"{max(0.0, v):.0%}",
+    )
+    return env
+
+
+def render(repo: Repo, result: PeriodScore, fmt: str, templates: Path | None = None) -> str:
+    """The plan on a page of one scored period, as ``fmt`` (md or html)."""
+    env = environment(templates)
+    return str(env.get_template(f"report.{fmt}.j2").render(**context(repo, result)))
+
+
+def render_index(
+    repo: Repo, results: list[PeriodScore], fmt: str, templates: Path | None = None
+) -> str:
+    env = environment(templates)
+    rows = [(str(r.period), r) for r in results]
+    return str(
+        env.get_template(f"index.{fmt}.j2").render(
+            organisation=repo.config.organisation, rows=rows, as_of=repo.as_of, fmt=fmt
+        )
+    )
+
+
+def documents(
+    repo: Repo,
+    results: list[PeriodScore],
+    formats: tuple[str, ...],
+    templates: Path | None = None,
+) -> list[tuple[str, str]]:
+    """(file name, text) of every report, each period scored once by the caller;
+    several periods get an index."""
+    out = [
+        (f"{r.period}.{fmt}", render(repo, r, fmt, templates)) for r in results for fmt in formats
+    ]
+    if len(results) > 1:
+        out += [(f"index.{fmt}", render_index(repo, results, fmt, templates)) for fmt in formats]
+    return out

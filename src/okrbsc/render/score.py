@@ -1,0 +1,314 @@
+"""Render a period's scores: a rich table for the terminal and Markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+GRADE_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
+STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "unknown": "dim"}
+PACE_TEXT = {"on_track": "on track", "behind": "behind", "off_track": "off track"}
+
+
+def num(value: float | None, places: int = 2) -> str:
+    """A number for display: 2 decimals, trailing zeros kept for scores."""
+    if value is None:
+        return "–"
+    return f"{value:.{places}f}"
+
+
+def quantity(value: float | bool | None, unit: str | None = None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "done" if value else "not done"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip() if unit and unit != "%" else (text + ("%" if unit else ""))
+
+
+def bar(progress: float, expected: float | None = None, width: int = 10) -> str:
+    """A text progress bar; `│` marks where progress should be by now.
+
+    (Not `|`, which would split a Markdown table cell even inside backticks.)"""
+    filled = round(max(0.0, min(1.0, progress)) * width)
+    cells = ["█"] * filled + ["░"] * (width - filled)
+    if expected is not None:
+        mark = min(width - 1, round(expected * width))
+        if mark >= filled:
+            cells[mark] = "│"
+    return "".join(cells)
+
+
+def kr_value(k: KrScore) -> str:
+    if k.kind == "binary":
+        return quantity(bool(k.current))
+    now = quantity(k.current, k.unit if k.unit == "%" else None)
+    return f"{now} of {quantity(k.target, k.unit)}"
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+
+def md_cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return (
+        str(text)
+        .replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+
+
+def markdown(result: PeriodScore) -> str:
+    head = (
+        f"# Scores for {result.period}\n\nAs of {result.as_of}: period score "
+        f"**{num(result.score)}**, expected progress {num(result.expected)}.\n"
+    )
+    parts = [head]
+    for team in result.teams:
+        discipline = (
+            ""
+            if team.discipline is None
+            else (f" (check-ins in {team.discipline:.0%} of elapsed weeks)")
+        )
+        parts.append(f"## {md_cell(team.name)} — {num(team.score)}{discipline}\n")
+        rows = [
+            "| id | objective / key result | value | score | grade | confidence | pace |",
+            "|---|---|---|---:|---|---:|---|",
+        ]
+        for obj in team.objectives:
+            rows.append(_md_objective(obj))
+            rows += [_md_kr(k) for k in obj.key_results]
+        parts.append("\n".join(rows) + "\n")
+    parts.append(_md_perspectives(result))
+    parts.append(_md_scorecard(result))
+    return "\n".join(parts)
+
+
+def _md_objective(o: ObjectiveScore) -> str:
+    recorded = " (recorded)" if o.recorded else ""
+    return (
+        f"| **{md_cell(o.id)}** | **{md_cell(o.title)}** ({o.type}) | | "
+        f"**{num(o.score)}**{recorded} | {o.grade} | | |"
+    )
+
+
+def _md_kr(k: KrScore) -> str:
+    risk = " ⚠ at risk" if k.at_risk else ""
+    return (
+        f"| {md_cell(k.id)} | {md_cell(k.title)} | {md_cell(kr_value(k))} | {num(k.score)} | "
+        f"{k.grade} | {num(k.confidence)}{risk} | {PACE_TEXT[k.pace]} |"
+    )
+
+
+def _md_perspectives(result: PeriodScore) -> str:
+    rows = [
+        "## Perspectives\n",
+        "| perspective | OKR score | achievement | status |",
+        "|---|---:|---:|---|",
+    ]
+    rows += [
+        f"| {md_cell(p.name)} | {num(p.okr_score)} | {num(p.achievement)} | {p.status} |"
+        for p in result.perspectives
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def _md_scorecard(result: PeriodScore) -> str:
+    rows = [
+        "## Scorecard\n",
+        "| objective | measure | actual | target | red flag | status |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for s in result.scorecard:
+        for m in s.measures:
+            rows.append(
+                f"| {md_cell(s.id)} {md_cell(s.title)} | {md_cell(m.name)} | "
+                f"{md_cell(quantity(m.actual, m.unit))} | {md_cell(quantity(m.target, m.unit))} | "
+                f"{md_cell(quantity(m.red_flag, m.unit))} | {m.status} |"
+            )
+    return "\n".join(rows) + "\n"
+
+
+# --- rich table -----------------------------------------------------------------------
+
+
+def print_table(result: PeriodScore, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(
+        Text.assemble(
+            (f"{result.period}", "bold"),
+            f" as of {result.as_of}: score ",
+            (num(result.score), "bold"),
+            f" · expected progress {num(result.expected)}",
+        )
+    )
+    for team in result.teams:
+        table = Table(
+            title=f"{team.name} — {num(team.score)}",
+            title_justify="left",
+            expand=False,
+            show_lines=False,
+        )
+        table.add_column("id", no_wrap=True)
+        table.add_column("objective / key result", ratio=1, min_width=24)
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("progress", no_wrap=True)
+        table.add_column("score", justify="right", no_wrap=True)
+        table.add_column("grade", no_wrap=True)
+        table.add_column("conf.", justify="right", no_wrap=True)
+        table.add_column("pace", no_wrap=True)
+        for obj in team.objectives:
+            table.add_row(
+                Text(obj.id, style="bold"),
+                Text(obj.title, style="bold"),
+                "",
+                "",
+                Text(num(obj.score), style="bold"),
+                Text(obj.grade, style=GRADE_STYLE[obj.grade]),
+                "",
+                "",
+            )
+            for k in obj.key_results:
+                table.add_row(
+                    k.id,
+                    "  " + k.title,
+                    kr_value(k),
+                    bar(k.progress, k.expected),
+                    num(k.score),
+                    Text(k.grade, style=GRADE_STYLE[k.grade]),
+                    Text(
+                        num(k.confidence) + (" ⚠" if k.at_risk else ""),
+                        style="bold red" if k.at_risk else "",
+                    ),
+                    PACE_TEXT[k.pace],
+                )
+        console.print(table)
+    persp = Table(title="Perspectives", title_justify="left")
+    for name in ("perspective", "OKR score", "achievement", "status"):
+        persp.add_column(name)
+    for p in result.perspectives:
+        persp.add_row(
+            p.name,
+            num(p.okr_score),
+            num(p.achievement),
+            Text(p.status, style=STATUS_STYLE[p.status]),
+        )
+    console.print(persp)
+    card = Table(title="Scorecard", title_justify="left")
+    for name in ("objective", "measure", "actual", "target", "red flag", "status"):
+        card.add_column(name)
+    for s in result.scorecard:
+        for m in s.measures:
+            card.add_row(
+                f"{s.id} {s.title}",
+                m.name,
+                quantity(m.actual, m.unit),
+                quantity(m.target, m.unit),
+                quantity(m.red_flag, m.unit),
+                Text(m.status, style=STATUS_STYLE[m.status]),
+            )
+    console.print(card)
+
+
+# --- JSON (SPEC 6) ---------------------------------------------------------------
+
+
+def to_json(result: PeriodScore) -> dict[str, Any]:
+    return {
+        "period": str(result.period),
+        "as_of": result.as_of.isoformat(),
+        "score": result.score,
+        "expected": result.expected,
+        "teams": [
+            {
+                "team": t.team,
+                "name": t.name,
+                "score": t.score,
+                "discipline": t.discipline,
+                "objectives": [_objective_json(o) for o in t.objectives],
+            }
+            for t in result.teams
+        ],
+        "perspectives": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "okr_score": p.okr_score,
+                "achievement": p.achievement,
+                "status": p.status,
+            }
+            for p in result.perspectives
+        ],
+        "scorecard": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "perspective": s.perspective,
+                "achievement": s.achievement,
+                "status": s.status,
+                "measures": [
+                    {
+                        "id": m.id,
+                        "name": m.name,
+                        "unit": m.unit,
+                        "actual": m.actual,
+                        "target": m.target,
+                        "red_flag": m.red_flag,
+                        "direction": m.direction,
+                        "achievement": m.achievement,
+                        "status": m.status,
+                    }
+                    for m in s.measures
+                ],
+            }
+            for s in result.scorecard
+        ],
+    }
+
+
+def _objective_json(o: ObjectiveScore) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "title": o.title,
+        "type": o.type,
+        "score": o.score,
+        "grade": o.grade,
+        "perspectives": list(o.perspectives),
+        "weight": o.weight,
+        "recorded": o.recorded,
+        "key_results": [_kr_json(k) for k in o.key_results],
+    }
+
+
+def _kr_json(k: KrScore) -> dict[str, Any]:
+    binary = k.kind == "binary"
+    return {
+        "id": k.id,
+        "title": k.title,
+        "kind": k.kind,
+        "start": None if binary else k.start,
+        "target": None if binary else k.target,
+        "current": bool(k.current) if binary else k.current,
+        "unit": k.unit,
+        "progress": k.progress,
+        "score": k.score,
+        "grade": k.grade,
+        "confidence": k.confidence,
+        "at_risk": k.at_risk,
+        "expected": k.expected,
+        "pace": k.pace,
+        "weight": k.weight,
+        "recorded": k.recorded,
+        "discipline": k.discipline,
+        "weeks_checked": k.weeks_checked,
+        "weeks_elapsed": k.weeks_elapsed,
+    }

@@ -1,0 +1,431 @@
+"""The scoring engine (SPEC section 4): pure functions from a repo and a period to results.
+
+No I/O and no printing: renderers turn a :class:`PeriodScore` into tables,
+Markdown, JSON and HTML. All maths is in full floating point; every threshold
+comparison allows a tolerance of 1e-9, so that 0.7 - 0.4 counts as a fall of 0.3.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from okrbsc.strategy.measures import (
+    TOLERANCE,
+    Status,
+    achievement,
+    actual_for,
+    direction,
+    red_flag,
+    status,
+    worst,
+)
+from okrbsc.strategy.models import Bands, CheckIn, KeyResult, Measure, Objective
+from okrbsc.strategy.periods import FiscalCalendar, Period
+from okrbsc.strategy.repo import OkrRef, Repo
+
+AT_RISK_BELOW = 0.4
+AT_RISK_FALL = 0.3
+ON_TRACK, BEHIND = 0.95, 0.75
+
+
+# --- results ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KrScore:
+    id: str
+    title: str
+    kind: str
+    start: float | None
+    target: float | None
+    current: float | bool
+    unit: str | None
+    direction: str | None
+    weight: float
+    progress: float
+    score: float
+    recorded: bool
+    grade: str
+    confidence: float | None
+    confidences: tuple[float, ...]  # normalised, in date order, up to as-of
+    at_risk: bool
+    expected: float
+    pace: str
+    owner: str | None
+    checkin_dates: tuple[dt.date, ...]
+    values: tuple[float, ...]
+    weeks_checked: int  # elapsed weeks of the period with at least one check-in
+    weeks_elapsed: int
+
+    @property
+    def discipline(self) -> float | None:
+        return self.weeks_checked / self.weeks_elapsed if self.weeks_elapsed else None
+
+
+@dataclass(frozen=True)
+class ObjectiveScore:
+    id: str
+    title: str
+    type: str
+    owner: str | None
+    weight: float
+    score: float
+    recorded: bool
+    grade: str
+    perspectives: tuple[str, ...]
+    aligns_to: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    path: str
+    key_results: tuple[KrScore, ...]
+
+
+@dataclass(frozen=True)
+class TeamScore:
+    team: str
+    name: str
+    score: float
+    objectives: tuple[ObjectiveScore, ...]
+
+    @property
+    def discipline(self) -> float | None:
+        """Share of elapsed KR-weeks with a check-in (None before the first week)."""
+        krs = [k for o in self.objectives for k in o.key_results]
+        elapsed = sum(k.weeks_elapsed for k in krs)
+        return sum(k.weeks_checked for k in krs) / elapsed if elapsed else None
+
+
+@dataclass(frozen=True)
+class MeasureScore:
+    id: str
+    name: str
+    unit: str | None
+    type: str
+    baseline: float | None
+    actual: float | None
+    target: float | None
+    red_flag: float | None
+    direction: str
+    achievement: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class ScorecardObjectiveScore:
+    id: str
+    title: str
+    perspective: str
+    achievement: float | None
+    status: str
+    drives: tuple[str, ...]
+    measures: tuple[MeasureScore, ...]
+
+
+@dataclass(frozen=True)
+class PerspectiveScore:
+    id: str
+    name: str
+    okr_score: float | None
+    achievement: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class PeriodScore:
+    period: Period
+    as_of: dt.date
+    score: float | None
+    expected: float
+    teams: tuple[TeamScore, ...]
+    perspectives: tuple[PerspectiveScore, ...]
+    scorecard: tuple[ScorecardObjectiveScore, ...]
+
+    def objectives(self) -> list[ObjectiveScore]:
+        return [obj for team in self.teams for obj in team.objectives]
+
+    def key_results(self) -> list[tuple[TeamScore, ObjectiveScore, KrScore]]:
+        return [(t, o, k) for t in self.teams for o in t.objectives for k in o.key_results]
+
+
+# --- small maths -----------------------------------------------------------------
+
+
+def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    return min(high, max(low, value))
+
+
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """Mean of values weighted by weights; None for no pairs."""
+    total = weight = 0.0
+    for value, w in pairs:
+        total += value * w
+        weight += w
+    return total / weight if weight > 0 else None
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def grade(score: float, bands: Bands) -> str:
+    if score >= bands.green - TOLERANCE:
+        return "green"
+    if score >= bands.yellow - TOLERANCE:
+        return "yellow"
+    return "red"
+
+
+def expected_progress(period: Period, as_of: dt.date, calendar: FiscalCalendar) -> float:
+    """Elapsed share of the period, counting the as-of day itself."""
+    elapsed = (as_of - calendar.start(period)).days + 1
+    return clamp(elapsed / calendar.days(period))
+
+
+def pace(progress: float, expected: float) -> str:
+    if progress >= ON_TRACK * expected - TOLERANCE:
+        return "on_track"
+    if progress >= BEHIND * expected - TOLERANCE:
+        return "behind"
+    return "off_track"
+
+
+# --- key results -----------------------------------------------------------------
+
+
+def weeks(
+    period: Period, as_of: dt.date, calendar: FiscalCalendar, dates: Iterable[dt.date]
+) -> tuple[int, int]:
+    """(weeks with a check-in, weeks elapsed), up to as-of or the period's end.
+
+    Week n is days 7n..7n+6 of the period. A week counts once it is over; the
+    week under way counts only when it already has a check-in, so a Monday
+    check-in rhythm is not penalised on a Thursday.
+    """
+    start = calendar.start(period)
+    last = min(as_of, calendar.end(period))
+    if last < start:
+        return 0, 0
+    complete = ((last - start).days + 1) // 7
+    checked = {(d - start).days // 7 for d in dates if start <= d <= last}
+    return len(checked), complete + (1 if complete in checked else 0)
+
+
+def checkins_until(kr: KeyResult, as_of: dt.date) -> list[CheckIn]:
+    """Check-ins dated on or before as-of, by date; same date keeps file order."""
+    return sorted((c for c in kr.checkins if c.date <= as_of), key=lambda c: c.date)
+
+
+def kr_direction(kr: KeyResult) -> str:
+    if kr.direction is not None:
+        return kr.direction
+    return "down" if (kr.start or 0) > (kr.target or 0) else "up"
+
+
+def current_value(kr: KeyResult, as_of: dt.date) -> float | bool:
+    """The latest check-in's value; else `current` (metric) or `done` (binary); else start."""
+    seen = checkins_until(kr, as_of)
+    if kr.kind == "binary":
+        return bool(seen[-1].value) if seen else bool(kr.done)
+    if seen:
+        return float(seen[-1].value)
+    if kr.current is not None:
+        return kr.current
+    return float(kr.start or 0.0)
+
+
+PROGRESS_LIMIT = 1e9  # JSON has no infinity: progress of absurd ranges is capped
+
+
+def progress(kr: KeyResult, current: float | bool) -> float:
+    if kr.kind == "binary":
+        return 1.0 if current else 0.0
+    start, target, value = float(kr.start or 0.0), float(kr.target or 0.0), float(current)
+    scale = max(abs(start), abs(target), abs(value))
+    if scale > 1e150:  # differences of huge numbers would overflow
+        start, target, value = start / scale, target / scale, value / scale
+    if target == start:
+        if kr_direction(kr) == "up":
+            return 1.0 if value >= target - TOLERANCE else 0.0
+        return 1.0 if value <= target + TOLERANCE else 0.0
+    result = (value - start) / (target - start)  # a vanishing range overflows: capped
+    return max(-PROGRESS_LIMIT, min(PROGRESS_LIMIT, result))
+
+
+def confidences(kr: KeyResult, as_of: dt.date, scale: int) -> list[float]:
+    return [c.confidence / scale for c in checkins_until(kr, as_of) if c.confidence is not None]
+
+
+def at_risk(trend: list[float]) -> bool:
+    if not trend:
+        return False
+    latest = trend[-1]
+    if latest < AT_RISK_BELOW - TOLERANCE:
+        return True
+    return len(trend) > 1 and trend[-2] - latest >= AT_RISK_FALL - TOLERANCE
+
+
+def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands) -> KrScore:
+    kr = ref.objective.key_results[index]
+    as_of = repo.as_of
+    checked, elapsed = weeks(ref.period, as_of, repo.calendar, (c.date for c in kr.checkins))
+    current = current_value(kr, as_of)
+    prog = progress(kr, current)
+    score = kr.score if kr.score is not None else clamp(prog)
+    trend = confidences(kr, as_of, repo.config.confidence_scale)
+    seen = checkins_until(kr, as_of)
+    return KrScore(
+        id=ref.objective.kr_id(index),
+        title=kr.title,
+        kind=kr.kind,
+        start=kr.start,
+        target=kr.target,
+        current=current,
+        unit=kr.unit,
+        direction=kr_direction(kr) if kr.kind == "metric" else None,
+        weight=kr.weight,
+        progress=prog,
+        score=score,
+        recorded=kr.score is not None,
+        grade=grade(score, bands),
+        confidence=trend[-1] if trend else None,
+        confidences=tuple(trend),
+        at_risk=at_risk(trend),
+        expected=expected,
+        pace=pace(prog, expected),
+        owner=kr.owner,
+        checkin_dates=tuple(c.date for c in seen),
+        values=tuple(float(c.value) for c in seen),
+        weeks_checked=checked,
+        weeks_elapsed=elapsed,
+    )
+
+
+# --- objectives, teams, periods --------------------------------------------------
+
+
+def bands_for(repo: Repo, objective: Objective) -> Bands:
+    scoring = repo.config.scoring
+    return scoring.committed if objective.type == "committed" else scoring.aspirational
+
+
+def score_objective(repo: Repo, ref: OkrRef, expected: float) -> ObjectiveScore:
+    """Weighted mean of KR scores, unless recorded; an objective without KRs scores 0."""
+    obj = ref.objective
+    bands = bands_for(repo, obj)
+    krs = tuple(score_kr(repo, ref, i, expected, bands) for i in range(len(obj.key_results)))
+    computed = weighted_mean((k.score, k.weight) for k in krs)
+    score = obj.score if obj.score is not None else (computed or 0.0)
+    return ObjectiveScore(
+        id=obj.id,
+        title=obj.title,
+        type=obj.type,
+        owner=obj.owner,
+        weight=obj.weight,
+        score=score,
+        recorded=obj.score is not None,
+        grade=grade(score, bands),
+        perspectives=tuple(repo.perspectives_of(ref)),
+        aligns_to=tuple(obj.aligns_to),
+        depends_on=tuple(obj.depends_on),
+        path=ref.file.path,
+        key_results=krs,
+    )
+
+
+def team_order(repo: Repo, refs: list[OkrRef]) -> list[str]:
+    """Teams in config order, then teams unknown to the config in file order."""
+    present = list(dict.fromkeys(ref.team for ref in refs))
+    known = [t for t in repo.teams if t in present]
+    return known + [t for t in present if t not in repo.teams]
+
+
+def score_period(repo: Repo, period: Period, team: str | None = None) -> PeriodScore:
+    """Everything SPEC 4 defines for ``period``; ``team`` narrows the OKR part."""
+    refs = [r for r in repo.periods.get(period, []) if team is None or r.team == team]
+    expected = expected_progress(period, repo.as_of, repo.calendar)
+    teams = []
+    for name in team_order(repo, refs):
+        objectives = tuple(score_objective(repo, r, expected) for r in refs if r.team == name)
+        info = repo.teams.get(name)
+        teams.append(
+            TeamScore(
+                team=name,
+                name=(info.name if info and info.name else name),
+                score=weighted_mean((o.score, o.weight) for o in objectives) or 0.0,
+                objectives=objectives,
+            )
+        )
+    all_objectives = [o for t in teams for o in t.objectives]
+    scorecard = score_scorecard(repo, period)
+    return PeriodScore(
+        period=period,
+        as_of=repo.as_of,
+        score=weighted_mean((o.score, o.weight) for o in all_objectives),
+        expected=expected,
+        teams=tuple(teams),
+        perspectives=score_perspectives(repo, all_objectives, scorecard),
+        scorecard=scorecard,
+    )
+
+
+# --- scorecard -------------------------------------------------------------------
+
+
+def score_measure(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
+    tolerance = repo.config.scoring.measure_tolerance
+    actual = actual_for(measure, period, repo.calendar)
+    return MeasureScore(
+        id=measure.id,
+        name=measure.name,
+        unit=measure.unit,
+        type=measure.type,
+        baseline=measure.baseline,
+        actual=actual,
+        target=measure.target,
+        red_flag=red_flag(measure, tolerance),
+        direction=direction(measure),
+        achievement=achievement(measure, actual, tolerance),
+        status=status(measure, actual, tolerance).value,
+    )
+
+
+def score_scorecard(repo: Repo, period: Period) -> tuple[ScorecardObjectiveScore, ...]:
+    out = []
+    for ref in repo.sc_objectives.values():
+        obj = ref.objective
+        measures = tuple(score_measure(repo, m, period) for m in obj.measures)
+        out.append(
+            ScorecardObjectiveScore(
+                id=obj.id,
+                title=obj.title,
+                perspective=obj.perspective,
+                achievement=mean(m.achievement for m in measures),
+                status=worst([Status(m.status) for m in measures]).value,
+                drives=tuple(obj.drives),
+                measures=measures,
+            )
+        )
+    return tuple(out)
+
+
+def score_perspectives(
+    repo: Repo,
+    objectives: list[ObjectiveScore],
+    scorecard: tuple[ScorecardObjectiveScore, ...],
+) -> tuple[PerspectiveScore, ...]:
+    out = []
+    for persp in repo.perspectives:
+        reaching = [o.score for o in objectives if persp.id in o.perspectives]
+        mine = [s for s in scorecard if s.perspective == persp.id]
+        out.append(
+            PerspectiveScore(
+                id=persp.id,
+                name=persp.name,
+                okr_score=mean(reaching),
+                achievement=mean(s.achievement for s in mine),
+                status=worst([Status(s.status) for s in mine]).value,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,190 @@
+"""A command's session: the repo opened once, as of one day, and what every command asks of it.
+
+Opening the repo (with a progress bar when reading takes a while), refusing a
+repo whose files do not load, choosing the period a command names (SPEC 2.2),
+scoring it once, and the strategy at a git revision. Everything here raises
+:class:`~okrbsc.errors.OkrbscError`; the CLI reports it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from okrbsc.errors import DataError, UsageError
+
+if TYPE_CHECKING:
+    from okrbsc.scoring.engine import PeriodScore
+    from okrbsc.strategy.periods import Period
+    from okrbsc.strategy.repo import Repo
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """A YYYY-MM-DD from the command line, or None when not given."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date: write YYYY-MM-DD") from None
+
+
+def parse_period(text: str, option: str = "period") -> Period:
+    """A period written on the command line (2026-Q3, 2026); a usage error otherwise."""
+    from okrbsc.strategy.periods import Period
+
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def today(as_of: str | None) -> dt.date:
+    return parse_date(as_of) or dt.date.today()
+
+
+def check_folder(repo: Path | None) -> None:
+    if repo is not None and not repo.is_dir():
+        raise UsageError(f"--repo {repo}: no such folder")
+
+
+@dataclass
+class Session:
+    """The options every command shares, and the repo they open."""
+
+    repo_dir: Path | None
+    as_of: str | None
+    quiet: bool = False
+    verbose: bool = False
+    _opened: Repo | None = field(default=None, repr=False)
+
+    @property
+    def day(self) -> dt.date:
+        return today(self.as_of)
+
+    @property
+    def repo(self) -> Repo:
+        if self._opened is None:
+            self._opened = open_repo(
+                self.repo_dir, self.day, quiet=self.quiet, verbose=self.verbose
+            )
+        return self._opened
+
+    def readable_repo(self) -> Repo:
+        """The repo, refused (exit 1) when one of its files does not load."""
+        refuse_unreadable(self.repo)
+        return self.repo
+
+    def scored(self, period: str | None, team: str | None = None) -> PeriodScore:
+        return scored(self.repo, period, team)
+
+
+def open_repo(
+    repo: Path | None, day: dt.date, *, quiet: bool = False, verbose: bool = False
+) -> Repo:
+    from okrbsc.strategy.repo import Repo
+
+    check_folder(repo)
+    start = repo if repo is not None else Path.cwd()
+    began = time.perf_counter()
+    if quiet or not sys.stderr.isatty():
+        opened = Repo.open(start, day)
+    else:
+        with _Progress() as progress:
+            opened = Repo.open(start, day, progress)
+    if verbose:
+        took = time.perf_counter() - began
+        periods = ", ".join(str(p) for p in opened.periods) or "none"
+        sys.stderr.write(
+            f"okrbsc: {opened.root}: read {len(opened.all_files)} files in {took:.2f} s "
+            f"(as of {day}; periods with OKRs: {periods})\n"
+        )
+    return opened
+
+
+class _Progress:
+    """A rich progress bar on stderr, shown only once reading takes a while."""
+
+    def __init__(self) -> None:
+        self._started = time.monotonic()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if time.monotonic() - self._started < 0.5:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("Reading the strategy repo", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def refuse_unreadable(repo: Repo) -> None:
+    """Scores of files that do not load would be wrong: exit 1 and say where."""
+    problems = [
+        f"{f.path}:{p.line}:{p.column}: {p.code} {p.message}"
+        for f in repo.all_files
+        for p in f.problems
+    ]
+    if problems:
+        shown = "\n  ".join(problems[:10])
+        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise DataError(
+            f"the repo has errors, so it cannot be scored (run okrbsc lint):\n  {shown}{more}"
+        )
+
+
+def resolve_period(repo: Repo, text: str | None) -> Period:
+    """SPEC 2.2: `2026-Q3`, `2026`, a bare `Q3`, or (None) the latest started quarter."""
+    from okrbsc.strategy.periods import bare_quarter
+
+    started = [p for p in repo.periods if repo.calendar.start(p) <= repo.as_of]
+    if text is None:
+        quarters = [p for p in started if p.is_quarter]
+        if not quarters:
+            raise UsageError(f"no quarter with OKR files starts on or before {repo.as_of}")
+        return quarters[-1]
+    quarter = bare_quarter(text)
+    if quarter is not None:
+        matches = [p for p in started if p.quarter == quarter]
+        if not matches:
+            raise UsageError(f"no Q{quarter} with OKR files starts on or before {repo.as_of}")
+        return matches[-1]
+    period = parse_period(text)
+    if period not in repo.periods:
+        have = ", ".join(str(p) for p in repo.periods) or "none"
+        raise UsageError(f"no OKR files for {period} (periods with OKRs: {have})")
+    return period
+
+
+def scored(repo: Repo, period: str | None, team: str | None) -> PeriodScore:
+    """Score the period a command names, refusing unreadable repos and unknown teams."""
+    from okrbsc.scoring.engine import score_period
+
+    refuse_unreadable(repo)
+    chosen = resolve_period(repo, period)
+    if team is not None and not any(r.team == team for r in repo.periods[chosen]):
+        raise UsageError(f"team {team!r} has no OKRs in {chosen}")
+    return score_period(repo, chosen, team)
+
+
+def repo_at_revision(repo: Repo, rev: str) -> Repo:
+    """The strategy as it was at a git revision (a usage error when git cannot say)."""
+    from okrbsc.history.git import GitRepo
+
+    return GitRepo.of(repo.root).repo_at(rev, repo.root, repo.as_of)

@@ -1,0 +1,389 @@
+"""Pydantic models of okrbsc.yaml, scorecard files and OKR files (SPEC section 2).
+
+Every model remembers the source mapping it was validated from, so rules can
+point at ``path:line:col`` of any object or field (see :meth:`Node.at`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    model_validator,
+)
+
+from okrbsc.strategy.loader import Pos, PosDict
+from okrbsc.strategy.periods import Period
+
+
+def _number(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {_describe(value)}")
+    return value
+
+
+def _identifier(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected an id, got {_describe(value)}")
+    if not value.strip() or any(ch.isspace() for ch in value):
+        raise ValueError(f"an id must be one word without spaces, got {value!r}")
+    return value
+
+
+check_identifier = _identifier
+
+
+def _text(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {_describe(value)}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _period(value: object) -> Period:
+    return Period.parse(value)
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return f"a date ({value})"
+    return f"{type(value).__name__} {value!r}"
+
+
+PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4])?$"
+_PERIOD_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": PERIOD_PATTERN},
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+    ],
+    "description": "A fiscal year (2026) or quarter (2026-Q3).",
+}
+
+Number = Annotated[float, BeforeValidator(_number)]
+Id = Annotated[
+    str,
+    BeforeValidator(_identifier),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\S+$"}),
+]
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+PeriodField = Annotated[Period, BeforeValidator(_period), WithJsonSchema(_PERIOD_SCHEMA)]
+Fraction = Annotated[float, BeforeValidator(_number), Field(ge=0.0, le=1.0)]
+Weight = Annotated[float, BeforeValidator(_number), Field(gt=0.0)]
+Direction = Literal["up", "down"]
+
+
+class Node(BaseModel):
+    """Base of every model: strict keys, finite numbers, and source positions."""
+
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, arbitrary_types_allowed=True, frozen=False
+    )
+    _src: PosDict | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_source(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        obj = handler(data)
+        if isinstance(data, PosDict) and isinstance(obj, Node):
+            obj._src = data
+        return obj
+
+    def at(self, key: str | None = None) -> Pos:
+        """Line and column of this object, or of the value of one of its keys."""
+        src = self._src
+        if src is None:
+            return (1, 1)
+        if key is not None and key in src.vpos:
+            return src.vpos[key]
+        return (src.line, src.col)
+
+    def item_at(self, key: str, index: int) -> Pos:
+        """Line and column of item ``index`` of the list under ``key``."""
+        src = self._src
+        if src is not None:
+            seq = src.get(key)
+            ipos = getattr(seq, "ipos", None)
+            if ipos is not None and 0 <= index < len(ipos):
+                pos: Pos = ipos[index]
+                return pos
+        return self.at(key)
+
+
+# --- okrbsc.yaml -----------------------------------------------------------------
+
+
+class Team(Node):
+    id: Id
+    name: Text | None = None
+    parent: Id | None = None
+    lead: Text | None = None
+
+
+class FileGlobs(Node):
+    scorecard: list[Text] = ["scorecard.yaml"]
+    okrs: list[Text] = ["okrs/**/*.yaml", "okrs/**/*.yml"]
+
+
+DEFAULT_VERBS = [
+    "launch", "implement", "build", "create", "hold", "run", "complete", "ship",
+    "start", "write", "deliver", "organise", "organize", "introduce", "develop",
+    "set up", "roll out",
+]  # fmt: skip
+
+
+def _range(value: object) -> object:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+    ):
+        raise ValueError("expected [min, max]: two whole numbers >= 0")
+    if value[0] > value[1]:
+        raise ValueError(f"min {value[0]} is greater than max {value[1]}")
+    return tuple(value)
+
+
+Range = Annotated[
+    tuple[int, int],
+    BeforeValidator(_range),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[min, max], inclusive",
+        }
+    ),
+]
+
+
+def _rule_setting(value: object) -> object:
+    # YAML 1.1 reads a bare `off` as false: take it the way it was meant
+    return "off" if value is False else value
+
+
+RuleSetting = Annotated[
+    Literal["error", "warning", "off"],
+    BeforeValidator(_rule_setting),
+    WithJsonSchema({"enum": ["error", "warning", "off", False]}),
+]
+
+
+class LintSettings(Node):
+    objectives_per_team: Range = (3, 5)
+    key_results_per_objective: Range = (3, 5)
+    stale_after_days: int = Field(default=14, ge=0)
+    activity_verbs: list[Text] = Field(default_factory=lambda: list(DEFAULT_VERBS))
+    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+
+
+class Bands(Node):
+    green: Fraction
+    yellow: Fraction
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bands:
+        if self.yellow > self.green:
+            raise ValueError("yellow must not be above green")
+        return self
+
+
+class ScoringSettings(Node):
+    aspirational: Bands = Bands(green=0.7, yellow=0.4)
+    committed: Bands = Bands(green=1.0, yellow=0.7)
+    measure_tolerance: Annotated[float, BeforeValidator(_number), Field(ge=0.0)] = 0.1
+
+
+class Config(Node):
+    organisation: Text
+    fiscal_year_start: int = Field(default=1, ge=1, le=12)
+    confidence_scale: Literal[1, 10] = 1
+    files: FileGlobs = FileGlobs()
+    teams: list[Team] = Field(default_factory=list)
+    lint: LintSettings = LintSettings()
+    scoring: ScoringSettings = ScoringSettings()
+
+
+# --- scorecard.yaml --------------------------------------------------------------
+
+
+class Perspective(Node):
+    id: Id
+    name: Text
+
+
+DEFAULT_PERSPECTIVES = (
+    ("learning", "Learning & Growth"),
+    ("process", "Internal Process"),
+    ("customer", "Customer"),
+    ("financial", "Financial"),
+)
+
+
+class Initiative(Node):
+    id: Id | None = None
+    title: Text
+    owner: Text | None = None
+    status: Text | None = None
+    due: dt.date | None = None
+
+
+def _actual_key(value: object) -> object:
+    Period.parse(value)
+    return value
+
+
+ActualKey = Annotated[str | int, BeforeValidator(_actual_key)]
+
+
+class Measure(Node):
+    id: Id
+    name: Text
+    description: Text | None = None
+    unit: Text | None = None
+    type: Literal["lag", "lead"] = "lag"
+    baseline: Number | None = None
+    target: Number | None = None
+    red_flag: Number | None = None
+    direction: Direction | None = None
+    owner: Text | None = None
+    rewards: bool = False
+    actuals: dict[ActualKey, Number] = Field(default_factory=dict)
+
+
+class ScorecardObjective(Node):
+    id: Id
+    perspective: Id
+    title: Text
+    description: Text | None = None
+    owner: Text | None = None
+    measures: list[Measure] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+    drives: list[Id] = Field(default_factory=list)
+
+
+class Scorecard(Node):
+    kind: Literal["scorecard"]
+    mission: Text | None = None
+    vision: Text | None = None
+    perspectives: list[Perspective] | None = None
+    objectives: list[ScorecardObjective] = Field(default_factory=list)
+
+    def perspective_list(self) -> list[Perspective]:
+        if self.perspectives is not None:
+            return self.perspectives
+        return [Perspective(id=pid, name=name) for pid, name in DEFAULT_PERSPECTIVES]
+
+
+# --- OKR files -------------------------------------------------------------------
+
+
+class CheckIn(Node):
+    date: dt.date
+    value: Annotated[float | bool, BeforeValidator(lambda v: _checkin_value(v))]
+    confidence: Number | None = None
+    note: str | None = None
+
+
+def _checkin_value(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    return _number(value)
+
+
+class KeyResult(Node):
+    id: Id | None = None
+    title: Text
+    kind: Literal["metric", "binary"] = "metric"
+    start: Number | None = None
+    target: Number | None = None
+    current: Number | None = None
+    direction: Direction | None = None
+    unit: Text | None = None
+    owner: Text | None = None
+    weight: Weight = 1.0
+    score: Fraction | None = None
+    rewards: bool = False
+    done: bool | None = None
+    checkins: list[CheckIn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _metric_needs_numbers(self) -> KeyResult:
+        if self.kind == "metric":
+            missing = [name for name in ("start", "target") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"a metric key result needs {' and '.join(missing)}")
+        return self
+
+    def kind_problems(self) -> Iterator[tuple[Pos, str]]:
+        """Keys that do not fit the key result's kind, each at its own position."""
+        if self.kind == "binary":
+            for name in ("start", "target", "current", "direction"):
+                if getattr(self, name) is not None:
+                    yield self.at(name), f"a binary key result takes `done`, not `{name}`"
+            for checkin in self.checkins:
+                if checkin.value not in (0, 1):  # True == 1 and False == 0
+                    yield checkin.at("value"), "a binary key result's check-in value is 0 or 1"
+            return
+        if self.done is not None:
+            yield self.at("done"), "`done` is for binary key results (add `kind: binary`)"
+        if self.start == self.target and self.direction is None:
+            yield self.at("target"), "start equals target: say which way is good with `direction`"
+        for checkin in self.checkins:
+            if isinstance(checkin.value, bool):
+                yield checkin.at("value"), "a metric key result's check-in value is a number"
+
+
+class Objective(Node):
+    id: Id
+    title: Text
+    description: Text | None = None
+    type: Literal["aspirational", "committed"] = "aspirational"
+    owner: Text | None = None
+    aligns_to: list[Id] = Field(default_factory=list)
+    depends_on: list[Id] = Field(default_factory=list)
+    weight: Weight = 1.0
+    score: Fraction | None = None
+    rewards: bool = False
+    key_results: list[KeyResult] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+
+    def kr_id(self, index: int) -> str:
+        """The KR's id, defaulting to ``<objective id>.<1-based index>``."""
+        return self.key_results[index].id or f"{self.id}.{index + 1}"
+
+
+class OkrFile(Node):
+    kind: Literal["okrs"]
+    team: Id
+    period: PeriodField
+    objectives: list[Objective] = Field(default_factory=list)
+
+    def kind_problems(self) -> Iterator[tuple[Pos, str]]:
+        for obj in self.objectives:
+            for kr in obj.key_results:
+                yield from kr.kind_problems()
+
+
+DATA_KINDS: dict[str, type[Node]] = {"scorecard": Scorecard, "okrs": OkrFile}

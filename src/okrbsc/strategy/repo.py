@@ -1,0 +1,450 @@
+"""The strategy repo: discovery, loading, and a whole-repo index for the rules.
+
+``Repo.open`` finds the root, reads the config and every data file the globs
+name, and indexes ids, references, teams, periods and the strategy map.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from okrbsc.errors import OkrbscError
+from okrbsc.strategy.loader import Loaded, Problem, load_bytes
+from okrbsc.strategy.models import (
+    Config,
+    Measure,
+    Node,
+    Objective,
+    OkrFile,
+    Perspective,
+    Scorecard,
+    ScorecardObjective,
+    Team,
+)
+from okrbsc.strategy.periods import FiscalCalendar, Period
+from okrbsc.strategy.validate import validate_as, validate_data
+
+CONFIG_NAME = "okrbsc.yaml"
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Reading builds millions of small acyclic objects: cycle collection only slows it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class RepoError(OkrbscError):
+    """The repo cannot be used at all (no root, unreadable config): exit 2."""
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """One file of the repo as read: its text, its model (if any) and its problems."""
+
+    path: str  # relative to the root, "/" separators
+    text: str
+    model: Node | None
+    problems: list[Problem]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass
+class ParseCache:
+    """Files already read, by content (and path): see `Repo.from_texts`."""
+
+    configs: dict[bytes, tuple[SourceFile, Config]] = field(default_factory=dict)
+    files: dict[tuple[str, bytes], SourceFile] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class ScRef:
+    """A scorecard objective in its file."""
+
+    file: SourceFile
+    objective: ScorecardObjective
+
+    @property
+    def id(self) -> str:
+        return self.objective.id
+
+
+@dataclass(eq=False)
+class OkrRef:
+    """An OKR objective in its file, with the file's team and period."""
+
+    file: SourceFile
+    doc: OkrFile
+    objective: Objective
+
+    @property
+    def id(self) -> str:
+        return self.objective.id
+
+    @property
+    def period(self) -> Period:
+        return self.doc.period
+
+    @property
+    def team(self) -> str:
+        return self.doc.team
+
+
+Target = OkrRef | ScRef
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding okrbsc.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise RepoError(
+        f"no {CONFIG_NAME} found in {start} or any parent folder "
+        "(run `okrbsc init` to create a strategy repo, or pass --repo DIR)"
+    )
+
+
+def read_file(root: Path, path: Path) -> tuple[str, Loaded]:
+    rel = path.relative_to(root).as_posix()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        loaded = Loaded(None, [Problem("E001", f"cannot read file: {exc.strerror}", 1, 1)], "")
+        return rel, loaded
+    return rel, load_bytes(raw)
+
+
+def load_config(root: Path) -> tuple[SourceFile, Config]:
+    return config_from(*read_file(root, root / CONFIG_NAME))
+
+
+def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
+    problems = list(loaded.problems)
+    config: Config | None = None
+    if loaded.data is None and not problems:
+        problems.append(Problem("E002", f"{CONFIG_NAME} is empty: it needs `organisation`", 1, 1))
+    elif loaded.data is not None:
+        config, found = validate_as(Config, loaded.data)
+        problems.extend(_not_repeated(found, problems))
+    source = SourceFile(rel, loaded.text, config, problems)
+    return source, config or Config(organisation="(unnamed)")
+
+
+def load_data_file(root: Path, path: Path) -> SourceFile:
+    return data_from(*read_file(root, path))
+
+
+def data_from(rel: str, loaded: Loaded) -> SourceFile:
+    problems = list(loaded.problems)
+    model: Node | None = None
+    if not any(p.code == "E001" for p in problems):
+        model, found = validate_data(loaded.data)
+        problems.extend(_not_repeated(found, problems))
+    return SourceFile(rel, loaded.text, model, problems)
+
+
+def _not_repeated(found: list[Problem], known: list[Problem]) -> list[Problem]:
+    """Validation errors at a spot the reader already complained about add nothing."""
+    spots = {(p.line, p.column) for p in known}
+    return [p for p in found if (p.line, p.column) not in spots]
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A repo-relative glob (`**` spans folders) as a regex, for files not on disk."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out + r"\Z")
+
+
+def matching(paths: list[str], patterns: list[str]) -> list[str]:
+    """The paths some pattern matches, in pattern order then path order."""
+    seen: dict[str, None] = {}
+    for pattern in patterns:
+        regex = glob_regex(pattern)
+        for path in sorted(paths):
+            if regex.match(path) and path != CONFIG_NAME:
+                seen.setdefault(path, None)
+    return list(seen)
+
+
+def _passes(path: Path, only: Callable[[bytes], bool]) -> bool:
+    try:
+        return only(path.read_bytes())
+    except OSError:
+        return True
+
+
+def discover(root: Path, patterns: list[str]) -> list[Path]:
+    seen: dict[Path, None] = {}
+    for pattern in patterns:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and path.name != CONFIG_NAME:
+                seen.setdefault(path, None)
+    return list(seen)
+
+
+@dataclass(eq=False)
+class Repo:
+    root: Path
+    config_file: SourceFile
+    config: Config
+    files: list[SourceFile]
+    as_of: dt.date
+    scorecard_paths: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(
+        cls,
+        start: Path,
+        as_of: dt.date,
+        progress: Callable[[int, int], None] | None = None,
+        only: Callable[[bytes], bool] | None = None,
+    ) -> Repo:
+        """Find the root from ``start`` and read everything; ``progress(done, total)``
+        is called after each data file. With ``only``, a data file whose bytes it
+        refuses is left out unread (an unreadable file is kept, to report)."""
+        root = find_root(start)
+        config_file, config = load_config(root)
+        sc_paths = discover(root, config.files.scorecard)
+        okr_paths = discover(root, config.files.okrs)
+        paths = list(dict.fromkeys([*sc_paths, *okr_paths]))
+        files = []
+        with no_gc():
+            for done, path in enumerate(paths, start=1):
+                if only is None or _passes(path, only):
+                    files.append(load_data_file(root, path))
+                if progress is not None:
+                    progress(done, len(paths))
+        rel = {p.relative_to(root).as_posix() for p in sc_paths}
+        return cls(root, config_file, config, files, as_of, rel)
+
+    @classmethod
+    def from_texts(
+        cls, root: Path, texts: dict[str, bytes], as_of: dt.date, cache: ParseCache | None = None
+    ) -> Repo:
+        """A repo from file contents (repo-relative path -> bytes), e.g. at a git revision.
+
+        With a ``cache``, a file already read with the same path and content is not
+        read again (the states of a repo along its history share most files)."""
+        if CONFIG_NAME not in texts:
+            raise RepoError(f"no {CONFIG_NAME} at that revision")
+        cache = cache if cache is not None else ParseCache()
+        config_text = texts[CONFIG_NAME]
+        if config_text not in cache.configs:
+            cache.configs[config_text] = config_from(CONFIG_NAME, load_bytes(config_text))
+        config_file, config = cache.configs[config_text]
+        paths = list(texts)
+        scorecard = matching(paths, config.files.scorecard)
+        chosen = list(dict.fromkeys([*scorecard, *matching(paths, config.files.okrs)]))
+        files = []
+        with no_gc():
+            for rel in chosen:
+                key = (rel, texts[rel])
+                if key not in cache.files:
+                    cache.files[key] = data_from(rel, load_bytes(texts[rel]))
+                files.append(cache.files[key])
+        return cls(root, config_file, config, files, as_of, set(scorecard))
+
+    # --- plain views -----------------------------------------------------------
+
+    @property
+    def all_files(self) -> list[SourceFile]:
+        return [self.config_file, *self.files]
+
+    @cached_property
+    def scorecards(self) -> list[tuple[SourceFile, Scorecard]]:
+        return [(f, f.model) for f in self.files if isinstance(f.model, Scorecard)]
+
+    @cached_property
+    def okr_files(self) -> list[tuple[SourceFile, OkrFile]]:
+        return [(f, f.model) for f in self.files if isinstance(f.model, OkrFile)]
+
+    @cached_property
+    def perspectives(self) -> list[Perspective]:
+        for _, card in self.scorecards:
+            if card.perspectives is not None:
+                return card.perspectives
+        return Scorecard(kind="scorecard").perspective_list()
+
+    @cached_property
+    def perspective_rank(self) -> dict[str, int]:
+        return {p.id: i for i, p in enumerate(self.perspectives)}
+
+    @cached_property
+    def teams(self) -> dict[str, Team]:
+        out: dict[str, Team] = {}
+        for team in self.config.teams:
+            out.setdefault(team.id, team)
+        return out
+
+    @cached_property
+    def calendar(self) -> FiscalCalendar:
+        return FiscalCalendar(self.config.fiscal_year_start)
+
+    # --- scorecard index --------------------------------------------------------
+
+    @cached_property
+    def sc_objectives(self) -> dict[str, ScRef]:
+        out: dict[str, ScRef] = {}
+        for file, card in self.scorecards:
+            for obj in card.objectives:
+                out.setdefault(obj.id, ScRef(file, obj))
+        return out
+
+    @cached_property
+    def measures(self) -> dict[str, tuple[ScRef, Measure]]:
+        out: dict[str, tuple[ScRef, Measure]] = {}
+        for ref in self.sc_objectives.values():
+            for measure in ref.objective.measures:
+                out.setdefault(measure.id, (ref, measure))
+        return out
+
+    # --- OKR index ---------------------------------------------------------------
+
+    @cached_property
+    def periods(self) -> dict[Period, list[OkrRef]]:
+        """Every period with OKR files, in period order; objectives in file order."""
+        out: dict[Period, list[OkrRef]] = {}
+        for file, doc in self.okr_files:
+            refs = out.setdefault(doc.period, [])
+            refs.extend(OkrRef(file, doc, obj) for obj in doc.objectives)
+        for _, doc in self.okr_files:  # a period whose files have no objective yet
+            out.setdefault(doc.period, [])
+        return dict(sorted(out.items()))
+
+    @cached_property
+    def _by_period_id(self) -> dict[Period, dict[str, OkrRef]]:
+        out: dict[Period, dict[str, OkrRef]] = {}
+        for period, refs in self.periods.items():
+            ids = out.setdefault(period, {})
+            for ref in refs:
+                ids.setdefault(ref.id, ref)
+        return out
+
+    def okr_objective(self, period: Period, ident: str) -> OkrRef | None:
+        return self._by_period_id.get(period, {}).get(ident)
+
+    def resolve_alignment(self, ref: OkrRef, ident: str) -> Target | None:
+        """What ``aligns_to: [ident]`` of ``ref`` names (SPEC 2.5), or None."""
+        period = ref.period
+        found = self.okr_objective(period, ident)
+        if found is not None:
+            return found
+        if period.is_quarter:
+            found = self.okr_objective(period.fiscal_year, ident)
+            if found is not None:
+                return found
+        return self.sc_objectives.get(ident)
+
+    def alignments(self, ref: OkrRef) -> list[Target]:
+        targets = (self.resolve_alignment(ref, ident) for ident in ref.objective.aligns_to)
+        return [t for t in targets if t is not None]
+
+    def perspectives_of(self, ref: OkrRef) -> list[str]:
+        """Perspective ids reached through aligns_to, in map order."""
+        return self._perspectives_memo(ref)
+
+    @cached_property
+    def _reach_cache(self) -> dict[int, frozenset[str]]:
+        return {}
+
+    def _perspectives_memo(self, ref: OkrRef) -> list[str]:
+        reached = self._reach(ref, set())
+        rank = self.perspective_rank
+        return sorted((p for p in reached if p in rank), key=rank.__getitem__)
+
+    def _reach(self, ref: OkrRef, visiting: set[int]) -> frozenset[str]:
+        key = id(ref.objective)
+        cache = self._reach_cache
+        if key in cache:
+            return cache[key]
+        if key in visiting:
+            return frozenset()  # a cycle (O109 reports it); stop here
+        visiting.add(key)
+        out: set[str] = set()
+        for target in self.alignments(ref):
+            if isinstance(target, ScRef):
+                out.add(target.objective.perspective)
+            else:
+                out |= self._reach(target, visiting)
+        visiting.discard(key)
+        result = frozenset(out)
+        if not visiting:  # only whole answers are cached (none cut short by a cycle)
+            cache[key] = result
+        return result
+
+    def scorecard_reach(self, ref: OkrRef) -> set[str]:
+        """Ids of the scorecard objectives ``ref`` reaches through aligns_to."""
+        return self._sc_reach(ref, set())
+
+    def _sc_reach(self, ref: OkrRef, visiting: set[int]) -> set[str]:
+        key = id(ref.objective)
+        if key in visiting:
+            return set()
+        visiting.add(key)
+        out: set[str] = set()
+        for target in self.alignments(ref):
+            if isinstance(target, ScRef):
+                out.add(target.id)
+            else:
+                out |= self._sc_reach(target, visiting)
+        return out
+
+    def dependency_team(self, ref: OkrRef, ident: str) -> str | None:
+        """The team a `depends_on` entry names: a team id, or an objective's team."""
+        if ident in self.teams:
+            return ident
+        target = self.okr_objective(ref.period, ident)
+        return target.team if target is not None else None
+
+    def dependency_answered(self, ref: OkrRef, team: str) -> bool:
+        """Does ``team`` have an objective aligned to ``ref`` or depending back on it?"""
+        return any(
+            ref.id in other.objective.aligns_to
+            or ref.id in other.objective.depends_on
+            or ref.team in other.objective.depends_on
+            for other in self.periods.get(ref.period, [])
+            if other.team == team
+        )
+
+    def key_results_named(self, ident: str) -> list[tuple[OkrRef, int]]:
+        """Every (objective, KR index) whose KR id (explicit or default) is ``ident``."""
+        return [
+            (ref, index)
+            for refs in self.periods.values()
+            for ref in refs
+            for index in range(len(ref.objective.key_results))
+            if ref.objective.kr_id(index) == ident
+        ]
+
+    def quarters(self) -> list[Period]:
+        return [p for p in self.periods if p.is_quarter]
+
+    def running(self, period: Period) -> bool:
+        return self.calendar.contains(period, self.as_of)

@@ -1,0 +1,172 @@
+"""`okrbsc checkin`: append one check-in to the file that holds the key result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from okrbsc.errors import OkrbscError
+from okrbsc.strategy.models import KeyResult
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import OkrRef, Repo
+from okrbsc.write.safe import edit_yaml
+
+
+class CheckinError(OkrbscError):
+    """The check-in cannot be written as asked (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    ref: OkrRef
+    index: int
+
+    @property
+    def kr(self) -> KeyResult:
+        return self.ref.objective.key_results[self.index]
+
+    @property
+    def kr_id(self) -> str:
+        return self.ref.objective.kr_id(self.index)
+
+
+def find_target(repo: Repo, kr_id: str, period: Period | None) -> Target:
+    found = repo.key_results_named(kr_id)
+    if not found:
+        broken = [f.path for f in repo.files if f.model is None]
+        hint = f" (these files do not load: {', '.join(broken)}; run okrbsc lint)" if broken else ""
+        raise CheckinError(f"no key result {kr_id!r} in this repo{hint}")
+    if period is not None:
+        found = [(ref, i) for ref, i in found if ref.period == period]
+        if not found:
+            raise CheckinError(f"key result {kr_id!r} is not in {period}")
+    else:
+        running = [(ref, i) for ref, i in found if repo.running(ref.period)]
+        if not running:
+            periods = ", ".join(sorted({str(ref.period) for ref, _ in found}))
+            raise CheckinError(
+                f"key result {kr_id!r} is in no period running at {repo.as_of} "
+                f"(it is in {periods}): pass --period"
+            )
+        found = running
+    if len(found) > 1:
+        periods = ", ".join(str(ref.period) for ref, _ in found)
+        raise CheckinError(f"key result {kr_id!r} is in several periods ({periods}): pass --period")
+    ref, index = found[0]
+    return Target(ref, index)
+
+
+def parse_value(kr: KeyResult, text: str) -> int | float | bool:
+    """A check-in value from the command line: a number, or 0/1/true/false when binary."""
+    word = text.strip().lower()
+    if kr.kind == "binary":
+        if word in {"1", "true", "yes", "done"}:
+            return True
+        if word in {"0", "false", "no"}:
+            return False
+        raise CheckinError(f"a binary key result takes 0/1 or true/false, not {text!r}")
+    try:
+        number: int | float = int(word)
+    except ValueError:
+        try:
+            number = float(word)
+        except ValueError:
+            raise CheckinError(f"value {text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise CheckinError(f"value {text!r} is not a finite number")
+    return number
+
+
+def check_confidence(repo: Repo, confidence: float | None) -> None:
+    scale = repo.config.confidence_scale
+    if confidence is not None and not (math.isfinite(confidence) and 0 <= confidence <= scale):
+        raise CheckinError(f"confidence {confidence:g} is outside 0..{scale} (confidence_scale)")
+
+
+def append_checkin(
+    repo: Repo,
+    target: Target,
+    value: int | float | bool,
+    *,
+    day: dt.date,
+    confidence: float | None = None,
+    note: str | None = None,
+) -> str:
+    """Write the check-in; returns the file's repo-relative path."""
+    period, cal = target.ref.period, repo.calendar
+    if not cal.contains(period, day):
+        raise CheckinError(
+            f"{day} lies outside {period} ({cal.start(period)} to {cal.end(period)}): pass --date"
+        )
+    check_confidence(repo, confidence)
+    entry: dict[str, Any] = {"date": day, "value": value}
+    if confidence is not None:
+        entry["confidence"] = int(confidence) if confidence == int(confidence) else confidence
+    if note:
+        entry["note"] = note
+    objective_index = target.ref.doc.objectives.index(target.ref.objective)
+    path = repo.root / target.ref.file.path
+
+    def edit(data: Any) -> None:
+        _append(data["objectives"][objective_index]["key_results"][target.index], entry)
+
+    edit_yaml(path, target.ref.file.path, edit)
+    return target.ref.file.path
+
+
+def _append(kr: Any, entry: dict[str, Any]) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    item = CommentedMap(entry)
+    checkins = kr.get("checkins")
+    if checkins is None:
+        checkins = CommentedSeq()
+        kr["checkins"] = checkins
+    flow = [c.fa.flow_style() for c in checkins if isinstance(c, CommentedMap)]
+    if not flow or flow[-1]:
+        item.fa.set_flow_style()
+    _append_keeping_comments(checkins, item)
+
+
+def _append_keeping_comments(seq: Any, item: Any) -> None:
+    """Append ``item``; blank lines and comments that followed the old last item
+    (they belong to what comes next) move below the new one."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.tokens import CommentToken
+
+    holder, slot = _trailing_comment(seq)
+    seq.append(item)
+    if holder is None:
+        return
+    token = holder[slot]
+    head, _, tail = token.value.partition("\n")
+    if not tail:
+        return
+    if head.strip():
+        token.value = head + "\n"
+    else:
+        holder[slot] = None
+    moved = CommentToken("\n" + tail, token.start_mark, None)
+    if isinstance(item, CommentedMap) and not item.fa.flow_style():
+        item.ca.items[list(item)[-1]] = [None, None, moved, None]
+    else:
+        seq.ca.items[len(seq) - 1] = [moved, None, None, None]
+
+
+def _trailing_comment(seq: Any) -> tuple[Any, int]:
+    """Where ruamel keeps the comment after the last item: (holder list, slot)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if not seq:
+        return None, 0
+    entry = seq.ca.items.get(len(seq) - 1)
+    if entry and entry[0] is not None:
+        return entry, 0
+    last = seq[-1]
+    if isinstance(last, CommentedMap) and len(last):
+        entry = last.ca.items.get(list(last)[-1])
+        if entry and len(entry) > 2 and entry[2] is not None:
+            return entry, 2
+    return None, 0

@@ -1,0 +1,41 @@
+"""`okrbsc score --write`: record computed KR and objective scores in the YAML (the freeze)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from okrbsc.scoring.engine import ObjectiveScore, PeriodScore
+from okrbsc.strategy.repo import OkrRef, Repo
+from okrbsc.write.safe import edit_yaml, insert_before
+
+PLACES = 2  # recorded as shown: a frozen score reads like the report
+
+
+def record_scores(repo: Repo, result: PeriodScore, team: str | None = None) -> list[str]:
+    """Write `score` on every objective and KR of the period; returns the files written."""
+    scored = {(o.path, o.id): o for o in result.objectives()}
+    by_file: dict[str, list[tuple[int, ObjectiveScore]]] = {}
+    refs: list[OkrRef] = repo.periods.get(result.period, [])
+    for ref in refs:
+        if team is not None and ref.team != team:
+            continue
+        found = scored.get((ref.file.path, ref.id))
+        if found is not None:
+            index = ref.doc.objectives.index(ref.objective)
+            by_file.setdefault(ref.file.path, []).append((index, found))
+    for path, items in by_file.items():
+        edit_yaml(repo.root / path, path, _writer(items))
+    return list(by_file)
+
+
+def _writer(items: list[tuple[int, ObjectiveScore]]) -> Callable[[Any], None]:
+    return lambda data: _write(data, items)
+
+
+def _write(data: Any, items: list[tuple[int, ObjectiveScore]]) -> None:
+    for index, obj in items:
+        node = data["objectives"][index]
+        insert_before(node, "score", round(obj.score, PLACES), ("key_results", "initiatives"))
+        for kr_node, kr in zip(node.get("key_results") or [], obj.key_results, strict=False):
+            insert_before(kr_node, "score", round(kr.score, PLACES), ("checkins",))

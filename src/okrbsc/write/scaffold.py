@@ -1,0 +1,210 @@
+"""`okrbsc init`: scaffold a strategy repo for the current quarter that passes lint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrbsc.errors import OkrbscError
+from okrbsc.strategy.periods import FiscalCalendar, Period
+from okrbsc.strategy.schema import render
+from okrbsc.write.safe import atomic_write
+
+SCHEMA_DIR = ".okrbsc"
+
+
+class InitError(OkrbscError):
+    """Refused: something would be overwritten."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    organisation: str
+    team: str
+    quarter: Period
+    as_of: dt.date
+    fiscal_year_start: int = 1
+
+
+def _modeline(rel: str, which: str) -> str:
+    depth = rel.count("/")
+    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{which}.schema.json\n"
+
+
+def files_for(plan: Plan) -> dict[str, str]:
+    fy = plan.quarter.fiscal_year
+    team_file = f"okrs/{fy}/Q{plan.quarter.quarter}/{plan.team}.yaml"
+    files = {
+        "okrbsc.yaml": _config(plan),
+        "scorecard.yaml": SCORECARD,
+        f"okrs/{fy}/annual.yaml": _annual(fy),
+        team_file: _quarter(plan),
+        ".pre-commit-config.yaml": PRE_COMMIT,
+        ".github/workflows/okrbsc.yml": WORKFLOW,
+        f"{SCHEMA_DIR}/data.schema.json": render("data") + "\n",
+        f"{SCHEMA_DIR}/config.schema.json": render("config") + "\n",
+    }
+    for rel in list(files):
+        if rel.endswith(".yaml") and not rel.startswith("."):
+            which = "config" if rel == "okrbsc.yaml" else "data"
+            files[rel] = _modeline(rel, which) + files[rel]
+    return files
+
+
+def scaffold(root: Path, plan: Plan) -> list[str]:
+    """Write the files; refuse, writing nothing, if any exists or a repo is above."""
+    files = files_for(plan)
+    clashes = [rel for rel in files if (root / rel).exists()]
+    if (root / "okrbsc.yaml").exists():
+        raise InitError(f"{root / 'okrbsc.yaml'} exists: this is a strategy repo already")
+    if clashes:
+        raise InitError("these files exist and would be overwritten: " + ", ".join(clashes))
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text)
+    return list(files)
+
+
+def _config(plan: Plan) -> str:
+    return f"""# okrbsc configuration: see `okrbsc --help` and `okrbsc rules`.
+organisation: {_quote(plan.organisation)}
+fiscal_year_start: {plan.fiscal_year_start}   # month the fiscal year starts in
+confidence_scale: 1    # check-in confidence from 0.0 to 1.0
+teams:
+  - {{id: company, name: {_quote(plan.organisation)}}}
+  - {{id: {plan.team}, name: {_quote(plan.team.capitalize())}, parent: company}}
+lint:
+  stale_after_days: 14
+  # rules: {{O106: off, map-isolated: error}}
+"""
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+SCORECARD = """kind: scorecard
+mission: Say in one sentence why the organisation exists
+vision: Say where it will be in three to five years
+# Perspectives default to Learning & Growth -> Internal Process -> Customer -> Financial.
+objectives:
+  - id: F1
+    perspective: financial
+    title: Grow profitable recurring revenue
+    measures:
+      - {id: F1-arr, name: Annual recurring revenue, unit: EUR m, type: lag, baseline: 10, target: 14}
+  - id: C1
+    perspective: customer
+    title: Be the supplier customers recommend
+    drives: [F1]
+    measures:
+      - {id: C1-nps, name: Net promoter score, type: lag, baseline: 20, target: 40}
+  - id: P1
+    perspective: process
+    title: Deliver fast and right first time
+    drives: [C1]
+    measures:
+      - {id: P1-lead-time, name: Order to delivery, unit: days, type: lead, baseline: 20, target: 10}
+  - id: L1
+    perspective: learning
+    title: Grow the skills the strategy needs
+    drives: [P1]
+    measures:
+      - {id: L1-skills, name: Staff certified on core skills, unit: "%", type: lead, baseline: 30, target: 60}
+"""
+
+
+def _annual(fy: Period) -> str:
+    return f"""kind: okrs
+team: company
+period: {fy}
+# Annual key results are reviewed monthly, not weekly.
+# okrbsc: disable-file=C202
+objectives:
+  - id: A1
+    title: Become the obvious choice for our customers
+    aligns_to: [C1, F1]
+    key_results:
+      - {{title: Net promoter score, start: 20, target: 40}}
+      - {{title: Recurring revenue in EUR m, start: 10, target: 14}}
+      - {{title: Customers lost per quarter, start: 8, target: 4}}
+  - id: A2
+    title: Run a delivery engine people are proud of
+    aligns_to: [P1, L1]
+    key_results:
+      - {{title: Order to delivery in days, start: 20, target: 10}}
+      - {{title: Share of staff certified, start: 30, target: 60}}
+      - {{title: Orders delivered right first time in percent, start: 85, target: 97}}
+"""
+
+
+def _quarter(plan: Plan) -> str:
+    q, day, cal = plan.quarter, plan.as_of, FiscalCalendar(plan.fiscal_year_start)
+    if not cal.contains(q, day):
+        day = cal.start(q)
+    p = plan.team[:1].upper() + "Q"
+
+    def kr(title: str, start: float, target: float) -> str:
+        return (
+            f"      - title: {title}\n        start: {start:g}\n        target: {target:g}\n"
+            f"        checkins:\n          - {{date: {day}, value: {start:g}, confidence: 0.5}}\n"
+        )
+
+    return (
+        f"kind: okrs\nteam: {plan.team}\nperiod: {q}\nobjectives:\n"
+        f"  - id: {p}1\n    title: Delight the customers we already have\n    aligns_to: [A1]\n"
+        "    key_results:\n"
+        + kr("Net promoter score of our accounts", 20, 30)
+        + kr("Support tickets per account", 5, 3)
+        + kr("Accounts using the new self-service", 10, 40)
+        + f"  - id: {p}2\n    title: Make delivery boringly reliable\n    aligns_to: [A2]\n"
+        "    key_results:\n"
+        + kr("Order to delivery in days", 20, 15)
+        + kr("Orders right first time in percent", 85, 92)
+        + kr("Escalations per month", 6, 2)
+        + f"  - id: {p}3\n    title: Grow the skills our customers feel\n    aligns_to: [L1]\n"
+        "    key_results:\n"
+        + kr("Staff certified in percent", 30, 45)
+        + kr("Hours of coaching per person", 2, 8)
+        + kr("Internal mobility applications", 1, 5)
+    )
+
+
+PRE_COMMIT = """# Lint the strategy on every commit: `pip install pre-commit && pre-commit install`.
+repos:
+  - repo: local
+    hooks:
+      - id: okrbsc-lint
+        name: okrbsc lint
+        entry: okrbsc lint
+        language: system
+        files: \\.(yaml|yml)$
+        pass_filenames: false
+"""
+
+WORKFLOW = """name: strategy
+on:
+  pull_request:
+  push:
+    branches: [main]
+jobs:
+  okrbsc:
+    runs-on: ubuntu-latest
+    env:
+      BASE: ${{ github.event.pull_request.base.sha }}   # empty on a push
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0   # the history rules and `okrbsc diff` read the base commit
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install okrbsc
+      - name: Lint the strategy (annotations; on a pull request, moved targets too)
+        run: okrbsc lint --format github ${BASE:+--since "$BASE"}
+      - name: Strategy changes in the job summary
+        if: github.event_name == 'pull_request'
+        run: okrbsc diff "$BASE" --format md >> "$GITHUB_STEP_SUMMARY"
+"""
