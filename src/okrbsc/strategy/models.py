@@ -7,6 +7,7 @@ point at ``path:line:col`` of any object or field (see :meth:`Node.at`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
@@ -139,9 +140,23 @@ class Team(Node):
     lead: Text | None = None
 
 
+def _glob(value: object) -> object:
+    """A glob of `files` names files inside the repo: never absolute, never `..`."""
+    _text(value)
+    assert isinstance(value, str)
+    if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[/\\]", value):
+        raise ValueError(f"glob {value!r} is absolute: globs are relative to the repo root")
+    if ".." in re.split(r"[/\\]", value):
+        raise ValueError(f"glob {value!r} has a `..` part: globs stay inside the repo")
+    return value
+
+
+Glob = Annotated[str, BeforeValidator(_glob), WithJsonSchema({"type": "string", "minLength": 1})]
+
+
 class FileGlobs(Node):
-    scorecard: list[Text] = ["scorecard.yaml"]
-    okrs: list[Text] = ["okrs/**/*.yaml", "okrs/**/*.yml"]
+    scorecard: list[Glob] = ["scorecard.yaml"]
+    okrs: list[Glob] = ["okrs/**/*.yaml", "okrs/**/*.yml"]
 
 
 DEFAULT_VERBS = [
@@ -194,6 +209,7 @@ class LintSettings(Node):
     objectives_per_team: Range = (3, 5)
     key_results_per_objective: Range = (3, 5)
     stale_after_days: int = Field(default=14, ge=0)
+    max_file_mib: Annotated[float, BeforeValidator(_number), Field(gt=0)] = 8
     activity_verbs: list[Text] = Field(default_factory=lambda: list(DEFAULT_VERBS))
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import math
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -120,13 +123,62 @@ def find_root(start: Path) -> Path:
     )
 
 
-def read_file(root: Path, path: Path) -> tuple[str, Loaded]:
-    rel = path.relative_to(root).as_posix()
+MIB = 1 << 20
+DEFAULT_MAX_MIB = 8.0
+
+
+def _mib(size: int) -> str:
+    """Mebibytes to three significant digits, rounded up (never shown as the limit)."""
+    mib = size / MIB
+    scale = 10.0 ** (2 - math.floor(math.log10(mib))) if mib > 0 else 1.0
+    return f"{math.ceil(mib * scale) / scale:g}"
+
+
+def too_large(size: int, limit_mib: float) -> Problem | None:
+    """E001 for a file over `lint.max_file_mib` (SPEC 12.1): it is not parsed."""
+    if size <= limit_mib * MIB:
+        return None
+    return Problem("E001", f"too large: {_mib(size)} MiB, limit {limit_mib:g}", 1, 1)
+
+
+def read_inside(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> bytes | Problem:
+    """The bytes of a file of the repo, or why it is not read (SPEC 12.1).
+
+    The path is resolved first: a symlink whose target lies outside ``root`` is
+    not followed, and anything but a regular file (a FIFO, a device, a folder)
+    is not opened for reading (a FIFO is opened non-blocking, then refused)."""
     try:
-        raw = path.read_bytes()
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Problem("E001", "cannot read file: it does not exist (a broken link?)", 1, 1)
+    if not real.is_relative_to(root):
+        return Problem("E001", "points outside the repo: not read", 1, 1)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        loaded = Loaded(None, [Problem("E001", f"cannot read file: {exc.strerror}", 1, 1)], "")
-        return rel, loaded
+        return Problem("E001", f"cannot read file: {exc.strerror}", 1, 1)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Problem("E001", "not a regular file (a FIFO, device or folder): not read", 1, 1)
+        large = too_large(info.st_size, limit_mib)
+        if large is not None:
+            return large
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(int(limit_mib * MIB) + 1)
+        return too_large(len(raw), limit_mib) or raw
+    except OSError as exc:
+        return Problem("E001", f"cannot read file: {exc.strerror}", 1, 1)
+    finally:
+        os.close(fd)
+
+
+def read_file(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> tuple[str, Loaded]:
+    rel = path.relative_to(root).as_posix()
+    raw = read_inside(root, path, limit_mib)
+    if isinstance(raw, Problem):
+        return rel, Loaded(None, [raw], "")
     return rel, load_bytes(raw)
 
 
@@ -146,8 +198,8 @@ def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
     return source, config or Config(organisation="(unnamed)")
 
 
-def load_data_file(root: Path, path: Path) -> SourceFile:
-    return data_from(*read_file(root, path))
+def load_data_file(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> SourceFile:
+    return data_from(*read_file(root, path, limit_mib))
 
 
 def data_from(rel: str, loaded: Loaded) -> SourceFile:
@@ -193,19 +245,22 @@ def matching(paths: list[str], patterns: list[str]) -> list[str]:
     return list(seen)
 
 
-def _passes(path: Path, only: Callable[[bytes], bool]) -> bool:
-    try:
-        return only(path.read_bytes())
-    except OSError:
-        return True
+def _passes(root: Path, path: Path, only: Callable[[bytes], bool], limit_mib: float) -> bool:
+    raw = read_inside(root, path, limit_mib)
+    return True if isinstance(raw, Problem) else only(raw)
 
 
 def discover(root: Path, patterns: list[str]) -> list[Path]:
+    """Every path a glob names that is not a folder (links and FIFOs included, to
+    be refused by `read_inside` with a finding rather than skipped in silence)."""
     seen: dict[Path, None] = {}
     for pattern in patterns:
         for path in sorted(root.glob(pattern)):
-            if path.is_file() and path.name != CONFIG_NAME:
-                seen.setdefault(path, None)
+            if path.name == CONFIG_NAME or (path.is_dir() and not path.is_symlink()):
+                continue
+            if path.is_symlink() and path.is_dir() and path.resolve().is_relative_to(root):
+                continue  # a link to a folder inside the repo: its files are named by the glob
+            seen.setdefault(path, None)
     return list(seen)
 
 
@@ -234,11 +289,12 @@ class Repo:
         sc_paths = discover(root, config.files.scorecard)
         okr_paths = discover(root, config.files.okrs)
         paths = list(dict.fromkeys([*sc_paths, *okr_paths]))
+        limit = config.lint.max_file_mib
         files = []
         with no_gc():
             for done, path in enumerate(paths, start=1):
-                if only is None or _passes(path, only):
-                    files.append(load_data_file(root, path))
+                if only is None or _passes(root, path, only, limit):
+                    files.append(load_data_file(root, path, limit))
                 if progress is not None:
                     progress(done, len(paths))
         rel = {p.relative_to(root).as_posix() for p in sc_paths}
@@ -267,7 +323,9 @@ class Repo:
             for rel in chosen:
                 key = (rel, texts[rel])
                 if key not in cache.files:
-                    cache.files[key] = data_from(rel, load_bytes(texts[rel]))
+                    large = too_large(len(texts[rel]), config.lint.max_file_mib)
+                    loaded = Loaded(None, [large], "") if large else load_bytes(texts[rel])
+                    cache.files[key] = data_from(rel, loaded)
                 files.append(cache.files[key])
         return cls(root, config_file, config, files, as_of, set(scorecard))
 
