@@ -164,7 +164,7 @@ def test_a_file_over_the_size_limit_is_one_e001_and_not_parsed(base_repo: Path) 
     big = base_repo / "okrs/2026/Q3/big.yaml"
     with big.open("w", encoding="utf-8") as handle:
         handle.write("kind: okrs\nteam: product\nperiod: 2026-Q3\nobjectives:\n")
-        handle.write("  - {id: X, title: \"" + "x" * (9 << 20) + "\"}\n")
+        handle.write('  - {id: X, title: "' + "x" * (9 << 20) + '"}\n')
     code, findings = lint_json(base_repo)
     assert code == 1
     here = [(f["code"], f["message"]) for f in findings if f["path"] == "okrs/2026/Q3/big.yaml"]

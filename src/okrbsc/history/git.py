@@ -87,7 +87,8 @@ class GitRepo:
         for entry in listing.decode("utf-8", "surrogateescape").split("\0"):
             meta, _, name = entry.partition("\t")
             parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob" and name.endswith((".yaml", ".yml")):
+            regular = parts[:1] in (["100644"], ["100755"])  # a committed link is never read
+            if len(parts) == 3 and regular and name.endswith((".yaml", ".yml")):
                 blobs[name[len(self.prefix) :]] = parts[2]
         return blobs
 
