@@ -136,11 +136,7 @@ class _Progress:
 
 def refuse_unreadable(repo: Repo) -> None:
     """Scores of files that do not load would be wrong: exit 1 and say where."""
-    problems = [
-        f"{f.path}:{p.line}:{p.column}: {p.code} {p.message}"
-        for f in repo.all_files
-        for p in f.problems
-    ]
+    problems = [p.at(f.path) for f in repo.all_files for p in f.problems]
     if problems:
         shown = "\n  ".join(problems[:10])
         more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""

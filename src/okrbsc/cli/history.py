@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt, console
 from okrbsc.session import Session, check_folder, parse_period, repo_at_revision, today
+
+if TYPE_CHECKING:
+    from okrbsc.history.timeline import History
 
 
 class DiffFormat(enum.StrEnum):
@@ -100,7 +104,6 @@ def history(
       okrbsc history SL1.1 --format json
     """
     from okrbsc.history.timeline import build
-    from okrbsc.render.history import markdown, print_history, to_json
     from okrbsc.strategy.periods import bare_quarter
     from okrbsc.strategy.repo import find_root
 
@@ -118,9 +121,29 @@ def history(
             f"{time.perf_counter() - began:.2f} s (as of {day})",
             err=True,
         )
-    if output_format is DiffFormat.json:
-        typer.echo(to_json(result))
-    elif output_format is DiffFormat.md:
-        typer.echo(markdown(result))
-    else:
-        print_history(result, console(no_color))
+    HISTORY_RENDERERS[output_format](result, no_color)
+
+
+def _history_json(result: History, no_color: bool) -> None:
+    from okrbsc.render.history import to_json
+
+    typer.echo(to_json(result))
+
+
+def _history_md(result: History, no_color: bool) -> None:
+    from okrbsc.render.history import markdown
+
+    typer.echo(markdown(result))
+
+
+def _history_text(result: History, no_color: bool) -> None:
+    from okrbsc.render.history import print_history
+
+    print_history(result, console(no_color))
+
+
+HISTORY_RENDERERS: dict[DiffFormat, Callable[[History, bool], None]] = {
+    DiffFormat.text: _history_text,
+    DiffFormat.md: _history_md,
+    DiffFormat.json: _history_json,
+}

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrbsc.strategy.models import OkrFile, Scorecard
+from okrbsc.strategy.loader import Pos
+from okrbsc.strategy.models import Objective, OkrFile, Scorecard
 from okrbsc.strategy.repo import Repo, SourceFile
 
 CheckinMap = dict[str, tuple[Any, Any]]  # date -> (value, confidence)
-Pos = tuple[int, int]
 
 #: a key result's goalposts: changing them after the period started is G501
 GOALPOSTS = ("start", "target", "direction")
@@ -142,98 +142,99 @@ _BY_FILE: weakref.WeakKeyDictionary[SourceFile, dict[tuple[str, ...], Entity]] =
 
 def file_entities(file: SourceFile) -> dict[tuple[str, ...], Entity]:
     """The entities one scorecard or OKR file defines."""
-    out: dict[tuple[str, ...], Entity] = {}
     model = file.model
     if isinstance(model, Scorecard):
-        for sc in model.objectives:
-            out.setdefault(
-                ("scorecard objective", sc.id),
-                Entity(
-                    "scorecard objective",
-                    sc.id,
-                    None,
-                    file.path,
-                    sc.at()[0],
-                    {"title": sc.title, "perspective": sc.perspective, "drives": list(sc.drives)},
-                    node=sc,
-                ),
-            )
-            for m in sc.measures:
-                actuals = {str(k): (v, None) for k, v in m.actuals.items()}
-                out.setdefault(
-                    ("measure", m.id),
-                    Entity(
-                        "measure",
-                        m.id,
-                        None,
-                        file.path,
-                        m.at()[0],
-                        {
-                            "name": m.name,
-                            "type": m.type,
-                            "unit": m.unit,
-                            "baseline": m.baseline,
-                            "target": m.target,
-                            "red_flag": m.red_flag,
-                            "direction": m.direction,
-                        },
-                        actuals,
-                        parent=sc.id,
-                        node=m,
-                    ),
-                )
+        found = _scorecard_entities(file.path, model)
     elif isinstance(model, OkrFile):
-        period = str(model.period)
-        for obj in model.objectives:
-            out.setdefault(
-                ("objective", period, obj.id),
-                Entity(
-                    "objective",
-                    obj.id,
-                    period,
-                    file.path,
-                    obj.at()[0],
-                    {
-                        "title": obj.title,
-                        "type": obj.type,
-                        "owner": obj.owner,
-                        "aligns_to": list(obj.aligns_to),
-                        "depends_on": list(obj.depends_on),
-                        "weight": obj.weight,
-                        "score": obj.score,
-                    },
-                    node=obj,
-                ),
-            )
-            for index, kr in enumerate(obj.key_results):
-                kr_id = obj.kr_id(index)
-                checkins = {str(c.date): (c.value, c.confidence) for c in kr.checkins}
-                out.setdefault(
-                    ("key result", period, kr_id),
-                    Entity(
-                        "key result",
-                        kr_id,
-                        period,
-                        file.path,
-                        kr.at()[0],
-                        {
-                            "title": kr.title,
-                            "kind": kr.kind,
-                            "start": kr.start,
-                            "target": kr.target,
-                            "direction": kr.direction,
-                            "unit": kr.unit,
-                            "weight": kr.weight,
-                            "score": kr.score,
-                            "done": kr.done,
-                        },
-                        checkins,
-                        committed=obj.type == "committed",
-                        parent=obj.id,
-                        node=kr,
-                    ),
-                )
+        found = _okr_entities(file.path, model)
+    else:
+        return {}
+    out: dict[tuple[str, ...], Entity] = {}
+    for key, e in found:
+        out.setdefault(key, e)
     return out
+
+
+Keyed = Iterator[tuple[tuple[str, ...], Entity]]
+
+
+def _scorecard_entities(path: str, card: Scorecard) -> Keyed:
+    for sc in card.objectives:
+        fields: dict[str, Any] = {
+            "title": sc.title,
+            "perspective": sc.perspective,
+            "drives": list(sc.drives),
+        }
+        yield (
+            ("scorecard objective", sc.id),
+            Entity("scorecard objective", sc.id, None, path, sc.at()[0], fields, node=sc),
+        )
+        for m in sc.measures:
+            measure: dict[str, Any] = {
+                "name": m.name,
+                "type": m.type,
+                "unit": m.unit,
+                "baseline": m.baseline,
+                "target": m.target,
+                "red_flag": m.red_flag,
+                "direction": m.direction,
+            }
+            actuals = {str(k): (v, None) for k, v in m.actuals.items()}
+            entity = Entity(
+                "measure", m.id, None, path, m.at()[0], measure, actuals, parent=sc.id, node=m
+            )
+            yield ("measure", m.id), entity
+
+
+def _okr_entities(path: str, okrs: OkrFile) -> Keyed:
+    period = str(okrs.period)
+    for obj in okrs.objectives:
+        fields: dict[str, Any] = {
+            "title": obj.title,
+            "type": obj.type,
+            "owner": obj.owner,
+            "aligns_to": list(obj.aligns_to),
+            "depends_on": list(obj.depends_on),
+            "weight": obj.weight,
+            "score": obj.score,
+        }
+        yield (
+            ("objective", period, obj.id),
+            Entity("objective", obj.id, period, path, obj.at()[0], fields, node=obj),
+        )
+        for index in range(len(obj.key_results)):
+            yield _kr_entity(path, period, obj, index)
+
+
+def _kr_entity(
+    path: str, period: str, obj: Objective, index: int
+) -> tuple[tuple[str, ...], Entity]:
+    kr, kr_id = obj.key_results[index], obj.kr_id(index)
+    fields: dict[str, Any] = {
+        "title": kr.title,
+        "kind": kr.kind,
+        "start": kr.start,
+        "target": kr.target,
+        "direction": kr.direction,
+        "unit": kr.unit,
+        "weight": kr.weight,
+        "score": kr.score,
+        "done": kr.done,
+    }
+    checkins = {str(c.date): (c.value, c.confidence) for c in kr.checkins}
+    entity = Entity(
+        "key result",
+        kr_id,
+        period,
+        path,
+        kr.at()[0],
+        fields,
+        checkins,
+        committed=obj.type == "committed",
+        parent=obj.id,
+        node=kr,
+    )
+    return ("key result", period, kr_id), entity
 
 
 def kept_key_results(before: Repo, after: Repo) -> Iterator[tuple[Entity, Entity]]:

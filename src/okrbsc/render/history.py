@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from okrbsc.history.diff import fmt
 from okrbsc.history.timeline import Event, History, Point, Revision, Series
-from okrbsc.render.score import STATUS_STYLE, bar, md_cell, quantity
+from okrbsc.render.score import STATUS_STYLE, bar, md_cell, pct, quantity
 from okrbsc.render.status import sparkline
 
 if TYPE_CHECKING:
@@ -18,11 +18,6 @@ BAR = 20
 
 def to_json(h: History) -> str:
     return json.dumps(h.to_dict(), indent=2, ensure_ascii=False)
-
-
-def pct(value: float | None) -> str:
-    """A share as a whole percentage ("0%", never "-0%"); "–" when unknown."""
-    return "–" if value is None else f"{round(value * 100) + 0}%"
 
 
 def who(revision: Revision | None) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from okrbsc import __version__
 from okrbsc.lint.engine import LintResult
 from okrbsc.lint.findings import Finding, Severity
-from okrbsc.lint.rules import RULES
+from okrbsc.lint.rules import RULES, Rule
 
 DOCS_URL = "https://github.com/okrbsc/okrbsc/blob/main/docs/rules.md"
 HOME_URL = "https://github.com/okrbsc/okrbsc"
@@ -100,47 +100,49 @@ class SarifReporter(Reporter):
 
     def render(self, result: LintResult) -> str:
         index = {rule.code: i for i, rule in enumerate(RULES)}
-        rules = [
-            {
-                "id": rule.code,
-                "name": rule.name,
-                "shortDescription": {"text": rule.summary},
-                "fullDescription": {"text": rule.rationale},
-                "helpUri": f"{DOCS_URL}#{rule.code.lower()}",
-                "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-            }
-            for rule in RULES
-        ]
-        results = [
-            {
-                "ruleId": f.code,
-                "ruleIndex": index[f.code],
-                "level": _SARIF_LEVEL[f.severity],
-                "message": {"text": f.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
-                            "region": {"startLine": f.line, "startColumn": f.column},
-                        }
-                    }
-                ],
-            }
-            for f in result.findings
-        ]
         driver = {
             "name": "okrbsc",
             "version": __version__,
             "semanticVersion": __version__,
             "informationUri": HOME_URL,
-            "rules": rules,
+            "rules": [_sarif_rule(rule) for rule in RULES],
         }
         sarif = {
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
-            "runs": [{"tool": {"driver": driver}, "results": results}],
+            "runs": [
+                {
+                    "tool": {"driver": driver},
+                    "results": [_sarif_result(f, index[f.code]) for f in result.findings],
+                }
+            ],
         }
         return json.dumps(sarif, indent=2, ensure_ascii=False)
+
+
+def _sarif_rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale},
+        "helpUri": f"{DOCS_URL}#{rule.code.lower()}",
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+    }
+
+
+def _sarif_result(f: Finding, rule_index: int) -> dict[str, Any]:
+    location = {
+        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": f.line, "startColumn": f.column},
+    }
+    return {
+        "ruleId": f.code,
+        "ruleIndex": rule_index,
+        "level": _SARIF_LEVEL[f.severity],
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": location}],
+    }
 
 
 _GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.OFF: "info"}

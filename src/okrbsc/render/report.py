@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from okrbsc import __version__
-from okrbsc.render.score import PACE_TEXT, bar, kr_value, md_cell, num, quantity
+from okrbsc.render.score import PACE_TEXT, bar, kr_value, md_cell, num, pct, quantity
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
@@ -295,7 +295,7 @@ def environment(templates: Path | None) -> Any:
         quantity=quantity,
         bar=bar,
         kr_value=kr_value,
-        pct=lambda v: "–" if v is None else f"{max(0.0, v):.0%}",
+        pct=lambda v: pct(v, least=0.0),
     )
     return env
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
+from okrbsc.scoring.engine import (
+    KrScore,
+    MeasureScore,
+    ObjectiveScore,
+    PeriodScore,
+    ScorecardObjectiveScore,
+    TeamScore,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -12,6 +19,14 @@ if TYPE_CHECKING:
 GRADE_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "unknown": "dim"}
 PACE_TEXT = {"on_track": "on track", "behind": "behind", "off_track": "off track"}
+
+
+def pct(value: float | None, *, least: float | None = None) -> str:
+    """A share as a whole percentage ("0%", never "-0%"), at least ``least``; "–" when unknown."""
+    if value is None:
+        return "–"
+    shown = value if least is None else max(least, value)
+    return f"{round(shown * 100) + 0}%"
 
 
 def num(value: float | None, places: int = 2) -> str:
@@ -140,7 +155,6 @@ def _md_scorecard(result: PeriodScore) -> str:
 
 
 def print_table(result: PeriodScore, console: Console) -> None:
-    from rich.table import Table
     from rich.text import Text
 
     console.print(
@@ -152,46 +166,72 @@ def print_table(result: PeriodScore, console: Console) -> None:
         )
     )
     for team in result.teams:
-        table = Table(
-            title=f"{team.name} — {num(team.score)}",
-            title_justify="left",
-            expand=False,
-            show_lines=False,
+        console.print(_team_table(team))
+    _print_scorecard(result, console)
+
+
+_TEAM_COLUMNS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("id", {"no_wrap": True}),
+    ("objective / key result", {"ratio": 1, "min_width": 24}),
+    ("value", {"justify": "right", "no_wrap": True}),
+    ("progress", {"no_wrap": True}),
+    ("score", {"justify": "right", "no_wrap": True}),
+    ("grade", {"no_wrap": True}),
+    ("conf.", {"justify": "right", "no_wrap": True}),
+    ("pace", {"no_wrap": True}),
+)
+
+
+def _team_table(team: TeamScore) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=f"{team.name} — {num(team.score)}",
+        title_justify="left",
+        expand=False,
+        show_lines=False,
+    )
+    for name, options in _TEAM_COLUMNS:
+        table.add_column(name, **options)
+    for obj in team.objectives:
+        table.add_row(
+            Text(obj.id, style="bold"),
+            Text(obj.title, style="bold"),
+            "",
+            "",
+            Text(num(obj.score), style="bold"),
+            Text(obj.grade, style=GRADE_STYLE[obj.grade]),
+            "",
+            "",
         )
-        table.add_column("id", no_wrap=True)
-        table.add_column("objective / key result", ratio=1, min_width=24)
-        table.add_column("value", justify="right", no_wrap=True)
-        table.add_column("progress", no_wrap=True)
-        table.add_column("score", justify="right", no_wrap=True)
-        table.add_column("grade", no_wrap=True)
-        table.add_column("conf.", justify="right", no_wrap=True)
-        table.add_column("pace", no_wrap=True)
-        for obj in team.objectives:
-            table.add_row(
-                Text(obj.id, style="bold"),
-                Text(obj.title, style="bold"),
-                "",
-                "",
-                Text(num(obj.score), style="bold"),
-                Text(obj.grade, style=GRADE_STYLE[obj.grade]),
-                "",
-                "",
-            )
-            for k in obj.key_results:
-                table.add_row(
-                    k.id,
-                    "  " + k.title,
-                    kr_value(k),
-                    bar(k.progress, k.expected),
-                    num(k.score),
-                    Text(k.grade, style=GRADE_STYLE[k.grade]),
-                    Text(
-                        num(k.confidence) + (" ⚠" if k.at_risk else ""),
-                        style="bold red" if k.at_risk else "",
-                    ),
-                    PACE_TEXT[k.pace],
-                )
-        console.print(table)
+        for k in obj.key_results:
+            table.add_row(*_kr_cells(k))
+    return table
+
+
+def _kr_cells(k: KrScore) -> list[Any]:
+    from rich.text import Text
+
+    confidence = Text(
+        num(k.confidence) + (" ⚠" if k.at_risk else ""), style="bold red" if k.at_risk else ""
+    )
+    return [
+        k.id,
+        "  " + k.title,
+        kr_value(k),
+        bar(k.progress, k.expected),
+        num(k.score),
+        Text(k.grade, style=GRADE_STYLE[k.grade]),
+        confidence,
+        PACE_TEXT[k.pace],
+    ]
+
+
+def _print_scorecard(result: PeriodScore, console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     persp = Table(title="Perspectives", title_justify="left")
     for name in ("perspective", "OKR score", "achievement", "status"):
         persp.add_column(name)
@@ -228,16 +268,7 @@ def to_json(result: PeriodScore) -> dict[str, Any]:
         "as_of": result.as_of.isoformat(),
         "score": result.score,
         "expected": result.expected,
-        "teams": [
-            {
-                "team": t.team,
-                "name": t.name,
-                "score": t.score,
-                "discipline": t.discipline,
-                "objectives": [_objective_json(o) for o in t.objectives],
-            }
-            for t in result.teams
-        ],
+        "teams": [_team_json(t) for t in result.teams],
         "perspectives": [
             {
                 "id": p.id,
@@ -248,30 +279,42 @@ def to_json(result: PeriodScore) -> dict[str, Any]:
             }
             for p in result.perspectives
         ],
-        "scorecard": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "perspective": s.perspective,
-                "achievement": s.achievement,
-                "status": s.status,
-                "measures": [
-                    {
-                        "id": m.id,
-                        "name": m.name,
-                        "unit": m.unit,
-                        "actual": m.actual,
-                        "target": m.target,
-                        "red_flag": m.red_flag,
-                        "direction": m.direction,
-                        "achievement": m.achievement,
-                        "status": m.status,
-                    }
-                    for m in s.measures
-                ],
-            }
-            for s in result.scorecard
-        ],
+        "scorecard": [_scorecard_json(s) for s in result.scorecard],
+    }
+
+
+def _team_json(t: TeamScore) -> dict[str, Any]:
+    return {
+        "team": t.team,
+        "name": t.name,
+        "score": t.score,
+        "discipline": t.discipline,
+        "objectives": [_objective_json(o) for o in t.objectives],
+    }
+
+
+def _scorecard_json(s: ScorecardObjectiveScore) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "perspective": s.perspective,
+        "achievement": s.achievement,
+        "status": s.status,
+        "measures": [_measure_json(m) for m in s.measures],
+    }
+
+
+def _measure_json(m: MeasureScore) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "name": m.name,
+        "unit": m.unit,
+        "actual": m.actual,
+        "target": m.target,
+        "red_flag": m.red_flag,
+        "direction": m.direction,
+        "achievement": m.achievement,
+        "status": m.status,
     }
 
 

@@ -64,6 +64,10 @@ class Problem:
     line: int
     column: int
 
+    def at(self, path: str) -> str:
+        """``path:line:col: CODE message``, as every text output writes it."""
+        return f"{path}:{self.line}:{self.column}: {self.code} {self.message}"
+
 
 @dataclass(slots=True)
 class Loaded:

@@ -62,10 +62,6 @@ class SourceFile:
     model: Node | None
     problems: list[Problem]
 
-    @property
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
-
 
 @dataclass
 class ParseCache:
@@ -271,7 +267,6 @@ class Repo:
     config: Config
     files: list[SourceFile]
     as_of: dt.date
-    scorecard_paths: set[str] = field(default_factory=set)
 
     @classmethod
     def open(
@@ -297,8 +292,7 @@ class Repo:
                     files.append(load_data_file(root, path, limit))
                 if progress is not None:
                     progress(done, len(paths))
-        rel = {p.relative_to(root).as_posix() for p in sc_paths}
-        return cls(root, config_file, config, files, as_of, rel)
+        return cls(root, config_file, config, files, as_of)
 
     @classmethod
     def from_texts(
@@ -327,7 +321,7 @@ class Repo:
                     loaded = Loaded(None, [large], "") if large else load_bytes(texts[rel])
                     cache.files[key] = data_from(rel, loaded)
                 files.append(cache.files[key])
-        return cls(root, config_file, config, files, as_of, set(scorecard))
+        return cls(root, config_file, config, files, as_of)
 
     # --- plain views -----------------------------------------------------------
 

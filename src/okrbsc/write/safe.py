@@ -48,7 +48,7 @@ def problems_of(raw: bytes, label: str) -> list[str]:
     problems = list(loaded.problems)
     if not any(p.code == "E001" for p in problems):
         problems += validate_data(loaded.data)[1]
-    return [f"{label}:{p.line}:{p.column}: {p.code} {p.message}" for p in problems]
+    return [p.at(label) for p in problems]
 
 
 def atomic_write(path: Path, text: str) -> None:
