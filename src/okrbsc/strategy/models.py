@@ -71,13 +71,13 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-PERIOD_PATTERN = r"^[0-9]{4}(-Q[1-4])?$"
+PERIOD_PATTERN = r"^([0-9]{4}(-[Qq][1-4])?|[Ff][Yy]([0-9]{2}|[0-9]{4})([- ][Qq][1-4])?)$"
 _PERIOD_SCHEMA = {
     "anyOf": [
         {"type": "string", "pattern": PERIOD_PATTERN},
         {"type": "integer", "minimum": 1000, "maximum": 9999},
     ],
-    "description": "A fiscal year (2026) or quarter (2026-Q3).",
+    "description": "A fiscal year (2026, FY2026, FY26) or quarter (2026-Q3, FY26-Q3, FY26 Q3).",
 }
 
 Number = Annotated[float, BeforeValidator(_number)]
@@ -234,6 +234,7 @@ class ScoringSettings(Node):
 class Config(Node):
     organisation: Text
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
+    fiscal_year_named_by: Literal["start", "end"] = "start"
     confidence_scale: Literal[1, 10] = 1
     files: FileGlobs = FileGlobs()
     teams: list[Team] = Field(default_factory=list)

@@ -1,4 +1,11 @@
-"""Fiscal periods: years and quarters named by the calendar year they start in."""
+"""Fiscal periods: years and quarters, and the calendar that places them (SPEC 2.2, 10.2).
+
+A period is written `2026` or `2026-Q3`, or with the `FY` spellings of 10.2:
+`FY2026`, `FY26`, `FY2026-Q3`, `FY26-Q3`, `FY26 Q3` (any case; a two-digit
+year is 20xx). Output always writes the canonical `2026-Q3`. Whether fiscal
+year 2026 starts or ends in calendar year 2026 is the calendar's business
+(`FiscalCalendar.named_by`), not the period's.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,9 @@ import functools
 import re
 from dataclasses import dataclass
 
-_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
+_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$", re.IGNORECASE)
+_FY_PERIOD = re.compile(r"^FY(\d{4}|\d{2})(?:(?:-| )Q([1-4]))?$", re.IGNORECASE)
+PERIOD_HINT = "write 2026, 2026-Q3, FY2026, FY26-Q3 or FY26 Q3"
 _BARE_QUARTER = re.compile(r"^Q([1-4])$")
 
 
@@ -26,18 +35,22 @@ class Period:
 
     @classmethod
     def parse(cls, value: object) -> Period:
-        """Parse ``2026`` (int or str) or ``2026-Q3``; raise ValueError otherwise."""
+        """Parse ``2026`` (int or str), ``2026-Q3`` or an ``FY`` spelling; ValueError otherwise."""
         if isinstance(value, bool):
             raise ValueError(f"not a period: {value!r}")
         if isinstance(value, int):
             value = str(value)
         if not isinstance(value, str):
-            raise ValueError(f"not a period: {value!r} (write 2026 or 2026-Q3)")
-        match = _PERIOD.match(value.strip())
+            raise ValueError(f"not a period: {value!r} ({PERIOD_HINT})")
+        text = value.strip()
+        match = _PERIOD.match(text) or _FY_PERIOD.match(text)
         if not match:
-            raise ValueError(f"not a period: {value!r} (write 2026 or 2026-Q3)")
+            raise ValueError(f"not a period: {value!r} ({PERIOD_HINT})")
+        year = int(match.group(1))
+        if len(match.group(1)) == 2:
+            year += 2000
         quarter = int(match.group(2)) if match.group(2) else None
-        return cls(int(match.group(1)), quarter)
+        return cls(year, quarter)
 
     @property
     def is_quarter(self) -> bool:
@@ -50,14 +63,16 @@ class Period:
     def __str__(self) -> str:
         return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
 
-    def start(self, fiscal_year_start: int = 1) -> dt.date:
+    def start(self, fiscal_year_start: int = 1, named_by: str = "start") -> dt.date:
+        year = self.year - _shift(fiscal_year_start, named_by)
         month0 = fiscal_year_start - 1 + 3 * ((self.quarter or 1) - 1)
-        return dt.date(self.year + month0 // 12, month0 % 12 + 1, 1)
+        return dt.date(year + month0 // 12, month0 % 12 + 1, 1)
 
-    def end(self, fiscal_year_start: int = 1) -> dt.date:
+    def end(self, fiscal_year_start: int = 1, named_by: str = "start") -> dt.date:
+        year = self.year - _shift(fiscal_year_start, named_by)
         months = 3 if self.quarter else 12
         month0 = fiscal_year_start - 1 + 3 * ((self.quarter or 1) - 1) + months
-        first_after = dt.date(self.year + month0 // 12, month0 % 12 + 1, 1)
+        first_after = dt.date(year + month0 // 12, month0 % 12 + 1, 1)
         return first_after - dt.timedelta(days=1)
 
     def days(self, fiscal_year_start: int = 1) -> int:
@@ -67,9 +82,16 @@ class Period:
         return self.start(fiscal_year_start) <= day <= self.end(fiscal_year_start)
 
 
+def _shift(first_month: int, named_by: str) -> int:
+    """Years from a fiscal year's name back to the calendar year it starts in."""
+    return 1 if named_by == "end" and first_month > 1 else 0
+
+
 @dataclass(frozen=True, slots=True)
 class FiscalCalendar:
-    """Where a repo's periods fall on the calendar: its fiscal year starts in ``first_month``.
+    """Where a repo's periods fall on the calendar: its fiscal year starts in ``first_month``
+    and is named by the calendar year it starts in (``named_by="start"``) or ends in
+    (``"end"``: with ``first_month=2``, fiscal 2021 runs 2020-02-01 to 2021-01-31).
 
     The repo holds one (``Repo.calendar``); every date of a period is asked of
     it, so the fiscal year is said once. Answers are memoised: a lint of a big
@@ -77,12 +99,17 @@ class FiscalCalendar:
     """
 
     first_month: int = 1
+    named_by: str = "start"
+
+    def parse(self, value: object) -> Period:
+        """A period as written anywhere (file, folder, key, command line); ValueError if not."""
+        return Period.parse(value)
 
     def start(self, period: Period) -> dt.date:
-        return _start(period, self.first_month)
+        return _start(period, self.first_month, self.named_by)
 
     def end(self, period: Period) -> dt.date:
-        return _end(period, self.first_month)
+        return _end(period, self.first_month, self.named_by)
 
     def days(self, period: Period) -> int:
         return (self.end(period) - self.start(period)).days + 1
@@ -94,17 +121,21 @@ class FiscalCalendar:
         """The fiscal quarter that contains ``day``."""
         months = (day.year * 12 + day.month - 1) - (self.first_month - 1)
         year, month0 = divmod(months, 12)
-        return Period(year, month0 // 3 + 1)
+        return Period(year + _shift(self.first_month, self.named_by), month0 // 3 + 1)
+
+    def year_of(self, day: dt.date) -> Period:
+        """The fiscal year that contains ``day``."""
+        return self.quarter_of(day).fiscal_year
 
 
 @functools.lru_cache(maxsize=4096)
-def _start(period: Period, first_month: int) -> dt.date:
-    return period.start(first_month)
+def _start(period: Period, first_month: int, named_by: str) -> dt.date:
+    return period.start(first_month, named_by)
 
 
 @functools.lru_cache(maxsize=4096)
-def _end(period: Period, first_month: int) -> dt.date:
-    return period.end(first_month)
+def _end(period: Period, first_month: int, named_by: str) -> dt.date:
+    return period.end(first_month, named_by)
 
 
 def bare_quarter(value: str) -> int | None:

@@ -357,7 +357,7 @@ class Repo:
 
     @cached_property
     def calendar(self) -> FiscalCalendar:
-        return FiscalCalendar(self.config.fiscal_year_start)
+        return FiscalCalendar(self.config.fiscal_year_start, self.config.fiscal_year_named_by)
 
     # --- scorecard index --------------------------------------------------------
 

@@ -35,7 +35,7 @@ CODE = "E006"
 NAME = "period-mismatch"
 SEVERITY = Severity.ERROR
 
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = re.compile(r"^(?:\d{4}|[Ff][Yy](?:\d{4}|\d{2}))$")
 _QUARTER = re.compile(r"^[Qq]([1-4])$")
 
 
@@ -47,8 +47,11 @@ def folder_period(path: str) -> tuple[Period, bool] | None:
     """
     folders = path.split("/")[:-1]
     for i in range(len(folders) - 1, -1, -1):
+        named = _quarter_folder(folders[i])
+        if named is not None:  # `okrs/FY21-Q1/x.yaml`
+            return named, i == len(folders) - 1
         if _YEAR.match(folders[i]):
-            year = int(folders[i])
+            year = Period.parse(folders[i]).year  # `FY21` is 2021 (SPEC 10.2)
             rest = folders[i + 1 :]
             if not rest:
                 return Period(year), True
@@ -57,6 +60,14 @@ def folder_period(path: str) -> tuple[Period, bool] | None:
                 return Period(year, int(quarter.group(1))), len(rest) == 1
             return Period(year), False
     return None
+
+
+def _quarter_folder(name: str) -> Period | None:
+    try:
+        period = Period.parse(name)
+    except ValueError:
+        return None
+    return period if period.is_quarter else None
 
 
 def check(repo: Repo) -> Iterator[Hit]:
