@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 GRADE_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "unknown": "dim"}
-PACE_TEXT = {"on_track": "on track", "behind": "behind", "off_track": "off track"}
+PACE_TEXT = {
+    "on_track": "on track",
+    "behind": "behind",
+    "off_track": "off track",
+    "no_data": "no data",
+}
 
 
 def pct(value: float | None, *, least: float | None = None) -> str:
@@ -62,7 +67,13 @@ def kr_value(k: KrScore) -> str:
     if k.kind == "binary":
         return quantity(bool(k.current))
     now = quantity(k.current, k.unit if k.unit == "%" else None)
-    return f"{now} of {quantity(k.target, k.unit)}"
+    text = f"{now} of {quantity(k.target, k.unit)}"
+    if k.start_source in START_FROM:  # a start okrbsc took from the data (SPEC 10.3)
+        text += f" (from {quantity(k.start)}, {START_FROM[k.start_source]})"
+    return text
+
+
+START_FROM = {"checkin": "first check-in", "current": "current"}
 
 
 # --- Markdown -------------------------------------------------------------------------
@@ -347,6 +358,10 @@ def _kr_json(k: KrScore) -> dict[str, Any]:
         "grade": k.grade,
         "confidence": k.confidence,
         "at_risk": k.at_risk,
+        "risks": list(k.risks),
+        "has_data": k.has_data,
+        "start_source": None if binary else k.start_source,
+        "due": k.due.isoformat() if k.due else None,
         "expected": k.expected,
         "pace": k.pace,
         "weight": k.weight,

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 SPARKS = "▁▂▃▄▅▆▇█"
-PACE_STYLE = {"on_track": "green", "behind": "yellow", "off_track": "red"}
+PACE_STYLE = {"on_track": "green", "behind": "yellow", "off_track": "red", "no_data": "dim"}
 
 
 def sparkline(values: tuple[float, ...], last: int = 8) -> str:
@@ -52,7 +52,7 @@ def _kr_row(team: str, k: KrScore) -> list[object]:
     conf = Text(num(k.confidence), style="bold red" if k.at_risk else "")
     return [
         k.id,
-        Text(k.title, overflow="ellipsis"),
+        Text(k.title + (f" · due {k.due}" if k.due else ""), overflow="ellipsis"),
         kr_value(k),
         bar(k.progress, k.expected, 12),
         f"{max(0.0, k.progress):.0%}",

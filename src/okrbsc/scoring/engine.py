@@ -38,9 +38,9 @@ class KrScore:
     id: str
     title: str
     kind: str
-    start: float | None
+    start: float | None  # the start used (SPEC 10.3), None when there is none
     target: float | None
-    current: float | bool
+    current: float | bool | None  # None: a metric KR with no data and no start
     unit: str | None
     direction: str | None
     weight: float
@@ -58,6 +58,13 @@ class KrScore:
     values: tuple[float, ...]
     weeks_checked: int  # elapsed weeks of the period with at least one check-in
     weeks_elapsed: int
+    # SPEC 10.3/10.4: where the start came from ("written", "checkin", "current",
+    # None), whether the KR has any data, why it is at risk, its due date
+    start_source: str | None = "written"
+    has_data: bool = True
+    risks: tuple[str, ...] = ()
+    due: dt.date | None = None
+    description: str | None = None
 
     @property
     def discipline(self) -> float | None:
@@ -223,7 +230,27 @@ def kr_direction(kr: KeyResult) -> str:
     return "down" if (kr.start or 0) > (kr.target or 0) else "up"
 
 
-def current_value(kr: KeyResult, as_of: dt.date) -> float | bool:
+def start_used(kr: KeyResult, as_of: dt.date) -> tuple[float | None, str | None]:
+    """SPEC 10.3: the written `start`; else the earliest check-in on or before as-of;
+    else `current`; else none. With where it came from."""
+    if kr.start is not None:
+        return kr.start, "written"
+    seen = checkins_until(kr, as_of)
+    if seen and not isinstance(seen[0].value, bool):
+        return float(seen[0].value), "checkin"
+    if kr.current is not None:
+        return kr.current, "current"
+    return None, None
+
+
+def has_data(kr: KeyResult, as_of: dt.date) -> bool:
+    """SPEC 10.4: a check-in on or before as-of, `current`, (binary) `done`, or a score."""
+    if kr.score is not None or any(c.date <= as_of for c in kr.checkins):
+        return True
+    return kr.current is not None if kr.kind == "metric" else kr.done is not None
+
+
+def current_value(kr: KeyResult, as_of: dt.date) -> float | bool | None:
     """The latest check-in's value; else `current` (metric) or `done` (binary); else start."""
     seen = checkins_until(kr, as_of)
     if kr.kind == "binary":
@@ -232,21 +259,33 @@ def current_value(kr: KeyResult, as_of: dt.date) -> float | bool:
         return float(seen[-1].value)
     if kr.current is not None:
         return kr.current
-    return float(kr.start or 0.0)
+    return kr.start
 
 
 PROGRESS_LIMIT = 1e9  # JSON has no infinity: progress of absurd ranges is capped
 
 
-def progress(kr: KeyResult, current: float | bool) -> float:
+def _threshold(start: float, target: float, way: str) -> bool:
+    """A target already met at the start (equal to it, or behind it in `direction`):
+    progress is then whether the value meets it (SPEC 4.1, 10.3)."""
+    if target == start:
+        return True
+    return target < start if way == "up" else target > start
+
+
+def progress(kr: KeyResult, current: float | bool | None, start: float | None = None) -> float:
     if kr.kind == "binary":
         return 1.0 if current else 0.0
-    start, target, value = float(kr.start or 0.0), float(kr.target or 0.0), float(current)
+    start = kr.start if start is None else start
+    if start is None or current is None:
+        return 0.0  # no start: no progress (SPEC 10.4)
+    start, target, value = float(start), float(kr.target or 0.0), float(current)
     scale = max(abs(start), abs(target), abs(value))
     if scale > 1e150:  # differences of huge numbers would overflow
         start, target, value = start / scale, target / scale, value / scale
-    if target == start:
-        if kr_direction(kr) == "up":
+    way = kr_direction(kr)
+    if _threshold(start, target, way) and (kr.direction is not None or target == start):
+        if way == "up":
             return 1.0 if value >= target - TOLERANCE else 0.0
         return 1.0 if value <= target + TOLERANCE else 0.0
     result = (value - start) / (target - start)  # a vanishing range overflows: capped
@@ -258,28 +297,59 @@ def confidences(kr: KeyResult, as_of: dt.date, scale: int) -> list[float]:
 
 
 def at_risk(trend: list[float]) -> bool:
+    return bool(confidence_risks(trend))
+
+
+def confidence_risks(trend: list[float]) -> list[str]:
     if not trend:
-        return False
+        return []
+    out = []
     latest = trend[-1]
     if latest < AT_RISK_BELOW - TOLERANCE:
-        return True
-    return len(trend) > 1 and trend[-2] - latest >= AT_RISK_FALL - TOLERANCE
+        out.append("low_confidence")
+    if len(trend) > 1 and trend[-2] - latest >= AT_RISK_FALL - TOLERANCE:
+        out.append("confidence_drop")
+    return out
+
+
+def is_stale(repo: Repo, period: Period, kr: KeyResult) -> bool:
+    """C202's test: a running period past `stale_after_days`, no check-in that recent."""
+    days, as_of = repo.config.lint.stale_after_days, repo.as_of
+    if not repo.running(period) or (as_of - repo.calendar.start(period)).days <= days:
+        return False
+    latest = max((c.date for c in kr.checkins if c.date <= as_of), default=None)
+    return latest is None or (as_of - latest).days > days
+
+
+def risks(repo: Repo, period: Period, kr: KeyResult, trend: list[float], prog: float) -> list[str]:
+    """SPEC 10.4: the causes of at risk, in the order JSON gives them."""
+    out = confidence_risks(trend)
+    if is_stale(repo, period, kr):
+        out.append("stale")
+    if kr.due is not None and repo.as_of > kr.due and prog < 1.0 - TOLERANCE:
+        out.append("overdue")
+    return out
 
 
 def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands) -> KrScore:
     kr = ref.objective.key_results[index]
     as_of = repo.as_of
     checked, elapsed = weeks(ref.period, as_of, repo.calendar, (c.date for c in kr.checkins))
+    start, source = start_used(kr, as_of) if kr.kind == "metric" else (None, None)
     current = current_value(kr, as_of)
-    prog = progress(kr, current)
+    if current is None:
+        current = start
+    prog = progress(kr, current, start)
     score = kr.score if kr.score is not None else clamp(prog)
     trend = confidences(kr, as_of, repo.config.confidence_scale)
     seen = checkins_until(kr, as_of)
+    data = has_data(kr, as_of)
+    causes = risks(repo, ref.period, kr, trend, prog)
     return KrScore(
         id=ref.objective.kr_id(index),
         title=kr.title,
         kind=kr.kind,
-        start=kr.start,
+        start=start,
         target=kr.target,
         current=current,
         unit=kr.unit,
@@ -291,14 +361,19 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         grade=grade(score, bands),
         confidence=trend[-1] if trend else None,
         confidences=tuple(trend),
-        at_risk=at_risk(trend),
+        at_risk=bool(causes),
         expected=expected,
-        pace=pace(prog, expected),
+        pace=pace(prog, expected) if data else "no_data",
         owner=kr.owner,
         checkin_dates=tuple(c.date for c in seen),
         values=tuple(float(c.value) for c in seen),
         weeks_checked=checked,
         weeks_elapsed=elapsed,
+        start_source=source,
+        has_data=data,
+        risks=tuple(causes),
+        due=kr.due,
+        description=kr.description,
     )
 
 

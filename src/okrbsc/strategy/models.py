@@ -332,6 +332,7 @@ def _checkin_value(value: object) -> object:
 class KeyResult(Node):
     id: Id | None = None
     title: Text
+    description: Text | None = None
     kind: Literal["metric", "binary"] = "metric"
     start: Number | None = None
     target: Number | None = None
@@ -343,14 +344,20 @@ class KeyResult(Node):
     score: Fraction | None = None
     rewards: bool = False
     done: bool | None = None
+    due: dt.date | None = None
     checkins: list[CheckIn] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _metric_needs_numbers(self) -> KeyResult:
+        # SPEC 10.3: `start` may be left out (it is then read from the data), but
+        # then nothing says which way is good unless `direction` does
         if self.kind == "metric":
-            missing = [name for name in ("start", "target") if getattr(self, name) is None]
-            if missing:
-                raise ValueError(f"a metric key result needs {' and '.join(missing)}")
+            if self.target is None:
+                raise ValueError("a metric key result needs target")
+            if self.start is None and self.direction is None:
+                raise ValueError(
+                    "a key result without `start` needs `direction: up` or `direction: down`"
+                )
         return self
 
     def kind_problems(self) -> Iterator[tuple[Pos, str]]:

@@ -142,7 +142,9 @@ def _key_result(k: KrScore, explicit_id: bool, owner: str | None) -> list[str]:
         lines += ["        kind: binary", f"        done: {'true' if k.current else 'false'}"]
     else:
         assert k.target is not None and not isinstance(k.current, bool)
-        lines += [f"        start: {number(k.current)}", f"        target: {number(k.target)}"]
+        if k.current is not None:  # without data there is no start to carry (SPEC 10.3)
+            lines.append(f"        start: {number(k.current)}")
+        lines.append(f"        target: {number(k.target)}")
         if k.progress >= 1.0:
             lines.append("        # target reached last quarter: raise it, or drop this key result")
         if k.direction is not None:

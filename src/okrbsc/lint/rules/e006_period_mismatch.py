@@ -89,6 +89,11 @@ def check(repo: Repo) -> Iterator[Hit]:
             yield hit(file, doc.at("period"), msg)
     cal = repo.calendar
     for ref, _, kr in key_results(repo):
+        if kr.due is not None and not cal.contains(ref.period, kr.due):
+            span = f"{cal.start(ref.period)} to {cal.end(ref.period)}"
+            yield hit(
+                ref.file, kr.at("due"), f"due date {kr.due} lies outside {ref.period} ({span})"
+            )
         for i, checkin in enumerate(kr.checkins):
             if not cal.contains(ref.period, checkin.date):
                 span = f"{cal.start(ref.period)} to {cal.end(ref.period)}"

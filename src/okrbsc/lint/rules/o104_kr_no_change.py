@@ -1,7 +1,11 @@
-"""A key result's target equals its start.
+"""A key result's target equals its start, or lies behind it.
 
 Keeping a number where it is ("hold uptime at 99.9%") is a health metric:
-track it as a scorecard measure. A key result should describe a change.
+track it as a scorecard measure. A key result should describe a change. A
+target behind the start in the key result's `direction` (`start: 10.8,
+target: 10, direction: up`, as a rollover can leave) asks for no change at
+all. Only a `start` written in the file is judged: a key result without one
+(a threshold, "p99 below 3 s") takes its start from the data.
 
 Fails:
 
@@ -12,6 +16,7 @@ Passes:
 
     key_results:
       - {title: Uptime, start: 99.5, target: 99.9}
+      - {title: p99 latency in seconds, target: 3, direction: down}
 """
 
 from __future__ import annotations
@@ -30,9 +35,23 @@ SEVERITY = Severity.WARNING
 
 def check(repo: Repo) -> Iterator[Hit]:
     for ref, index, kr in key_results(repo):
-        if kr.kind == "metric" and kr.start is not None and kr.start == kr.target:
+        if kr.kind != "metric" or kr.start is None or kr.target is None:
+            continue
+        kr_id = ref.objective.kr_id(index)
+        if kr.start == kr.target:
             msg = (
-                f"key result {ref.objective.kr_id(index)!r} keeps {kr.start:g}: "
-                "a health metric belongs on the scorecard"
+                f"key result {kr_id!r} keeps {kr.start:g}: a health metric belongs on the scorecard"
             )
             yield hit(ref.file, kr.at("target"), msg)
+        elif _behind(kr.start, kr.target, kr.direction):
+            msg = (
+                f"key result {kr_id!r} starts at {kr.start:g}, already past its target "
+                f"{kr.target:g} ({kr.direction}): raise the target, or leave `start` out "
+                "to make it a threshold"
+            )
+            yield hit(ref.file, kr.at("target"), msg)
+
+
+def _behind(start: float, target: float, direction: str | None) -> bool:
+    """The target lies behind the start in an explicit direction."""
+    return (direction == "up" and target < start) or (direction == "down" and target > start)
