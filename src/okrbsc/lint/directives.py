@@ -1,14 +1,21 @@
-"""Inline `# okrbsc: disable=...` comments, applied as a filter after the rules run."""
+"""Inline `# okrbsc: disable=...` comments, applied as a filter after the rules run.
+
+Each file's comments are parsed once (:func:`directives_of`), for both the
+filter and E007; the registry hands over its rule table when it is built
+(:func:`use_rules`), so nothing here imports the registry.
+"""
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from okrbsc.lint.findings import Finding
 from okrbsc.strategy.loader import Problem
+from okrbsc.strategy.repo import SourceFile
 
 _MARK = re.compile(r"#\s*okrbsc\s*:(.*)$")
 _BODY = re.compile(r"^\s*(disable|disable-file)\s*=\s*([^\s,]+(?:\s*,\s*[^\s,]+)*)\s*$")
@@ -28,6 +35,24 @@ class Directives:
         return any(
             finding.code in self.by_line.get(line, ()) for line in (finding.line, finding.line - 1)
         )
+
+
+_RULES: dict[str, Any] = {}
+_PARSED: weakref.WeakKeyDictionary[SourceFile, Directives] = weakref.WeakKeyDictionary()
+
+
+def use_rules(rules: Mapping[str, Any]) -> None:
+    """The registry's codes and names -> rules, which directives are resolved against."""
+    _RULES.clear()
+    _RULES.update(rules)
+
+
+def directives_of(file: SourceFile) -> Directives:
+    """The directives of one file, parsed once while the file lives."""
+    found = _PARSED.get(file)
+    if found is None:
+        found = _PARSED[file] = parse_directives(file.text, _RULES)
+    return found
 
 
 def parse_directives(text: str, rules: Mapping[str, Any]) -> Directives:

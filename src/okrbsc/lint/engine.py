@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from okrbsc.lint.directives import parse_directives
+from okrbsc.lint.directives import directives_of
 from okrbsc.lint.findings import Finding, Hit, Location, Severity
 from okrbsc.lint.rules import RULES, RULES_BY_KEY, Rule, find_rule
 from okrbsc.strategy.repo import Repo
@@ -81,12 +81,7 @@ def _finding(rule: Rule, h: Hit, level: Severity) -> Finding:
 
 
 def _apply_directives(repo: Repo, findings: list[Finding]) -> list[Finding]:
-    texts = {f.path: f.text for f in repo.all_files}
-    parsed = {}
-    kept = []
-    for finding in findings:
-        if finding.path not in parsed:
-            parsed[finding.path] = parse_directives(texts.get(finding.path, ""), RULES_BY_KEY)
-        if not parsed[finding.path].silences(finding):
-            kept.append(finding)
-    return kept
+    files = {f.path: f for f in repo.all_files}
+    return [
+        f for f in findings if f.path not in files or not directives_of(files[f.path]).silences(f)
+    ]

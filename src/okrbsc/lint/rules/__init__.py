@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from okrbsc.lint.directives import use_rules
 from okrbsc.lint.rules.base import Rule
 
 __all__ = ["MODULES", "RULES", "RULES_BY_KEY", "Rule", "find_rule"]
@@ -51,6 +52,9 @@ RULES_BY_KEY: dict[str, Rule] = {
     **{r.code.upper(): r for r in RULES},
     **{r.name: r for r in RULES},
 }
+
+
+use_rules(RULES_BY_KEY)
 
 
 def find_rule(key: str) -> Rule | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrbsc.lint.directives import parse_directives
+from okrbsc.lint.directives import directives_of
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
@@ -29,8 +29,6 @@ SEVERITY = Severity.WARNING
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    from okrbsc.lint.rules import RULES_BY_KEY
-
     for file in repo.all_files:
-        for problem in parse_directives(file.text, RULES_BY_KEY).problems:
+        for problem in directives_of(file).problems:
             yield hit(file, (problem.line, problem.column), problem.message)
