@@ -1,4 +1,8 @@
-"""`okrbsc init`: a lint-clean repo for the current quarter, never overwriting."""
+"""`okrbsc init`: a repo for the current quarter that lints without error, never overwriting.
+
+The mission and vision are placeholders for the user to write: lint reminds
+them with exactly two B308 warnings, and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,25 @@ from okrbsc.strategy.periods import FiscalCalendar, Period
 from .conftest import run_cli
 
 
-def test_init_passes_lint_with_no_finding(tmp_path: Path) -> None:
+def test_init_lints_with_only_the_placeholder_reminders(tmp_path: Path) -> None:
     target = tmp_path / "strategy"
     proc = run_cli("init", str(target), "--org", "Acme", "--team", "sales", "--as-of", "2026-11-22")
     assert proc.returncode == 0, proc.stderr
     assert (target / "okrs/2026/Q4/sales.yaml").is_file()
+    lint = run_cli("lint", "--repo", str(target), "--as-of", "2026-11-22")
+    assert lint.returncode == 0, lint.stdout
+    assert lint.stdout.splitlines() == [
+        "scorecard.yaml:4:10: B308 the mission still holds okrbsc init's placeholder text: "
+        "replace it with your own [placeholder-text]",
+        "scorecard.yaml:5:9: B308 the vision still holds okrbsc init's placeholder text: "
+        "replace it with your own [placeholder-text]",
+        "Found 0 errors and 2 warnings in 4 files.",
+    ]
+    scorecard = (target / "scorecard.yaml").read_text(encoding="utf-8")
+    scorecard = scorecard.replace(
+        '"Placeholder: why the organisation exists, in one sentence"', "Robots for everyone"
+    ).replace('"Placeholder: where it will be in three to five years"', "In every warehouse")
+    (target / "scorecard.yaml").write_text(scorecard, encoding="utf-8")
     lint = run_cli("lint", "--repo", str(target), "--as-of", "2026-11-22", "--strict")
     assert lint.returncode == 0, lint.stdout
     assert lint.stdout.strip() == "All checks passed: no findings in 4 files."

@@ -35,6 +35,7 @@ SPEC_CODES = [
     "B305",
     "B306",
     "B307",
+    "B308",
     "A401",
     "A402",
     "A403",
@@ -59,6 +60,8 @@ def test_codes_and_names_are_unique_and_match_module_names() -> None:
 def test_spec_catalogue_is_covered_with_its_default_severities() -> None:
     assert set(SPEC_CODES) <= {r.code for r in RULES}
     warnings = {
+        "O101",
+        "O102",
         "O103",
         "O104",
         "O105",
@@ -72,6 +75,7 @@ def test_spec_catalogue_is_covered_with_its_default_severities() -> None:
         "B305",
         "B306",
         "B307",
+        "B308",
         "A401",
         "A402",
         "A403",

@@ -163,6 +163,8 @@ DEFAULT_VERBS = [
     "launch", "implement", "build", "create", "hold", "run", "complete", "ship",
     "start", "write", "deliver", "organise", "organize", "introduce", "develop",
     "set up", "roll out",
+    "hire", "document", "conduct", "execute", "provide", "automate", "migrate",
+    "publish", "research", "design", "define", "establish", "prepare",
 ]  # fmt: skip
 
 
@@ -207,7 +209,7 @@ RuleSetting = Annotated[
 
 class LintSettings(Node):
     objectives_per_team: Range = (3, 5)
-    key_results_per_objective: Range = (3, 5)
+    key_results_per_objective: Range = (2, 5)
     stale_after_days: int = Field(default=14, ge=0)
     max_file_mib: Annotated[float, BeforeValidator(_number), Field(gt=0)] = 8
     activity_verbs: list[Text] = Field(default_factory=lambda: list(DEFAULT_VERBS))

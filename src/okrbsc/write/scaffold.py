@@ -85,10 +85,24 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-SCORECARD = """kind: scorecard
-mission: Say in one sentence why the organisation exists
-vision: Say where it will be in three to five years
-# Perspectives default to Learning & Growth -> Internal Process -> Customer -> Financial.
+MISSION_PLACEHOLDER = "Placeholder: why the organisation exists, in one sentence"
+VISION_PLACEHOLDER = "Placeholder: where it will be in three to five years"
+PLACEHOLDERS = (
+    MISSION_PLACEHOLDER,
+    VISION_PLACEHOLDER,
+    # what earlier versions of `okrbsc init` wrote
+    "Say in one sentence why the organisation exists",
+    "Say where it will be in three to five years",
+)
+"""Texts `okrbsc init` writes for the user to replace (lint B308 finds them)."""
+
+SCORECARD = (
+    f"""kind: scorecard
+# Replace the two placeholders below (okrbsc lint reminds you: B308).
+mission: "{MISSION_PLACEHOLDER}"
+vision: "{VISION_PLACEHOLDER}"
+"""
+    + """# Perspectives default to Learning & Growth -> Internal Process -> Customer -> Financial.
 objectives:
   - id: F1
     perspective: financial
@@ -114,6 +128,7 @@ objectives:
     measures:
       - {id: L1-skills, name: Staff certified on core skills, unit: "%", type: lead, baseline: 30, target: 60}
 """
+)
 
 
 def _annual(fy: Period) -> str:

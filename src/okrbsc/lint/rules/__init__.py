@@ -38,6 +38,7 @@ _NAMES = (
     "b305_map_downward",
     "b306_map_isolated",
     "b307_lead_lag_balance",
+    "b308_placeholder_text",
     "a401_perspective_uncovered",
     "a402_red_measure_unaddressed",
     "a403_dependency_unanswered",

@@ -30,3 +30,10 @@ def key_results(repo: Repo) -> Iterator[tuple[OkrRef, int, KeyResult]]:
     for ref in objectives(repo):
         for index, kr in enumerate(ref.objective.key_results):
             yield ref, index, kr
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 objective``, ``2 key results``: a count in good English."""
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number} {plural or noun + 's'}"

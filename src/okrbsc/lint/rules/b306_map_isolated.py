@@ -1,7 +1,9 @@
 """A scorecard objective neither drives nor is driven by another.
 
 An objective outside the map's cause and effect does not explain how it
-contributes to the strategy.
+contributes to the strategy. When no objective drives another at all, the
+scorecard has no strategy map yet: that is one finding, at the scorecard file,
+not one per objective.
 
 Fails:
 
@@ -37,6 +39,14 @@ def check(repo: Repo) -> Iterator[Hit]:
         for i in ref.objective.drives
         if i in objectives and i != ref.id  # driving itself connects nothing
     }
+    if objectives and not driven:
+        file = next(iter(objectives.values())).file
+        msg = (
+            "no strategy map: no scorecard objective drives another "
+            "(add `drives: [ID]` to say which objective each one causes)"
+        )
+        yield hit(file, (1, 1), msg)
+        return
     for ref in objectives.values():
         drives = [i for i in ref.objective.drives if i in objectives and i != ref.id]
         if not drives and ref.id not in driven:

@@ -2,6 +2,9 @@
 
 Lag measures (revenue, churn) say whether the strategy worked; lead measures
 (pipeline, deployment time) say early whether it will. A scorecard needs both.
+A measure's `type` is `lag` unless it says `type: lead`; when no measure
+declares a type at all, the finding says so rather than that there is no
+lead measure.
 
 Fails:
 
@@ -21,6 +24,7 @@ from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.models import Measure
 from okrbsc.strategy.repo import Repo
 
 CODE = "B307"
@@ -31,9 +35,24 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     if not repo.scorecards:
         return
-    kinds = {measure.type for _, measure in repo.measures.values()}
+    measures = [measure for _, measure in repo.measures.values()]
+    if not measures:
+        return  # B302 reports each objective without a measure
+    file, card = repo.scorecards[0]
+    if not any(declares_type(measure) for measure in measures):
+        msg = (
+            "no measure declares `type`, so all count as lag: mark the measures that "
+            "say early whether the strategy works with `type: lead`"
+        )
+        yield hit(file, card.at("objectives"), msg)
+        return
+    kinds = {measure.type for measure in measures}
     missing = [kind for kind in ("lead", "lag") if kind not in kinds]
     if missing:
-        file, card = repo.scorecards[0]
         what = " and no ".join(missing)
         yield hit(file, card.at("objectives"), f"the scorecard has no {what} measure")
+
+
+def declares_type(measure: Measure) -> bool:
+    src = measure._src
+    return src is not None and "type" in src.kpos

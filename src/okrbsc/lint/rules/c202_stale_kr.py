@@ -2,7 +2,11 @@
 
 Weekly check-ins are the heartbeat of OKRs. Once a period has run for more
 than `lint.stale_after_days` days, every key result needs a check-in within
-that many days of the as-of date.
+that many days of the as-of date. A finished key result needs no more
+check-ins and is never stale: a binary one that is done, a metric one whose
+current value (its latest check-in, else `current`) meets its target in its
+direction, or one with a recorded `score`. A key result without any data is
+not finished.
 
 Fails:
 
@@ -20,11 +24,15 @@ Passes:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import key_results
 from okrbsc.lint.rules.base import hit
+from okrbsc.scoring.engine import checkins_until, kr_direction
+from okrbsc.strategy.measures import TOLERANCE
+from okrbsc.strategy.models import KeyResult
 from okrbsc.strategy.repo import Repo
 
 CODE = "C202"
@@ -39,6 +47,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         period = ref.period
         if not repo.running(period) or (as_of - repo.calendar.start(period)).days <= days:
             continue
+        if finished(kr, as_of):
+            continue
         dates = [c.date for c in kr.checkins if c.date <= as_of]
         latest = max(dates, default=None)
         if latest is not None and (as_of - latest).days <= days:
@@ -47,3 +57,18 @@ def check(repo: Repo) -> Iterator[Hit]:
         since = f"since {latest}" if latest else "at all"
         msg = f"key result {kr_id!r} has no check-in {since} (as of {as_of}, limit {days} days)"
         yield hit(ref.file, kr.at(), msg)
+
+
+def finished(kr: KeyResult, as_of: dt.date) -> bool:
+    """Done, at its target in its direction, or scored: nothing left to check in."""
+    if kr.score is not None:
+        return True
+    seen = checkins_until(kr, as_of)
+    if kr.kind == "binary":
+        return bool(seen[-1].value) if seen else bool(kr.done)
+    value = float(seen[-1].value) if seen else kr.current
+    if value is None or kr.target is None:
+        return False  # no data (SPEC 10.4): not finished
+    if kr_direction(kr) == "up":
+        return value >= kr.target - TOLERANCE
+    return value <= kr.target + TOLERANCE

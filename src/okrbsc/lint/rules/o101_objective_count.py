@@ -28,12 +28,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules._common import count
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo, SourceFile
 
 CODE = "O101"
 NAME = "objective-count"
-SEVERITY = Severity.ERROR
+SEVERITY = Severity.WARNING
 
 
 def check(repo: Repo) -> Iterator[Hit]:
@@ -43,9 +44,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         if not doc.period.is_quarter:
             continue
         key = (doc.period, doc.team)
-        first, pos, count = counts.get(key, (file, doc.at("objectives"), 0))
-        counts[key] = (first, pos, count + len(doc.objectives))
-    for (period, team), (file, pos, count) in counts.items():
-        if not low <= count <= high:
-            msg = f"team {team!r} has {count} objectives in {period}; expected {low} to {high}"
+        first, pos, number = counts.get(key, (file, doc.at("objectives"), 0))
+        counts[key] = (first, pos, number + len(doc.objectives))
+    for (period, team), (file, pos, number) in counts.items():
+        if not low <= number <= high:
+            has = count(number, "objective")
+            msg = f"team {team!r} has {has} in {period}; expected {low} to {high}"
             yield hit(file, pos, msg)

@@ -4,19 +4,28 @@
 should change ("Partner-sourced pipeline from 0.5 to 1.5 EUR m"). The verbs
 are configurable with `lint.activity_verbs`.
 
+The first word is read after an owner prefix, as published sets write them:
+a leading tag in brackets (`[Eng]`, `(PMM)`) or up to four words and a colon
+(`Legal:`, `Sales ops:`). A verb directly followed by a number, in digits or
+words, counts an outcome ("Deliver 500 MQLs", "Hire six engineers") and is not
+reported.
+
 Fails:
 
     key_results:
       - {title: Launch the partner portal, kind: binary, done: false}
+      - {title: "Legal: Implement a contract template", kind: binary, done: false}
 
 Passes:
 
     key_results:
       - {title: Partner-sourced pipeline, start: 0.5, target: 1.5}
+      - {title: "(PMM) Deliver 500 marketing-qualified leads", start: 0, target: 500}
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
@@ -28,13 +37,59 @@ CODE = "O106"
 NAME = "kr-is-activity"
 SEVERITY = Severity.WARNING
 
+# `[Eng] `, `(PMM) `, `{Ops} `; or up to four words and a colon: `Sales ops: `
+_TAG = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|\{[^}]*\})\s*[:\-–—]?\s*")
+_LABEL = re.compile(r"^\s*(?:[^\s:]+\s+){0,3}[^\s:]+:\s+")
+_NUMBER = re.compile(r"^[~≈<>≥≤+\-−$€£¥#]*\d")
+_NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "dozen",
+    ]
+)
+
+
+def _is_number(word: str) -> bool:
+    return bool(_NUMBER.match(word)) or word.strip(",.;") in _NUMBER_WORDS
+
+
+def without_owner(title: str) -> str:
+    """The title after an optional owner prefix (one tag, or a label with a colon)."""
+    rest = _TAG.sub("", title, count=1)
+    if rest == title:
+        rest = _LABEL.sub("", title, count=1)
+    return rest.strip()
+
 
 def leading_verb(title: str, verbs: list[str]) -> str | None:
-    """The activity verb ``title`` starts with, as a whole word, if any."""
-    words = title.strip().lower().split()
+    """The activity verb ``title`` starts with, as a whole word, if any.
+
+    Not when the verb is directly followed by a number: that counts an outcome.
+    """
+    words = without_owner(title).lower().split()
     for verb in verbs:
         parts = verb.lower().split()
         if parts and words[: len(parts)] == parts:
+            after = words[len(parts) : len(parts) + 1]
+            if after and _is_number(after[0]):
+                return None
             return verb
     return None
 
