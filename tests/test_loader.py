@@ -101,6 +101,54 @@ def test_nesting_finding_is_ours_past_libyaml_own_limit() -> None:
         assert result.problems[0].message == f"YAML nested deeper than {MAX_DEPTH} levels"
 
 
+def test_deep_block_nesting_is_refused_at_the_level_past_the_limit() -> None:
+    # libyaml 0.2.5 overflows the C stack composing 50,000 levels of `- - -`;
+    # 0.2.6 stops at 1,000 with its own words: the finding is ours on both
+    for depth in (MAX_DEPTH + 1, 999, 1_001, 50_000):
+        result = load_text("k:\n" + "- " * depth + "x\n")
+        assert result.data is None
+        assert [(p.code, p.line, p.column) for p in result.problems] == [
+            ("E001", 2, 1 + 2 * (MAX_DEPTH - 1))  # the mapping is level 1, its value 2
+        ], depth
+        assert result.problems[0].message == f"YAML nested deeper than {MAX_DEPTH} levels"
+
+
+def test_deep_block_nesting_after_any_line_break() -> None:
+    # libyaml also breaks lines at \r, NEL, LS and PS: a run of `- ` there opens a line too
+    for brk in ("\r", "\r\n", "\x85", "\u2028", "\u2029"):
+        result = load_text("- a" + brk + "- " * 5_000 + "x")
+        assert [(p.code, p.line, p.column) for p in result.problems] == [
+            ("E001", 2, 1 + 2 * MAX_DEPTH)
+        ], repr(brk)
+
+
+def test_deep_explicit_keys_and_indentation_are_refused() -> None:
+    result = load_text("? " * 5_000 + "x\n")
+    assert [(p.code, p.line, p.column) for p in result.problems] == [("E001", 1, 1 + 2 * MAX_DEPTH)]
+    indented = "".join(" " * i + "-\n" for i in range(2_000)) + " " * 2_000 + "x\n"
+    result = load_text(indented)
+    assert [(p.code, p.line, p.column) for p in result.problems] == [
+        ("E001", MAX_DEPTH + 1, MAX_DEPTH + 1)
+    ]
+
+
+def test_block_and_flow_nesting_count_together() -> None:
+    text = "- " * 40 + "[" * 5_000 + "]" * 5_000 + "\n"
+    result = load_text(text)
+    # levels 1..40 are sequences at columns 1, 3, ... 79; flow opens level 41 at 81
+    assert [(p.code, p.line, p.column) for p in result.problems] == [
+        ("E001", 1, 81 + (MAX_DEPTH + 1 - 41))
+    ]
+
+
+def test_stray_closers_in_plain_scalars_do_not_hide_deep_flow() -> None:
+    text = "a: x" + "]" * 5_000 + "\nb: " + "[" * 5_000 + "]" * 5_000 + "\n"
+    result = load_text(text)
+    assert [(p.code, p.line, p.column) for p in result.problems] == [
+        ("E001", 2, len("b: ") + MAX_DEPTH)
+    ]
+
+
 def test_brackets_in_quotes_and_comments_do_not_count_as_nesting() -> None:
     noise = "[" * 2_000
     text = f"a: '{noise}'\nb: \"{noise}\"  # {noise}\nc: [1, [2]]\n"

@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_DEPTH = 64
 MAX_ALIAS_EXPANSION = 1_000_000
-_SURE_SHALLOW = MAX_DEPTH // 2  # fewer brackets than this cannot nest too deep
+_CHECK_FROM = 256  # nesting that may reach this deep is checked before composing
 
 _T = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = _T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"
@@ -184,23 +184,58 @@ def _offset_to_pos(text: str, offset: int) -> Pos:
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")  # line breaks to libyaml besides \n
+_INDICATORS = "[ \t?:\\-]"  # indentation, and the indicators a block collection may follow
+
+
+@functools.lru_cache(maxsize=8)
+def _deep_lines(chars: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Lines starting with ``chars`` characters of indentation and indicators:
+    after a newline (fast: a literal prefix) and after any line break."""
+    return (
+        re.compile(f"\n{_INDICATORS}{{{chars}}}"),
+        re.compile(f"(?:^|(?<=[\r\x85\u2028\u2029])){_INDICATORS}{{{chars}}}", re.M),
+    )
 
 
 def _check_nesting(text: str) -> None:
-    """Refuse flow nesting deep enough to exhaust the C composer's stack.
+    """Refuse nesting deep enough to exhaust the C composer's stack, block or flow.
 
-    Block nesting needs quadratic indentation, so only brackets can nest
-    absurdly deep; a cheap bracket count clears almost every file, and the
-    exact check walks libyaml's (iterative) event stream.
+    Two cheap upper bounds clear almost every file; the exact check walks
+    libyaml's (iterative) event stream. Flow: counting brackets. Block: every
+    level opens at a column at least one more than the level two above it
+    (a sequence may share its parent key's column), and a block collection
+    opens at a line's indentation or after a run of ``- ``, ``? ``, ``: ``
+    on its line, so one opening at column c is at most 2 * (c + 1) deep.
+    Nesting the bounds leave possible but below ``_CHECK_FROM`` composes
+    safely (libyaml's own limits are 1,000) and the builder refuses it.
     """
-    if text.count("[") + text.count("{") < _SURE_SHALLOW:
+    room = _CHECK_FROM - _flow_bound(text)  # levels left to block nesting
+    if room >= 2 and not _block_may_reach(text, room // 2):
         return
+    _check_nesting_exactly(text)
+
+
+def _block_may_reach(text: str, column: int) -> bool:
+    """Might a block collection open at ``column`` or further right?"""
+    after_newline, after_any = _deep_lines(column)
+    if after_newline.search(text):
+        return True
+    if any(brk in text for brk in _OTHER_BREAKS):
+        return after_any.search(text) is not None
+    return after_any.match(text) is not None
+
+
+def _flow_bound(text: str) -> int:
+    """How deep flow collections may nest, from counting brackets (a closer may be quoted)."""
+    opened = text.count("[") + text.count("{")
+    if opened < _CHECK_FROM:
+        return opened
     depth = peak = 0
     for match in _BRACKETS.finditer(text):
-        depth += 1 if match.group() in "[{" else -1
+        depth = depth + 1 if match.group() in "[{" else max(0, depth - 1)
         peak = max(peak, depth)
-    if peak > MAX_DEPTH:
-        _check_nesting_exactly(text)
+    return peak
 
 
 def _check_nesting_exactly(text: str) -> None:
