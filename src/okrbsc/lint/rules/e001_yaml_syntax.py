@@ -3,7 +3,8 @@
 A file that cannot be read cannot be checked: nothing else is reported for it
 until it parses. Also covers YAML that okrbsc refuses to expand: aliases that
 grow into huge data, aliases that refer to themselves, and nesting deeper than
-64 levels.
+64 levels (block or flow or both, at any depth: reported at the bracket or
+indicator that opens level 65).
 
 Fails:
 
