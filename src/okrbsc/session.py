@@ -184,3 +184,51 @@ def repo_at_revision(repo: Repo, rev: str) -> Repo:
     from okrbsc.history.git import GitRepo
 
     return GitRepo.of(repo.root).repo_at(rev, repo.root, repo.as_of)
+
+
+def review_quarter(repo: Repo, text: str) -> Period:
+    """SPEC 9.1: the quarter `okrbsc review` names: `2026-Q3` or a bare `Q3` (the
+    latest such quarter with OKR files or actuals that starts on or before as-of).
+    A year, or a quarter with neither OKR files nor actuals, is a usage error."""
+    from okrbsc.strategy.periods import bare_quarter
+
+    quarter = bare_quarter(text)
+    if quarter is not None:
+        known = sorted(set(repo.quarters()) | _quarters_with_actuals(repo))
+        matches = [
+            p for p in known if p.quarter == quarter and repo.calendar.start(p) <= repo.as_of
+        ]
+        if not matches:
+            raise UsageError(
+                f"no Q{quarter} with OKR files or actuals starts on or before {repo.as_of}"
+            )
+        return matches[-1]
+    period = parse_period(text)
+    if not period.is_quarter:
+        raise UsageError(
+            f"review takes a quarter ({period}-Q1 … {period}-Q4), not the year {period}"
+        )
+    if period not in repo.periods and period not in _quarters_with_actuals(repo):
+        have = ", ".join(str(p) for p in repo.quarters()) or "none"
+        raise UsageError(
+            f"nothing to review in {period}: no OKR files and no scorecard actual for it "
+            f"(quarters with OKRs: {have})"
+        )
+    return period
+
+
+def _quarters_with_actuals(repo: Repo) -> set[Period]:
+    """Quarters with an actual of their own: keyed at the quarter, or at a year ending in it."""
+    from okrbsc.strategy.periods import Period
+
+    out: set[Period] = set()
+    for _, measure in repo.measures.values():
+        for key in measure.actuals:
+            try:
+                period = Period.parse(key)
+            except ValueError:
+                continue
+            out.add(
+                period if period.is_quarter else repo.calendar.quarter_of(repo.calendar.end(period))
+            )
+    return out

@@ -369,4 +369,15 @@ def _kr_json(k: KrScore) -> dict[str, Any]:
         "discipline": k.discipline,
         "weeks_checked": k.weeks_checked,
         "weeks_elapsed": k.weeks_elapsed,
+        "forecast": k.forecast,
+        "forecast_progress": k.forecast_progress,
     }
+
+
+def projected(k: KrScore) -> str:
+    """SPEC 9.2's forecast in words: the value projected to the period's last day
+    and its progress, e.g. `8.5 (84%)`; `–` without one (binary, under two dates)."""
+    if k.forecast is None or k.forecast_progress is None:
+        return "–"
+    unit = k.unit if k.unit == "%" else None
+    return f"{quantity(k.forecast, unit)} ({max(0.0, k.forecast_progress):.0%})"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from okrbsc.render.score import GRADE_STYLE, PACE_TEXT, STATUS_STYLE, bar, kr_value, num, quantity
+from okrbsc.render.score import (
+    GRADE_STYLE,
+    PACE_TEXT,
+    STATUS_STYLE,
+    bar,
+    kr_value,
+    num,
+    quantity,
+)
 from okrbsc.scoring.engine import KrScore, PeriodScore, TeamScore
 from okrbsc.strategy.repo import Repo
 
@@ -55,13 +63,18 @@ def _kr_row(team: str, k: KrScore) -> list[object]:
         Text(k.title + (f" · due {k.due}" if k.due else ""), overflow="ellipsis"),
         kr_value(k),
         bar(k.progress, k.expected, 12),
-        f"{max(0.0, k.progress):.0%}",
+        f"{max(0.0, k.progress):.0%}" + _end(k),
         Text(PACE_TEXT[k.pace], style=PACE_STYLE[k.pace]),
         conf,
         sparkline(k.confidences) + trend_word(k.confidences),
         f"{k.weeks_checked}/{k.weeks_elapsed}",
         team,
     ]
+
+
+def _end(k: KrScore) -> str:
+    """SPEC 9.2: the progress forecast for the period's last day, after today's."""
+    return "" if k.forecast_progress is None else f" → {max(0.0, k.forecast_progress):.0%}"
 
 
 def _kr_table(title: str, style: str) -> object:
@@ -72,7 +85,7 @@ def _kr_table(title: str, style: str) -> object:
     table.add_column("key result", max_width=44, no_wrap=True, overflow="ellipsis")
     table.add_column("value", justify="right", no_wrap=True, max_width=22, overflow="ellipsis")
     table.add_column("progress (│ expected)", no_wrap=True, min_width=12)
-    table.add_column("", justify="right", no_wrap=True)
+    table.add_column("now → end", justify="right", no_wrap=True, min_width=11)
     table.add_column("pace", no_wrap=True)
     table.add_column("conf.", justify="right", no_wrap=True)
     table.add_column("trend", no_wrap=True)

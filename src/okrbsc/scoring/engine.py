@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from okrbsc.scoring.forecast import forecast
 from okrbsc.strategy.measures import (
     TOLERANCE,
     Status,
@@ -65,6 +66,8 @@ class KrScore:
     risks: tuple[str, ...] = ()
     due: dt.date | None = None
     description: str | None = None
+    forecast: float | None = None  # SPEC 9.2: the value projected to the period's last day
+    forecast_progress: float | None = None  # the progress of that value
 
     @property
     def discipline(self) -> float | None:
@@ -345,6 +348,7 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
     seen = checkins_until(kr, as_of)
     data = has_data(kr, as_of)
     causes = risks(repo, ref.period, kr, trend, prog)
+    projected = kr_forecast(repo, ref, kr)
     return KrScore(
         id=ref.objective.kr_id(index),
         title=kr.title,
@@ -374,7 +378,18 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         risks=tuple(causes),
         due=kr.due,
         description=kr.description,
+        forecast=projected,
+        forecast_progress=None if projected is None else progress(kr, projected, start),
     )
+
+
+def kr_forecast(repo: Repo, ref: OkrRef, kr: KeyResult) -> float | None:
+    """SPEC 9.2: a metric KR's value at the period's last day on its check-ins' line."""
+    if kr.kind == "binary":
+        return None
+    cal = repo.calendar
+    points = [(c.date, float(c.value)) for c in kr.checkins]
+    return forecast(points, cal.start(ref.period), cal.end(ref.period), repo.as_of)
 
 
 # --- objectives, teams, periods --------------------------------------------------
