@@ -181,3 +181,213 @@ def test_the_size_limit_is_a_setting(base_repo: Path) -> None:
     _, findings = lint_json(base_repo)
     [message] = [f["message"] for f in findings if f["path"] == SALES]
     assert str(message).startswith("too large: 0.00") and message.endswith(" MiB, limit 0.0005")
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def test_rollover_through_a_folder_linked_outside_is_refused(hostile: tuple[Path, Path]) -> None:
+    root, outside = hostile
+    (outside / "sales.yaml").unlink()
+    (root / "okrs/2026/Q4").symlink_to(outside, target_is_directory=True)
+    before, inside_before = tree(outside), tree(root)
+    code, _, err = invoke(
+        "rollover", "2026-Q3", "2026-Q4", "--repo", str(root), "--as-of", BASE_AS_OF
+    )
+    assert code == 1, err
+    assert "okrs/2026/Q4 is a link to" in err and "outside the repo" in err
+    assert "nothing was written" in err
+    assert tree(outside) == before
+    assert tree(root) == inside_before
+
+
+def test_init_through_a_folder_linked_outside_writes_nothing(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = tmp_path / "new"
+    target.mkdir()
+    (target / "okrs").symlink_to(outside, target_is_directory=True)
+    code, _, err = invoke("init", str(target), "--organisation", "Acme", "--as-of", "2026-10-01")
+    assert code == 1, err
+    assert "okrs is a link to" in err
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in target.iterdir()) == ["okrs"]
+
+
+def test_checkin_through_a_link_inside_the_repo_writes_the_target_and_keeps_the_link(
+    base_repo: Path,
+) -> None:
+    real = base_repo / "data" / "sales.yaml"
+    real.parent.mkdir()
+    (base_repo / SALES).rename(real)
+    (base_repo / SALES).symlink_to(Path("../../../data/sales.yaml"))
+    code, _, err = invoke(
+        "checkin", "S1.1", "2.9", "--repo", str(base_repo), "--as-of", "2026-07-20"
+    )
+    assert code == 0, err
+    assert (base_repo / SALES).is_symlink()
+    assert "value: 2.9" in real.read_text(encoding="utf-8")
+
+
+def test_an_edit_through_a_link_swapped_to_outside_is_refused(hostile: tuple[Path, Path]) -> None:
+    from okrbsc.write.safe import WriteError, edit_all
+
+    root, outside = hostile
+    before = (outside / "sales.yaml").read_bytes()
+    (root / SALES).unlink()
+    (root / SALES).symlink_to(outside / "sales.yaml")  # after okrbsc read the repo
+    with pytest.raises(WriteError, match="outside the repo: refused, nothing was written"):
+        edit_all(root, [(root / SALES, SALES, lambda data: data.update(team="x"))])
+    assert (outside / "sales.yaml").read_bytes() == before
+
+
+PRODUCT = """kind: okrs
+team: product
+period: 2026-Q3
+objectives:
+  - id: P1
+    title: Ship what sales sells
+    aligns_to: [A1]
+    key_results:
+      - {title: Releases, start: 0, target: 6}
+      - {title: Uptime, start: 99, target: 99.9}
+      - {title: Bugs, start: 40, target: 10}
+"""
+
+
+def _limited(limit: int) -> None:  # in the child: no file larger than ``limit`` bytes
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_score_write_is_all_or_nothing(base_repo: Path) -> None:
+    """The second file cannot be written (the process may write no file that large,
+    as on a full disk): the first is not written either, and the message says so."""
+    import subprocess
+    import sys
+
+    big = PRODUCT + "# " + "padding " * 2000 + "\n"
+    (base_repo / "okrs/2026/Q3/zz-product.yaml").write_text(big, encoding="utf-8")
+    before = tree(base_repo)
+    args = ["score", "2026-Q3", "--write", "--repo", str(base_repo), "--as-of", BASE_AS_OF]
+    proc = subprocess.run(
+        [sys.executable, "-m", "okrbsc", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: _limited(len(big) - 100),
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "nothing was written (of 2 files, none was changed)" in proc.stderr
+    assert "zz-product.yaml" in proc.stderr
+    assert tree(base_repo) == before  # no score in sales.yaml, no temporary file left
+    ok = run_cli("score", "2026-Q3", "--write", "--repo", str(base_repo), "--as-of", BASE_AS_OF)
+    assert ok.returncode == 0, ok.stderr
+    assert "score:" in (base_repo / SALES).read_text(encoding="utf-8")
+    assert "score:" in (base_repo / "okrs/2026/Q3/zz-product.yaml").read_text(encoding="utf-8")
+
+
+def test_the_next_write_removes_a_killed_writes_temporary_files(base_repo: Path) -> None:
+    folder = base_repo / "okrs/2026/Q3"
+    left = folder / ".okrbsc-sales.yaml.k1ll3d.tmp"
+    left.write_text("half a file", encoding="utf-8")
+    users = folder / ".sales.yaml.mine.tmp"  # not okrbsc's: kept
+    users.write_text("mine", encoding="utf-8")
+    code, _, err = invoke(
+        "checkin", "S1.1", "2.9", "--repo", str(base_repo), "--as-of", "2026-07-20"
+    )
+    assert code == 0, err
+    assert not left.exists()
+    assert users.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [".sales.yaml.mine.tmp", "sales.yaml"]
+
+
+def test_a_killed_checkin_leaves_the_file_whole(base_repo: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import yaml
+
+    path = base_repo / SALES
+    args = [sys.executable, "-m", "okrbsc", "checkin", "S1.1", "3", "--repo", str(base_repo)]
+    for delay in (0.25, 0.35, 0.45, 0.55, 0.65, 0.8):
+        proc = subprocess.Popen([*args, "--as-of", "2026-07-20"], stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert yaml.safe_load(path.read_text(encoding="utf-8"))["kind"] == "okrs"
+        names = {p.name for p in path.parent.iterdir()} - {"sales.yaml"}
+        assert all(n.startswith(".okrbsc-sales.yaml.") for n in names), names
+    code, _, err = invoke("checkin", "S1.1", "3", "--repo", str(base_repo), "--as-of", "2026-07-21")
+    assert code == 0, err
+    assert [p.name for p in path.parent.iterdir()] == ["sales.yaml"]
+
+
+HOLD = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _hold_lock(root: Path, seconds: float) -> object:
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(root), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_waiting_write_says_so_after_a_second_and_then_lands(base_repo: Path) -> None:
+    import subprocess
+
+    holder = _hold_lock(base_repo, 6)  # longer than start-up plus a second
+    assert isinstance(holder, subprocess.Popen)
+    proc = run_cli("checkin", "S1.1", "2.9", "--repo", str(base_repo), "--as-of", "2026-07-20")
+    holder.wait()
+    assert proc.returncode == 0, proc.stderr
+    assert f"waiting for the lock on {base_repo.resolve()} (held by process {holder.pid})" in (
+        proc.stderr
+    )
+    assert "value: 2.9" in (base_repo / SALES).read_text(encoding="utf-8")
+
+
+def test_a_write_gives_up_waiting_with_exit_2_and_changes_nothing(
+    base_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from okrbsc.write import safe
+
+    monkeypatch.setattr(safe, "LOCK_GIVE_UP_AFTER", 1.5)
+    before = tree(base_repo)
+    holder = _hold_lock(base_repo, 4)
+    assert isinstance(holder, subprocess.Popen)
+    try:
+        code, _, err = invoke(
+            "checkin", "S1.1", "2.9", "--repo", str(base_repo), "--as-of", "2026-07-20"
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == 2
+    assert "gave up after 1.5 s waiting for the lock" in err and "nothing was changed" in err
+    assert tree(base_repo) == before

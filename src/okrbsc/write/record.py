@@ -7,7 +7,7 @@ from typing import Any
 
 from okrbsc.scoring.engine import ObjectiveScore, PeriodScore
 from okrbsc.strategy.repo import OkrRef, Repo
-from okrbsc.write.safe import edit_yaml, insert_before
+from okrbsc.write.safe import edit_all, insert_before
 
 PLACES = 2  # recorded as shown: a frozen score reads like the report
 
@@ -24,9 +24,8 @@ def record_scores(repo: Repo, result: PeriodScore, team: str | None = None) -> l
         if found is not None:
             index = ref.doc.objectives.index(ref.objective)
             by_file.setdefault(ref.file.path, []).append((index, found))
-    for path, items in by_file.items():
-        edit_yaml(repo.root / path, path, _writer(items))
-    return list(by_file)
+    edits = [(repo.root / path, path, _writer(items)) for path, items in by_file.items()]
+    return edit_all(repo.root, edits)  # every file, or none (SPEC 12.1)
 
 
 def _writer(items: list[tuple[int, ObjectiveScore]]) -> Callable[[Any], None]:

@@ -17,7 +17,7 @@ from okrbsc.errors import OkrbscError
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, score_period
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
-from okrbsc.write.safe import atomic_write
+from okrbsc.write.safe import write_all
 
 
 class RolloverError(OkrbscError):
@@ -73,10 +73,8 @@ def write(repo: Repo, planned: list[Planned]) -> list[str]:
     clashes = [p.path for p in planned if (repo.root / p.path).exists()]
     if clashes:
         raise RolloverError("these files exist and would be overwritten: " + ", ".join(clashes))
-    for item in planned:
-        path = repo.root / item.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, item.text)
+    files = [(repo.root / p.path, p.path, p.text) for p in planned]
+    write_all(repo.root, files, new=True)  # inside the repo, all or nothing
     return [p.path for p in planned]
 
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import logging
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from okrbsc.errors import DataError
+from okrbsc.errors import DataError, OkrbscError
 from okrbsc.strategy.loader import load_bytes
 from okrbsc.strategy.validate import validate_data
 
@@ -51,26 +53,9 @@ def problems_of(raw: bytes, label: str) -> list[str]:
     return [p.at(label) for p in problems]
 
 
-def atomic_write(path: Path, text: str) -> None:
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) to ``path`` all at once, or not at all."""
+    _commit([(path, prepare(path, text))])
 
 
 def _round_trip(text: str) -> Any:
@@ -87,12 +72,20 @@ def _round_trip(text: str) -> Any:
     return yaml
 
 
-def edit_yaml(path: Path, label: str, edit: Callable[[Any], None]) -> str:
+def edit_yaml(
+    path: Path,
+    label: str,
+    edit: Callable[[Any], None],
+    write: Callable[[Path, str], None] | None = None,
+) -> str:
     """Apply ``edit`` to the round-trip data of ``path`` and write it back safely.
 
     ``label`` names the file in messages (repo-relative). Returns the new text.
+    ``write`` replaces the atomic write (`edit_all` collects texts with it).
     """
-    with folder_lock(path.parent):
+    root = lock_root(path)
+    with repo_lock(root):
+        path = inside(root, path, label)
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -116,7 +109,7 @@ def edit_yaml(path: Path, label: str, edit: Callable[[Any], None]) -> str:
         if after:  # never write what we could not read back
             raise WriteError(f"{label}: the edit would not load cleanly:\n  " + "\n  ".join(after))
         try:
-            atomic_write(path, new)
+            (write or atomic_write)(path, new)
         except OSError as exc:
             raise WriteError(f"{label}: cannot write: {exc.strerror}") from None
         return new
@@ -133,3 +126,239 @@ def insert_before(mapping: Any, key: str, value: Any, before: tuple[str, ...]) -
             mapping.insert(keys.index(name), key, value)
             return
     mapping[key] = value
+
+
+# --- the boundary of writes (SPEC 12.1) ---------------------------------------------
+
+LOCK_NOTICE_AFTER = 1.0  # seconds before a waiting write says so
+LOCK_GIVE_UP_AFTER = 30.0  # seconds before it gives up (exit 2, nothing changed)
+TEMP_PREFIX, TEMP_SUFFIX = ".okrbsc-", ".tmp"
+CONFIG_NAME = "okrbsc.yaml"
+_log = logging.getLogger("okrbsc")
+_held: dict[Path, int] = {}  # repo roots whose lock this process holds, and how deep
+_mine: set[str] = set()  # temporary files this process has prepared and not yet renamed
+
+
+class LockTimeout(OkrbscError):
+    """Another okrbsc kept the repo lock too long: nothing was changed (exit 2)."""
+
+
+def lock_root(path: Path) -> Path:
+    """The folder whose lock guards writes to ``path``: its repo root (the nearest
+    folder above holding okrbsc.yaml), else the folder the file is in."""
+    folder = path.parent.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+    return folder
+
+
+def _holder(fd: int) -> int | None:
+    """The process id holding a flock on ``fd``'s file, from /proc/locks (Linux)."""
+    info = os.fstat(fd)
+    key = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                fields = line.split()
+                if "FLOCK" in fields and key in fields and "->" not in fields:
+                    return int(fields[fields.index(key) - 1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+@contextlib.contextmanager
+def repo_lock(root: Path) -> Iterator[None]:
+    """An exclusive lock on the repo (a flock of its root folder), held by one write
+    at a time. Re-entrant within this process. A write that waits says so on
+    stderr after LOCK_NOTICE_AFTER seconds and gives up after LOCK_GIVE_UP_AFTER."""
+    root = root.resolve()
+    if _held.get(root):
+        _held[root] += 1
+        try:
+            yield
+        finally:
+            _held[root] -= 1
+        return
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        _acquire(fd, root)
+        _held[root] = 1
+        try:
+            yield
+        finally:
+            del _held[root]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, root: Path) -> None:
+    started, told = time.monotonic(), False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        waited = time.monotonic() - started
+        pid = _holder(fd)
+        by = f" (held by process {pid})" if pid is not None else ""
+        if waited >= LOCK_GIVE_UP_AFTER:
+            raise LockTimeout(
+                f"gave up after {LOCK_GIVE_UP_AFTER:g} s waiting for the lock on {root}{by}: "
+                "nothing was changed (is another okrbsc still writing?)"
+            )
+        if not told and waited >= LOCK_NOTICE_AFTER:
+            _log.warning(
+                "okrbsc: waiting for the lock on %s%s; giving up after %g s",
+                root,
+                by,
+                LOCK_GIVE_UP_AFTER,
+            )
+            told = True
+        time.sleep(0.05)
+
+
+def inside(root: Path, path: Path, label: str) -> Path:
+    """Where a write to ``path`` really lands, refused unless it is inside ``root``.
+
+    Links are resolved: a link (to a file or a folder) whose target lies outside
+    the repo is refused (exit 1, nothing changed); a link to a file inside the
+    repo is written through, so it stays a link. An existing target must be a
+    regular file."""
+    root = root.resolve()
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        link = _first_link(root, path)
+        via = f"{link.relative_to(root).as_posix()} is a link to {real}" if link else f"{real}"
+        raise WriteError(f"{label}: {via}, outside the repo: refused, nothing was written")
+    if real.exists() and not real.is_file():
+        raise WriteError(f"{label} is not a regular file: refused, nothing was written")
+    return real
+
+
+def _first_link(root: Path, path: Path) -> Path | None:
+    here = root
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return here
+    return None
+
+
+def sweep_temps(folder: Path) -> None:
+    """Remove okrbsc's own temporary files a killed write left in ``folder``.
+
+    Only under the repo lock: no other okrbsc write is under way there then."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            name = entry.name
+            ours = name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+            if ours and entry.path not in _mine and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def prepare(path: Path, text: str | bytes) -> Path:
+    """A temporary file next to ``path`` holding ``text``, flushed to disk: the first
+    half of an atomic write (`_commit` renames it into place)."""
+    if any(_held.get(p) for p in (path.parent.resolve(), *path.parent.resolve().parents)):
+        sweep_temps(path.parent)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(
+        dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX
+    )
+    _mine.add(tmp)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        _mine.discard(tmp)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def _commit(pending: list[tuple[Path, Path]]) -> None:
+    """Rename each prepared temporary file onto its target, then make it durable."""
+    try:
+        for path, tmp in pending:
+            os.replace(tmp, path)
+            _mine.discard(str(tmp))
+    except BaseException:
+        _abandon(pending)
+        raise
+    for folder in dict.fromkeys(path.parent for path, _ in pending):
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+
+def _abandon(pending: list[tuple[Path, Path]]) -> None:
+    for _, tmp in pending:
+        _mine.discard(str(tmp))
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def write_all(root: Path, files: Sequence[tuple[Path, str, str | bytes]], *, new: bool) -> None:
+    """Write every (path, label, text) inside ``root``, all or nothing.
+
+    Under the repo lock: every target is checked (inside the repo; with ``new``,
+    not there yet) and every temporary file prepared before any is renamed into
+    place; if one cannot be prepared, none is, and the message says so."""
+    with repo_lock(root):
+        targets = [(inside(root, path, label), label, text) for path, label, text in files]
+        if new:
+            clashes = [label for real, label, _ in targets if real.exists() or real.is_symlink()]
+            if clashes:
+                raise WriteError(
+                    "these files exist and would be overwritten: " + ", ".join(clashes)
+                )
+        pending: list[tuple[Path, Path]] = []
+        try:
+            for real, label, text in targets:
+                try:
+                    real.parent.mkdir(parents=True, exist_ok=True)
+                    pending.append((real, prepare(real, text)))
+                except OSError as exc:
+                    raise WriteError(_nothing_written(label, exc, len(targets))) from None
+            _commit(pending)
+        except BaseException:
+            _abandon(pending)
+            raise
+
+
+def _nothing_written(label: str, exc: OSError, count: int) -> str:
+    many = f" (of {count} files, none was changed)" if count > 1 else ""
+    return f"cannot write {label}: {exc.strerror or exc}; nothing was written{many}"
+
+
+def edit_all(root: Path, edits: list[tuple[Path, str, Callable[[Any], None]]]) -> list[str]:
+    """`edit_yaml` over several files of the repo, all or nothing: every edit is made
+    and checked, then every file written by `write_all`. Returns the labels."""
+    with repo_lock(root):
+        collected: list[tuple[Path, str, str | bytes]] = []
+        for path, label, edit in edits:
+            real = inside(root, path, label)
+
+            def keep(target: Path, text: str, label: str = label) -> None:
+                collected.append((target, label, text))
+
+            edit_yaml(real, label, edit, write=keep)
+        write_all(root, collected, new=False)
+    return [label for _, label, _ in edits]

@@ -9,7 +9,7 @@ from pathlib import Path
 from okrbsc.errors import OkrbscError
 from okrbsc.strategy.periods import FiscalCalendar, Period
 from okrbsc.strategy.schema import render
-from okrbsc.write.safe import atomic_write
+from okrbsc.write.safe import write_all
 
 SCHEMA_DIR = ".okrbsc"
 
@@ -60,10 +60,7 @@ def scaffold(root: Path, plan: Plan) -> list[str]:
         raise InitError(f"{root / 'okrbsc.yaml'} exists: this is a strategy repo already")
     if clashes:
         raise InitError("these files exist and would be overwritten: " + ", ".join(clashes))
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, text)
+    write_all(root, [(root / rel, rel, text) for rel, text in files.items()], new=True)
     return list(files)
 
 
