@@ -125,7 +125,7 @@ def _binary_kr_id(text: str) -> str:
     ("args", "message"),
     [
         (("NOPE.1", "3"), "no key result 'NOPE.1'"),
-        (("SL1.1", "lots"), "is not a number"),
+        (("SL1.1", "lots"), "expected a number, got 'lots'"),
         (("SL1.1", "3", "--confidence", "7"), "outside 0..1"),
         (("SL1.1", "3", "--date", "2027-01-04"), "lies outside 2026-Q4"),
         (("SL1.1", "3", "--period", "2026-Q9"), "not a period"),

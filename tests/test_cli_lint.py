@@ -48,7 +48,10 @@ def test_examples_lint_clean(runner: CliRunner) -> None:
 def test_examples_lint_clean_in_json(runner: CliRunner) -> None:
     code, out = lint(runner, "--repo", str(EXAMPLES), "--as-of", EXAMPLES_AS_OF, "--format", "json")
     assert code == 0
-    assert json.loads(out) == {"findings": [], "summary": {"errors": 0, "warnings": 0, "files": 11}}
+    assert json.loads(out) == {
+        "findings": [],
+        "summary": {"errors": 0, "warnings": 0, "files": 11, "unreadable": 0},
+    }
 
 
 def test_broken_copy_names_file_line_and_column(runner: CliRunner, broken: Path) -> None:

@@ -37,7 +37,7 @@ def test_errors_are_positioned_with_hints_and_the_rest_survives() -> None:
     assert (
         11,
         17,
-        "objectives[0].key_results[0].target: expected a number, got str 'ten'",
+        "objectives[0].key_results[0].target: expected a number, got 'ten'",
     ) in found
     assert any(
         line == 12 and "unknown key 'wieght'" in msg and "did you mean 'weight'" in msg

@@ -19,7 +19,7 @@ def checkin(
     kr: Annotated[str, typer.Argument(help="Key result id, e.g. S1.2.")],
     value: Annotated[str, typer.Argument(help="The value now (0/1 or true/false for binary).")],
     confidence: Annotated[
-        float | None,
+        str | None,
         typer.Option("--confidence", "-c", help="How likely the target is met (0-1, or 0-10)."),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="A short comment.")] = None,
@@ -48,14 +48,15 @@ def checkin(
 
       okrbsc checkin S1.2 done --date 2026-09-28 --period 2026-Q3
     """
-    from okrbsc.write.checkin import append_checkin, find_target, parse_value
+    from okrbsc.write.checkin import append_checkin, find_target, parse_confidence, parse_value
 
     strategy = Session(repo, as_of, quiet, verbose).repo
     wanted = parse_period(period, "--period") if period is not None else None
     target = find_target(strategy, kr, wanted)
     number = parse_value(target.kr, value)
     day = parse_date(date, "--date") or strategy.as_of
-    path = append_checkin(strategy, target, number, day=day, confidence=confidence, note=note)
+    chance = parse_confidence(strategy, confidence)
+    path = append_checkin(strategy, target, number, day=day, confidence=chance, note=note)
     if not quiet:
         typer.echo(f"{path}: checked in {target.kr_id} = {value} on {day}")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from okrbsc.lint.directives import directives_of
 from okrbsc.lint.findings import Finding, Hit, Location, Severity
 from okrbsc.lint.rules import RULES, RULES_BY_KEY, Rule, find_rule
+from okrbsc.lint.rules._gaps import cascades, unreadable
 from okrbsc.strategy.repo import Repo
 from okrbsc.strategy.validate import did_you_mean
 
@@ -16,6 +17,7 @@ from okrbsc.strategy.validate import did_you_mean
 class LintResult:
     findings: list[Finding]
     files: int
+    unreadable: int = 0  # data files that could not be read at all (E001, E002 on the whole)
 
     @property
     def errors(self) -> int:
@@ -62,13 +64,14 @@ def run(
             continue
         hits = rule.check(repo, baseline) if rule.history else rule.check(repo)
         findings.extend(_finding(rule, h, _level(level, h)) for h in hits)
-    findings = _apply_directives(repo, findings)
+    findings = [f for f in _apply_directives(repo, findings) if not cascades(repo, f)]
     files = repo.all_files
     if only is not None:
         wanted = set(only)
         findings = [f for f in findings if f.path in wanted]
         files = [f for f in files if f.path in wanted]
-    return LintResult(sorted(set(findings)), len(files))
+    unread = sum(unreadable(f) for f in files if f is not repo.config_file)
+    return LintResult(sorted(set(findings)), len(files), unread)
 
 
 def _level(level: Severity, h: Hit) -> Severity:

@@ -31,7 +31,14 @@ def summary_line(result: LintResult) -> str:
         return f"All checks passed: no findings in {files}."
     errors = f"{result.errors} error{'s' if result.errors != 1 else ''}"
     warnings = f"{result.warnings} warning{'s' if result.warnings != 1 else ''}"
-    return f"Found {errors} and {warnings} in {files}."
+    found = f"Found {errors} and {warnings} in {files}"
+    if result.unreadable:
+        unread = "1 file" if result.unreadable == 1 else f"{result.unreadable} files"
+        return (
+            f"{found}; {unread} could not be read: fix that first, the findings "
+            "that depend on its contents follow once it reads."
+        )
+    return found + "."
 
 
 def text_line(f: Finding) -> str:
@@ -54,6 +61,7 @@ class JsonReporter(Reporter):
                 "errors": result.errors,
                 "warnings": result.warnings,
                 "files": result.files,
+                "unreadable": result.unreadable,
             },
         }
         return json.dumps(data, indent=2, ensure_ascii=False)

@@ -156,7 +156,7 @@ def _compose(text: str) -> Node | None:
         node: Node | None = loader.get_single_node()
         return node
     except yaml.MarkedYAMLError as exc:
-        raise _Abort(_syntax_problem(exc)) from None
+        raise _Abort(_syntax_problem(exc, text)) from None
     except yaml.reader.ReaderError as exc:
         line, col = _offset_to_pos(text, exc.position)
         raise _Abort(Problem("E001", f"invalid YAML: {exc.reason}", line, col)) from None
@@ -166,7 +166,7 @@ def _compose(text: str) -> Node | None:
         loader.dispose()
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = exc.problem or "syntax error"
@@ -174,7 +174,38 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
         what = f"{what} {exc.context}".strip()
     if "single document" in (exc.context or "") or "single document" in what:
         what = "a data file must hold a single YAML document, found another"
-    return Problem("E001", f"invalid YAML: {what}", line, col)
+    cause = likely_cause(text, line)
+    if not cause and "block" in what and 0 < line <= len(text.splitlines()):
+        cause = (
+            f" (line {line} is indented unlike the lines around it: line up the keys "
+            "of one mapping, and the dashes of one list)"
+        )
+    return Problem("E001", f"invalid YAML: {what}{cause}", line, col)
+
+
+_LEADING_TAB = re.compile(r"^ *\t")
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?=[^\s:/])")
+_NO_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*(?:\s+[^:#\s][^:#]*)?\s*$")
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
+
+
+def likely_cause(text: str, line: int) -> str:
+    """What usually causes a syntax error at ``line``: a tab, a colon without a space."""
+    lines = text.splitlines()
+    near = range(min(line, len(lines)) - 1, max(0, line - 3) - 1, -1)
+    for i in near:
+        if _LEADING_TAB.match(lines[i]):
+            return f" (line {i + 1} is indented with a tab: YAML indents with spaces only)"
+    for i in near:
+        if _NO_SPACE.match(lines[i]):
+            key = lines[i].split(":", 1)[0].strip().lstrip("- ")
+            return f" (line {i + 1} has no space after the colon: write `{key}: value`)"
+    block = [i for i in near if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+    for i in block:
+        bare = _NO_COLON.match(lines[i]) and not lines[i].strip().startswith(("-", "[", "{"))
+        if bare and any(_KEY_VALUE.match(other) for other in lines[max(0, i - 2) : i]):
+            return f" (line {i + 1} has no colon: write `key: value`)"
+    return ""
 
 
 def _offset_to_pos(text: str, offset: int) -> Pos:
@@ -362,7 +393,10 @@ class _Builder:
             kpos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             if k in out.kpos:
                 first = out.kpos[k][0]
-                msg = f"duplicate key {k!r} (first defined on line {first})"
+                msg = (
+                    f"duplicate key {k!r} (first defined on line {first}): YAML keeps only "
+                    "the last, so remove one of them"
+                )
                 self.problems.append(Problem("E003", msg, *kpos))
             out[k] = self.build(vnode, depth + 1)
             out.kpos[k] = kpos
@@ -400,7 +434,13 @@ class _Builder:
             if tag == TIMESTAMP:
                 return _timestamp(node)
         except (ValueError, OverflowError, ConstructorError) as exc:
-            msg = f"cannot read {node.value[:40]!r}: {str(exc).splitlines()[0][:80]}"
+            if tag == TIMESTAMP:
+                reason = str(exc).splitlines()[0][:60]
+                msg = f"expected a date YYYY-MM-DD, got {node.value[:40]!r} ({reason})"
+            elif tag in (INT, FLOAT):
+                msg = f"number {node.value[:40]!r} is not a finite, sane value"
+            else:
+                msg = f"cannot read {node.value[:40]!r}: {str(exc).splitlines()[0][:80]}"
             self.problems.append(self._at(node, "E002", msg))
             return None
         self._bad_tag(node)

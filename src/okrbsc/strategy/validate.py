@@ -8,6 +8,7 @@ cross-file rules.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -72,15 +73,60 @@ def _problem(model: type[BaseModel], data: PosDict, err: Any) -> Problem:
         return Problem("E002", f"unknown key {key!r}{where}{hint}", line, col)
     if kind == "missing":
         return Problem("E002", f"missing required key {str(loc[-1])!r} in {path}", line, col)
+    msg = _own_words(kind, err, loc)
+    return Problem("E002", f"{path}: {msg}" if path else msg, line, col)
+
+
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*%\s*$")
+_TYPE_WORDS = {
+    "bool": "true or false",
+    "string": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "list": "a list",
+    "dict": "a mapping",
+    "model": "a mapping",
+    "model_attributes": "a mapping",
+    "date": "a date YYYY-MM-DD",
+    "datetime": "a date YYYY-MM-DD",
+    "date_from_datetime": "a date YYYY-MM-DD",
+}
+
+
+def percent_hint(value: object, thing: str = "key result") -> str | None:
+    """``'88%'``: the number without its sign, and where the unit goes."""
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    number = match.group(1).replace(",", ".")
+    return f"expected a number, got {value!r}: write {number} and put unit: '%' on the {thing}"
+
+
+def _own_words(kind: str, err: Any, loc: tuple[Any, ...]) -> str:
+    """A validation error in okrbsc's words: what was expected, what was found."""
+    value = err.get("input")
+    thing = "measure" if "measures" in loc else "key result"
+    hint = percent_hint(value, thing)
+    if hint is not None:
+        return hint
     msg = str(err["msg"]).removeprefix("Value error, ")
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        msg = f"expected {expected}, got {err['input']!r}"
-    elif kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        msg = f"{msg}, got {err['input']!r}"
-    elif kind.endswith("_type") or kind.endswith("_parsing"):
-        msg = f"{msg}, got {_short(err['input'])}"
-    return Problem("E002", f"{path}: {msg}" if path else msg, line, col)
+        return f"expected {expected}, got {_short(value)}"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        msg = msg.replace("Input should be", "must be")
+        return f"{msg}, got {_short(value)}"
+    for suffix in ("_type", "_parsing", "_from_datetime_parsing", "_from_datetime_inexact"):
+        base = kind.removesuffix(suffix)
+        if kind.endswith(suffix) and base in _TYPE_WORDS:
+            return f"expected {_TYPE_WORDS[base]}, got {_short(value)}"
+    if kind == "value_error":
+        return _GOT_TYPE.sub(r"got ", msg)
+    msg = msg.replace("Input should be", "expected").split(", input is")[0]
+    return f"{msg}, got {_short(value)}"
+
+
+_GOT_TYPE = re.compile(r"got (?:str|int|float) (?=')")
 
 
 def _short(value: Any) -> str:

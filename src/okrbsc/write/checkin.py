@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ from okrbsc.errors import OkrbscError
 from okrbsc.strategy.models import KeyResult
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
-from okrbsc.write.safe import edit_yaml
+from okrbsc.write.safe import WriteError, edit_yaml
 
 
 class CheckinError(OkrbscError):
@@ -35,8 +36,15 @@ class Target:
 def find_target(repo: Repo, kr_id: str, period: Period | None) -> Target:
     found = repo.key_results_named(kr_id)
     if not found:
-        broken = [f.path for f in repo.files if f.model is None]
-        hint = f" (these files do not load: {', '.join(broken)}; run okrbsc lint)" if broken else ""
+        refuse_if_unreadable(repo, kr_id)
+        known = [
+            ref.objective.kr_id(i)
+            for refs in repo.periods.values()
+            for ref in refs
+            for i in range(len(ref.objective.key_results))
+        ]
+        close = difflib.get_close_matches(kr_id, sorted(set(known)), n=3, cutoff=0.5)
+        hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         raise CheckinError(f"no key result {kr_id!r} in this repo{hint}")
     if period is not None:
         found = [(ref, i) for ref, i in found if ref.period == period]
@@ -58,6 +66,50 @@ def find_target(repo: Repo, kr_id: str, period: Period | None) -> Target:
     return Target(ref, index)
 
 
+def refuse_if_unreadable(repo: Repo, kr_id: str) -> None:
+    """A key result we cannot find may sit in a file that does not load: say which (exit 1)."""
+    for file in repo.files:
+        bad = [p for p in file.problems if p.code in {"E001", "E002", "E003"}]
+        if bad and kr_id in file.text:
+            first = bad[0]
+            raise WriteError(
+                f"{file.path} does not load cleanly, so {kr_id!r} cannot be checked in; "
+                f"first error: {file.path}:{first.line}:{first.column}: {first.code} "
+                f"{first.message} (run okrbsc lint)"
+            )
+
+
+def _percent(text: str) -> float | None:
+    word = text.strip()
+    if not word.endswith("%"):
+        return None
+    try:
+        return float(word[:-1].strip())
+    except ValueError:
+        return None
+
+
+def parse_confidence(repo: Repo, text: str | None) -> float | None:
+    """--confidence from the command line, in okrbsc's words when it is not a number."""
+    if text is None:
+        return None
+    scale = repo.config.confidence_scale
+    percent = _percent(text)
+    if percent is not None:
+        raise CheckinError(
+            f"--confidence: expected a number, got {text!r}: write {percent / 100 * scale:g} "
+            f"(confidence_scale is {scale}: 0 to {scale})"
+        )
+    try:
+        number = float(text)
+    except ValueError:
+        raise CheckinError(
+            f"--confidence: expected a number from 0 to {scale}, got {text!r}"
+        ) from None
+    check_confidence(repo, number)
+    return number
+
+
 def parse_value(kr: KeyResult, text: str) -> int | float | bool:
     """A check-in value from the command line: a number, or 0/1/true/false when binary."""
     word = text.strip().lower()
@@ -73,7 +125,13 @@ def parse_value(kr: KeyResult, text: str) -> int | float | bool:
         try:
             number = float(word)
         except ValueError:
-            raise CheckinError(f"value {text!r} is not a number") from None
+            percent = _percent(text)
+            if percent is not None:
+                raise CheckinError(
+                    f"expected a number, got {text!r}: write {percent:g} "
+                    "(the key result's unit says what it counts)"
+                ) from None
+            raise CheckinError(f"expected a number, got {text!r}") from None
     if not math.isfinite(number):
         raise CheckinError(f"value {text!r} is not a finite number")
     return number

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
 
@@ -31,9 +32,12 @@ SEVERITY = Severity.WARNING
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    if not repo.scorecards:
+    unsure = gaps(repo)
+    if not repo.scorecards or unsure.scorecard_unread:
         return
     for period in repo.quarters():
+        if unsure.period_unsure(period):
+            continue
         refs = repo.periods[period]
         files = [f for f, doc in repo.okr_files if doc.period == period]
         if not files:

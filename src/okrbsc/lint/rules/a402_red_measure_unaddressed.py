@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.measures import Status, actual_for, red_flag, status
 from okrbsc.strategy.repo import Repo
@@ -33,7 +34,10 @@ SEVERITY = Severity.WARNING
 
 def check(repo: Repo) -> Iterator[Hit]:
     tolerance = repo.config.scoring.measure_tolerance
+    unsure = gaps(repo)
     for period in repo.quarters():
+        if unsure.period_unsure(period):
+            continue
         addressed: set[str] = set()
         for ref in repo.periods[period]:
             addressed |= repo.scorecard_reach(ref)

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import objectives
+from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
 
@@ -32,10 +33,13 @@ SEVERITY = Severity.WARNING
 
 
 def check(repo: Repo) -> Iterator[Hit]:
+    unsure = gaps(repo)
     for ref in objectives(repo):
         for i, ident in enumerate(ref.objective.depends_on):
             team = repo.dependency_team(ref, ident)
             if team is None or team == ref.team or repo.dependency_answered(ref, team):
+                continue
+            if unsure.team_unsure(ref.period, team) or ref.file.path in unsure.misplaced:
                 continue
             msg = (
                 f"{ref.id!r} depends on {ident!r}, but team {team!r} has no objective in "

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
 
@@ -33,6 +34,8 @@ SEVERITY = Severity.ERROR
 
 
 def check(repo: Repo) -> Iterator[Hit]:
+    if gaps(repo).scorecard_unread:
+        return  # the scorecard's E001/E002 is the one finding until it reads
     if not repo.scorecards:
         msg = "no scorecard file found (files.scorecard): every perspective is empty"
         yield hit(repo.config_file, (1, 1), msg)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
+from okrbsc.lint.rules._gaps import failed
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
 
@@ -30,5 +31,5 @@ def check(repo: Repo) -> Iterator[Hit]:
     for file, card in repo.scorecards:
         for obj in card.objectives:
             for measure in obj.measures:
-                if measure.target is None:
+                if measure.target is None and not failed(file, measure, "target"):
                     yield hit(file, measure.at(), f"measure {measure.id!r} has no target")

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import key_results
+from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.scoring.engine import checkins_until, kr_direction
 from okrbsc.strategy.measures import TOLERANCE
@@ -43,7 +44,10 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     days = repo.config.lint.stale_after_days
     as_of = repo.as_of
+    misplaced = gaps(repo).misplaced
     for ref, index, kr in key_results(repo):
+        if ref.file.path in misplaced:
+            continue
         period = ref.period
         if not repo.running(period) or (as_of - repo.calendar.start(period)).days <= days:
             continue

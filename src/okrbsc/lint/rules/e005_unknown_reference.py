@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import objectives
+from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import OkrRef, Repo
 from okrbsc.strategy.validate import did_you_mean
@@ -43,7 +44,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     yield from _config(repo)
     yield from _scorecard(repo)
     for file, doc in repo.okr_files:
-        if doc.team not in repo.teams:
+        if doc.team not in repo.teams and not gaps(repo).config_unread:
             hint = did_you_mean(doc.team, repo.teams)
             msg = f"team {doc.team!r} is not a team of okrbsc.yaml{hint}"
             yield hit(file, doc.at("team"), msg)
@@ -69,7 +70,7 @@ def _scorecard(repo: Repo) -> Iterator[Hit]:
                 msg = f"objective {obj.id!r}: unknown perspective {obj.perspective!r}{hint}"
                 yield hit(file, obj.at("perspective"), msg)
             for i, target in enumerate(obj.drives):
-                if target not in repo.sc_objectives:
+                if target not in repo.sc_objectives and target not in gaps(repo).ids:
                     hint = did_you_mean(target, repo.sc_objectives)
                     msg = f"{obj.id!r} drives {target!r}, which is no scorecard objective{hint}"
                     yield hit(file, obj.item_at("drives", i), msg)
@@ -77,7 +78,7 @@ def _scorecard(repo: Repo) -> Iterator[Hit]:
 
 def _alignments(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
     for i, ident in enumerate(ref.objective.aligns_to):
-        if repo.resolve_alignment(ref, ident) is None:
+        if repo.resolve_alignment(ref, ident) is None and ident not in gaps(repo).ids:
             hint = did_you_mean(ident, _alignable(repo, ref))
             msg = f"{ref.id!r} aligns to {ident!r}, which names no objective{hint}"
             yield hit(ref.file, ref.objective.item_at("aligns_to", i), msg)
@@ -93,6 +94,8 @@ def _alignable(repo: Repo, ref: OkrRef) -> Iterable[str]:
 def _dependencies(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
     for i, ident in enumerate(ref.objective.depends_on):
         if ident in repo.teams or repo.okr_objective(ref.period, ident) is not None:
+            continue
+        if ident in gaps(repo).ids or gaps(repo).config_unread:
             continue
         choices = [*repo.teams, *(r.id for r in repo.periods.get(ref.period, []))]
         hint = did_you_mean(ident, choices)

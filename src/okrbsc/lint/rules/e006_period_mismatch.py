@@ -4,6 +4,8 @@
 a file moved or copied to the wrong folder is then caught at once. Paths
 without such folders are not checked. A check-in dated outside the period
 (with the configured fiscal year start) is a typo in the date or the file.
+When the file's `period` disagrees with its folders, that is the one finding:
+its check-ins are not also reported as outside that period.
 
 Fails:
 
@@ -28,8 +30,9 @@ from collections.abc import Iterator
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import key_results
 from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.models import OkrFile
 from okrbsc.strategy.periods import Period
-from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.repo import Repo, SourceFile
 
 CODE = "E006"
 NAME = "period-mismatch"
@@ -70,25 +73,38 @@ def _quarter_folder(name: str) -> Period | None:
     return period if period.is_quarter else None
 
 
-def check(repo: Repo) -> Iterator[Hit]:
-    for file, doc in repo.okr_files:
-        expected = folder_period(file.path)
-        if expected is None:
-            continue
-        period, exact = expected
-        wrong = (
-            doc.period != period
-            if exact
-            else (
-                doc.period.year != period.year
-                or (period.is_quarter and doc.period.quarter != period.quarter)
-            )
+def misplaced(file: SourceFile, doc: OkrFile) -> Period | None:
+    """The period of the folders, when the file's `period` disagrees with them."""
+    expected = folder_period(file.path)
+    if expected is None:
+        return None
+    period, exact = expected
+    wrong = (
+        doc.period != period
+        if exact
+        else (
+            doc.period.year != period.year
+            or (period.is_quarter and doc.period.quarter != period.quarter)
         )
-        if wrong:
-            msg = f"period {doc.period} does not match the folder, which holds {period}"
+    )
+    return period if wrong else None
+
+
+def check(repo: Repo) -> Iterator[Hit]:
+    wrong_period = set()
+    for file, doc in repo.okr_files:
+        period = misplaced(file, doc)
+        if period is not None:
+            wrong_period.add(file.path)
+            msg = (
+                f"period {doc.period} does not match the folder, which holds {period}: "
+                f"write `period: {period}`, or move the file to the folder of {doc.period}"
+            )
             yield hit(file, doc.at("period"), msg)
     cal = repo.calendar
     for ref, _, kr in key_results(repo):
+        if ref.file.path in wrong_period:
+            continue  # the period is the one problem: its dates are not judged against it
         if kr.due is not None and not cal.contains(ref.period, kr.due):
             span = f"{cal.start(ref.period)} to {cal.end(ref.period)}"
             yield hit(

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import count
+from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo, SourceFile
 
@@ -46,7 +47,10 @@ def check(repo: Repo) -> Iterator[Hit]:
         key = (doc.period, doc.team)
         first, pos, number = counts.get(key, (file, doc.at("objectives"), 0))
         counts[key] = (first, pos, number + len(doc.objectives))
+    unsure = gaps(repo)
     for (period, team), (file, pos, number) in counts.items():
+        if unsure.team_unsure(period, team):  # type: ignore[arg-type]
+            continue
         if not low <= number <= high:
             has = count(number, "objective")
             msg = f"team {team!r} has {has} in {period}; expected {low} to {high}"

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import count, objectives
+from okrbsc.lint.rules._gaps import lost_key_results
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
 
@@ -39,6 +40,8 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     low, high = repo.config.lint.key_results_per_objective
     for ref in objectives(repo):
+        if lost_key_results(ref):
+            continue  # a key result failed validation: its E002 is the finding
         number = len(ref.objective.key_results)
         if not low <= number <= high:
             has = count(number, "key result")

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import objectives
+from okrbsc.lint.rules._gaps import lost_key_results
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
 
@@ -34,6 +35,8 @@ SEVERITY = Severity.WARNING
 
 def check(repo: Repo) -> Iterator[Hit]:
     for ref in objectives(repo):
+        if lost_key_results(ref):
+            continue  # a key result failed validation: its E002 is the finding
         krs = ref.objective.key_results
         binary = sum(kr.kind == "binary" for kr in krs)
         if krs and binary * 2 > len(krs):
