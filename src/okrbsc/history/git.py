@@ -113,7 +113,9 @@ class GitRepo:
         return {name: contents[blob] for name, blob in blobs.items()}
 
     def repo_at(self, rev: str, root: Path, as_of: dt.date) -> Repo:
-        return Repo.from_texts(root, self.texts_at(rev), as_of)
+        repo = Repo.from_texts(root, self.texts_at(rev), as_of)
+        repo.revision = self.commit(rev)
+        return repo
 
     def walk(self) -> Iterator[tuple[Commit, dict[str, str]]]:
         """Each commit touching the strategy root, oldest first, with the root's YAML
@@ -156,3 +158,17 @@ class GitRepo:
                 else:
                     tree[name] = parts[3]
             yield Commit(sha, author, dt.date.fromisoformat(date), subject), dict(tree)
+
+
+def first_parent_commits(
+    repo: GitRepo, rev: str
+) -> Iterator[tuple[str, dt.date, dict[str, bytes]]]:
+    """Each first-parent commit after ``rev`` up to HEAD, oldest first: its sha, the
+    calendar day of its author date in the author's recorded time zone, and the
+    strategy root's YAML files at it (root-relative path -> bytes)."""
+    base = repo.commit(rev)
+    out = git(repo.top, "log", "--first-parent", "--reverse", "--format=%H %aI", f"{base}..HEAD")
+    for line in out.decode("ascii", "replace").splitlines():
+        sha, _, stamp = line.partition(" ")
+        day = dt.date.fromisoformat(stamp.strip()[:10])  # the date as the author recorded it
+        yield sha, day, repo.texts_at(sha)

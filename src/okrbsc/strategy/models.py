@@ -211,6 +211,7 @@ class LintSettings(Node):
     objectives_per_team: Range = (3, 5)
     key_results_per_objective: Range = (2, 5)
     stale_after_days: int = Field(default=14, ge=0)
+    backdate_days: int = Field(default=7, ge=0)  # G503, SPEC 9.3
     max_file_mib: Annotated[float, BeforeValidator(_number), Field(gt=0)] = 8
     activity_verbs: list[Text] = Field(default_factory=lambda: list(DEFAULT_VERBS))
     rules: dict[str, RuleSetting] = Field(default_factory=dict)

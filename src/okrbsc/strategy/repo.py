@@ -267,6 +267,7 @@ class Repo:
     config: Config
     files: list[SourceFile]
     as_of: dt.date
+    revision: str | None = None  # the commit a repo read from git stands for
 
     @classmethod
     def open(

@@ -44,6 +44,7 @@ _NAMES = (
     "a403_dependency_unanswered",
     "g501_target_moved",
     "g502_checkin_rewritten",
+    "g503_checkin_backdated",
 )
 
 MODULES: tuple[ModuleType, ...] = tuple(importlib.import_module(f"{__name__}.{n}") for n in _NAMES)
