@@ -152,3 +152,18 @@ def test_a_write_to_a_file_that_does_not_load_names_it_and_its_first_error(
     assert "okrs/2026/Q4/sales.yaml:7:9: E002 period: not a period: 'Q4'" in proc.stderr
     assert "not in" not in proc.stderr
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [("nan-target.yaml", 12), ("inf-start.yaml", 11), ("huge-integer.yaml", 12)],
+)
+def test_an_unreadable_number_is_one_finding_not_also_a_missing_one(
+    tmp_path: Path, name: str, line: int
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(BASE, root)
+    shutil.copyfile(HOSTILE / name, root / "okrs/2026/Q3" / name)
+    here = [f for f in lint_json(root)["findings"] if f["path"].endswith(name)]
+    assert [(f["code"], f["line"]) for f in here] == [("E002", line)], here
+    assert "is not a finite, sane value" in here[0]["message"]

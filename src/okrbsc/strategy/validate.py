@@ -74,7 +74,27 @@ def _problem(model: type[BaseModel], data: PosDict, err: Any) -> Problem:
     if kind == "missing":
         return Problem("E002", f"missing required key {str(loc[-1])!r} in {path}", line, col)
     msg = _own_words(kind, err, loc)
+    line, col = _empty_value_named(data, loc, msg) or (line, col)
     return Problem("E002", f"{path}: {msg}" if path else msg, line, col)
+
+
+def _empty_value_named(data: PosDict, loc: tuple[Any, ...], msg: str) -> tuple[int, int] | None:
+    """Where a key the message names was written but holds nothing (null, or a value
+    the reader could not read): the problem belongs there, where the reader's is."""
+    node: Any = data
+    for part in loc:
+        in_dict = isinstance(node, PosDict) and part in node
+        in_list = isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node)
+        if not (in_dict or in_list):
+            return None
+        node = node[part]
+    if not isinstance(node, PosDict):
+        return None
+    for key, value in node.items():
+        if value is None and isinstance(key, str) and re.search(rf"\b{re.escape(key)}\b", msg):
+            pos: tuple[int, int] = node.vpos[key]
+            return pos
+    return None
 
 
 _PERCENT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)\s*%\s*$")
