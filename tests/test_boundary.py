@@ -391,3 +391,51 @@ def test_a_write_gives_up_waiting_with_exit_2_and_changes_nothing(
     assert code == 2
     assert "gave up after 1.5 s waiting for the lock" in err and "nothing was changed" in err
     assert tree(base_repo) == before
+
+
+# --- git runs nothing from the repo's config ----------------------------------
+
+FAKE_GPG = """#!/bin/sh
+# signs anything (so the test can make a signed commit) and leaves a mark when run
+echo ran >> "$0.ran"
+cat > /dev/null
+echo "[GNUPG:] SIG_CREATED D 1 8 00 0 ABCDEF" >&2
+printf -- '-----BEGIN PGP SIGNATURE-----\\n\\nAAAA\\n-----END PGP SIGNATURE-----\\n'
+"""
+
+
+def test_history_never_runs_the_repos_gpg_program_pager_or_fsmonitor(
+    base_repo: Path, tmp_path: Path
+) -> None:
+    from .conftest import git
+
+    fake = tmp_path / "fake-gpg"
+    fake.write_text(FAKE_GPG, encoding="utf-8")
+    fake.chmod(0o755)
+    marks = tmp_path / "marks"
+    hook = tmp_path / "hook"
+    hook.write_text(f"#!/bin/sh\necho ran >> {marks}\n", encoding="utf-8")
+    hook.chmod(0o755)
+    git(base_repo, "init", "-q")
+    git(base_repo, "config", "gpg.program", str(fake))
+    git(base_repo, "add", "-A")
+    git(base_repo, "commit", "-q", "-S", "-m", "signed")
+    signed = Path(f"{fake}.ran")
+    assert signed.exists()  # the fake signer works: git did sign with it
+    signed.unlink()
+    for key, value in (
+        ("log.showSignature", "true"),
+        ("core.pager", str(hook)),
+        ("core.fsmonitor", str(hook)),
+        ("diff.external", str(hook)),
+    ):
+        git(base_repo, "config", key, value)
+    assert "ABCDEF" in git(base_repo, "log", "-1", "--format=%GK")  # plain git verifies
+    signed.unlink(missing_ok=True)
+    proc = run_cli("history", "S1.1", "--repo", str(base_repo), "--as-of", BASE_AS_OF)
+    assert proc.returncode == 0, proc.stderr
+    assert not signed.exists(), "okrbsc ran gpg.program"
+    assert not marks.exists(), "okrbsc ran a pager, fsmonitor or external diff"
+    proc = run_cli("diff", "HEAD", "--repo", str(base_repo), "--as-of", BASE_AS_OF)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not signed.exists() and not marks.exists()

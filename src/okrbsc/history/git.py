@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,10 +18,40 @@ class GitError(OkrbscError):
     """git could not answer (not a repository, unknown revision, shallow clone): exit 2."""
 
 
+# Settings given on git's command line win over every config file, so nothing a
+# repo's .git/config or the user's config names is run (SPEC 12.1): no pager, no
+# fsmonitor hook, no external diff or textconv, no signature verification (so no
+# gpg.program), no hooks, no credential or ssh helper.
+HARDENED = (
+    "-c", "core.pager=cat",
+    "-c", "core.fsmonitor=false",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.sshCommand=false",
+    "-c", "credential.helper=",
+    "-c", "diff.external=",
+    "-c", "log.showSignature=false",
+    "-c", "gpg.program=false",
+    "-c", "gpg.ssh.program=false",
+    "-c", "gpg.x509.program=false",
+    "-c", "protocol.allow=never",
+)  # fmt: skip
+_NO_PROMPT = {"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+
+
 def git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """The one way okrbsc runs git: hardened, quiet, never interactive."""
+    env = {**os.environ, **_NO_PROMPT}
+    for name in ("GIT_EXTERNAL_DIFF", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS"):
+        env.pop(name, None)
     try:
         proc = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120, check=False
+            ["git", "--no-pager", *HARDENED, *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env=env,
         )
     except FileNotFoundError:
         raise GitError("git is not installed") from None
@@ -126,6 +157,9 @@ class GitRepo:
         out = git(
             self.top,
             "log",
+            "--no-show-signature",
+            "--no-ext-diff",
+            "--no-textconv",
             "--first-parent",
             "-m",
             "--root",
