@@ -234,6 +234,12 @@ class ScoringSettings(Node):
     measure_tolerance: Annotated[float, BeforeValidator(_number), Field(ge=0.0)] = 0.1
 
 
+class Connection(Node):
+    """A data source of okrbsc.yaml `sources:` (SPEC 8.1); ``${NAME}`` is read at pull time."""
+
+    url: Text
+
+
 class Config(Node):
     organisation: Text
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
@@ -243,6 +249,7 @@ class Config(Node):
     teams: list[Team] = Field(default_factory=list)
     lint: LintSettings = LintSettings()
     scoring: ScoringSettings = ScoringSettings()
+    sources: dict[Id, Connection] = Field(default_factory=dict)
 
 
 # --- scorecard.yaml --------------------------------------------------------------
@@ -277,6 +284,13 @@ def _actual_key(value: object) -> object:
 ActualKey = Annotated[str | int, BeforeValidator(_actual_key)]
 
 
+class Source(Node):
+    """Where a measure's actuals or a key result's check-ins come from (SPEC 8.2)."""
+
+    from_: Id = Field(alias="from")
+    query: Text
+
+
 class Measure(Node):
     id: Id
     name: Text
@@ -290,6 +304,7 @@ class Measure(Node):
     owner: Text | None = None
     rewards: bool = False
     actuals: dict[ActualKey, Number] = Field(default_factory=dict)
+    source: Source | None = None
 
 
 class ScorecardObjective(Node):
@@ -324,6 +339,7 @@ class CheckIn(Node):
     value: Annotated[float | bool, BeforeValidator(lambda v: _checkin_value(v))]
     confidence: Number | None = None
     note: str | None = None
+    source: Id | None = None  # the connection `okrbsc pull` read it from
 
 
 def _checkin_value(value: object) -> object:
@@ -349,6 +365,7 @@ class KeyResult(Node):
     done: bool | None = None
     due: dt.date | None = None
     checkins: list[CheckIn] = Field(default_factory=list)
+    source: Source | None = None
 
     @model_validator(mode="after")
     def _metric_needs_numbers(self) -> KeyResult:

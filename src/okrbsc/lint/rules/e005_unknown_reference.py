@@ -5,7 +5,8 @@ the objective looks aligned but traces to nothing. `aligns_to` of a quarterly
 objective looks in the same quarter, then the annual OKRs of its fiscal year,
 then the scorecard; `depends_on` names a team or an objective of the same
 period; `drives` names scorecard objectives; `team` and a team's `parent` name
-teams of okrbsc.yaml; `perspective` names a scorecard perspective.
+teams of okrbsc.yaml; `perspective` names a scorecard perspective; `source.from`
+of a measure or key result names a connection of `sources:` in okrbsc.yaml.
 
 Fails:
 
@@ -32,7 +33,8 @@ from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import objectives
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
-from okrbsc.strategy.repo import OkrRef, Repo
+from okrbsc.strategy.models import Source
+from okrbsc.strategy.repo import OkrRef, Repo, SourceFile
 from okrbsc.strategy.validate import did_you_mean
 
 CODE = "E005"
@@ -51,6 +53,28 @@ def check(repo: Repo) -> Iterator[Hit]:
     for ref in objectives(repo):
         yield from _alignments(repo, ref)
         yield from _dependencies(repo, ref)
+    yield from _sources(repo)
+
+
+def _sources(repo: Repo) -> Iterator[Hit]:
+    """`source.from` names a connection of okrbsc.yaml (SPEC 8.2)."""
+    known = repo.config.sources
+    items: list[tuple[SourceFile, str, Source | None]] = [
+        (ref.file, measure.id, measure.source) for ref, measure in repo.measures.values()
+    ]
+    items += [
+        (ref.file, ref.objective.kr_id(i), kr.source)
+        for ref in objectives(repo)
+        for i, kr in enumerate(ref.objective.key_results)
+    ]
+    for file, ident, source in items:
+        if source is not None and source.from_ not in known:
+            hint = did_you_mean(source.from_, known)
+            msg = (
+                f"{ident!r} is pulled from {source.from_!r}, "
+                f"which is no connection of `sources:` in okrbsc.yaml{hint}"
+            )
+            yield hit(file, source.at("from"), msg)
 
 
 def _config(repo: Repo) -> Iterator[Hit]:

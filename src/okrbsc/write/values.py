@@ -1,0 +1,455 @@
+"""The one engine that merges incoming values into the files (SPEC 8.3, 13.2).
+
+Every command that brings numbers from elsewhere (``pull`` from a database,
+``import`` from a spreadsheet, ``checkin`` of a measure's actual) hands this
+module *rows* and gets back *changes*; nothing else writes actuals or
+check-ins from outside data. Two writers for one job is the thing to avoid.
+
+API (kept stable; callers build rows, never edit YAML themselves)::
+
+    from okrbsc.write.values import ActualRow, CheckinRow, merge, write
+
+    rows = [
+        ActualRow("F1-arr", Period.parse("2026-Q3"), 47.5, source="files"),
+        CheckinRow("S1.1", dt.date(2026, 7, 6), 2.1, confidence=0.7, source="warehouse"),
+    ]
+    result = merge(repo, rows)          # a Merge: changes + errors; writes nothing
+    written = write(repo, result, restate=False)   # the repo-relative paths written
+
+* :class:`ActualRow` ``(measure, period, value)``: an actual of a scorecard
+  measure for a period (quarter or fiscal year).
+* :class:`CheckinRow` ``(key_result, date, value, confidence, source, note,
+  period)``: a check-in of a key result. ``period`` picks the key result
+  when its id is in several periods; without it, the key result whose
+  period contains ``date`` is meant. ``source`` is the connection name
+  (written as ``source:`` on new and restated check-ins), None for rows
+  typed or imported by a person. ``note`` is written on new check-ins only.
+* ``where`` on either row names it in errors ("row 3", "plan.xlsx!checkins!C14").
+* Matching: an actual matches the same period key; a check-in matches the
+  last check-in of the same date in the file. Two rows for the same target
+  and key: the last row wins. Each row gives one :class:`Change`:
+  ``added`` (no match), ``unchanged`` (value, and confidence when the row
+  has one, equal within 1e-9) or ``restated`` (anything else; written only
+  with ``restate=True``).
+* :func:`write` edits each file once through :func:`okrbsc.write.safe.edit_yaml`
+  (round trip, comments and order kept, atomic, under the lock, refused on
+  a file that does not load cleanly), inserting new entries in period and
+  date order in the block or flow style around them; values are written as
+  a person types them (integers without ``.0``, binary values 0/1, unquoted
+  period keys and dates). Unchanged data changes no byte. It refuses a file
+  that changed on disk since the repo was read (run again).
+* A row that names no measure or key result, or a value that does not fit
+  (a bool for a metric, 2 for a binary key result, NaN), is a
+  :class:`RowError` in ``Merge.errors``; ``write`` refuses a merge that has
+  errors unless ``partial=True`` (``pull`` writes what it can, ``import`` is
+  all or nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from okrbsc.errors import DataError
+from okrbsc.strategy.models import CheckIn, KeyResult, Measure
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import OkrRef, Repo, ScRef
+from okrbsc.write.safe import WriteError, edit_yaml
+
+TOLERANCE = 1e-9
+Value = int | float | bool
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    measure: str
+    period: Period
+    value: Value
+    source: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class CheckinRow:
+    key_result: str
+    date: dt.date
+    value: Value
+    confidence: float | None = None
+    source: str | None = None
+    note: str | None = None
+    period: Period | None = None
+    where: str = ""
+
+
+Row = ActualRow | CheckinRow
+
+
+class ChangeKind(enum.StrEnum):
+    ADDED = "added"
+    UNCHANGED = "unchanged"
+    RESTATED = "restated"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one row does to the files; ``old`` is None for ``added``."""
+
+    id: str
+    kind: Literal["measure", "key result"]
+    path: str
+    line: int  # the line of the item's `id`
+    key: str  # the period (measures) or the date (key results)
+    change: ChangeKind
+    old: Value | None
+    new: Value
+    source: str | None
+    old_confidence: float | None = None
+    new_confidence: float | None = None
+    # where in the file (for write): scorecard objective / measure, or objective / KR index
+    _place: tuple[int, int] = (0, 0)
+    _row: Row | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        key = "period" if self.kind == "measure" else "date"
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "path": self.path,
+            "line": self.line,
+            key: self.key,
+            "change": str(self.change),
+            "old": self.old,
+            "new": self.new,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class RowError:
+    where: str
+    id: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        at = f"{self.path}:{self.line or 1}: " if self.path else ""
+        where = f"{self.where}: " if self.where else ""
+        return f"{at}{where}{self.id}: {self.message}"
+
+
+@dataclass
+class Merge:
+    changes: list[Change] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def of(self, kind: ChangeKind) -> list[Change]:
+        return [c for c in self.changes if c.change is kind]
+
+
+# --- matching -----------------------------------------------------------------------
+
+
+def merge(repo: Repo, rows: Iterable[Row]) -> Merge:
+    """Compare rows with the files; the last row for the same target and key wins."""
+    out = Merge()
+    last: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        key = _target_key(repo, row, out)
+        if key is not None:
+            last.pop(key, None)  # the later row takes the later place, too
+            last[key] = row
+    for key, row in last.items():
+        if isinstance(row, ActualRow):
+            out.changes.append(_actual_change(repo, row))
+        else:
+            out.changes.append(_checkin_change(repo, key[1], row))
+    return out
+
+
+def _target_key(repo: Repo, row: Row, out: Merge) -> tuple[Any, ...] | None:
+    problem = _value_problem(repo, row)
+    if isinstance(row, ActualRow):
+        if row.measure not in repo.measures:
+            out.errors.append(RowError(row.where, row.measure, "no such measure in the scorecard"))
+            return None
+        if problem:
+            out.errors.append(RowError(row.where, row.measure, problem))
+            return None
+        return ("measure", row.measure, row.period)
+    target = _key_result(repo, row)
+    if isinstance(target, str):
+        out.errors.append(RowError(row.where, row.key_result, target))
+        return None
+    ref, index = target
+    kr = ref.objective.key_results[index]
+    problem = problem or _kr_value_problem(kr, row.value)
+    if problem:
+        line = (kr.at("id") if kr.id is not None else kr.at())[0]
+        out.errors.append(RowError(row.where, row.key_result, problem, ref.file.path, line))
+        return None
+    return ("key result", (ref, index), row.date)
+
+
+def _value_problem(repo: Repo, row: Row) -> str | None:
+    if isinstance(row.value, float) and not math.isfinite(row.value):
+        return f"value {row.value} is not a finite number"
+    if isinstance(row, CheckinRow) and row.confidence is not None:
+        scale = repo.config.confidence_scale
+        if not (math.isfinite(row.confidence) and 0 <= row.confidence <= scale):
+            return f"confidence {row.confidence:g} is outside 0..{scale} (confidence_scale)"
+    if isinstance(row, ActualRow) and isinstance(row.value, bool):
+        return "a measure's value is a number, not a boolean"
+    return None
+
+
+def _kr_value_problem(kr: KeyResult, value: Value) -> str | None:
+    if kr.kind == "binary":
+        if value not in (0, 1):
+            return f"a binary key result takes 0/1 or true/false, not {value!r}"
+    elif isinstance(value, bool):
+        return f"a metric key result takes a number, not {str(value).lower()}"
+    return None
+
+
+def _key_result(repo: Repo, row: CheckinRow) -> tuple[OkrRef, int] | str:
+    found = repo.key_results_named(row.key_result)
+    if not found:
+        return "no such key result in this repo"
+    if row.period is not None:
+        found = [(ref, i) for ref, i in found if ref.period == row.period]
+        if not found:
+            return f"no such key result in {row.period}"
+    cal = repo.calendar
+    inside = [(ref, i) for ref, i in found if cal.contains(ref.period, row.date)]
+    if not inside:
+        periods = ", ".join(sorted({str(ref.period) for ref, _ in found}))
+        return f"{row.date} lies outside the key result's period ({periods})"
+    if len(inside) > 1:
+        periods = ", ".join(str(ref.period) for ref, _ in inside)
+        return f"the id is in several periods containing {row.date} ({periods})"
+    return inside[0]
+
+
+def same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return abs(float(a) - float(b)) <= TOLERANCE
+
+
+def _actual_change(repo: Repo, row: ActualRow) -> Change:
+    ref, measure = repo.measures[row.measure]
+    old = _actual_in(measure, row.period)
+    kind = _kind(old, row.value, None, None)
+    obj_index = ref.objective.measures.index(measure)
+    sc_index = _sc_index(ref)
+    return Change(
+        row.measure, "measure", ref.file.path, measure.at("id")[0], str(row.period), kind,
+        old[1] if old else None, typed(row.value), row.source,
+        _place=(sc_index, obj_index), _row=row,
+    )  # fmt: skip
+
+
+def _sc_index(ref: ScRef) -> int:
+    card = ref.file.model
+    objectives = getattr(card, "objectives", [])
+    return next(i for i, o in enumerate(objectives) if o is ref.objective)
+
+
+def _actual_in(measure: Measure, period: Period) -> tuple[Any, Value] | None:
+    """(the file's key, its value) of the actual for ``period``, if any."""
+    found = None
+    for key, value in measure.actuals.items():
+        if Period.parse(key) == period:
+            found = (key, typed(value))
+    return found
+
+
+def _checkin_change(repo: Repo, target: tuple[OkrRef, int], row: CheckinRow) -> Change:
+    ref, index = target
+    kr = ref.objective.key_results[index]
+    old = _checkin_on(kr, row.date)
+    new = typed(int(row.value) if kr.kind == "binary" else row.value)
+    kind = _kind(old, new, old.confidence if old else None, row.confidence)
+    line = kr.at("id")[0] if kr.id is not None else kr.at()[0]
+    return Change(
+        ref.objective.kr_id(index), "key result", ref.file.path, line, row.date.isoformat(),
+        kind, typed(old.value) if old else None, new, row.source,
+        old_confidence=old.confidence if old else None, new_confidence=row.confidence,
+        _place=(ref.doc.objectives.index(ref.objective), index), _row=row,
+    )  # fmt: skip
+
+
+def _checkin_on(kr: KeyResult, day: dt.date) -> CheckIn | None:
+    return next((c for c in reversed(kr.checkins) if c.date == day), None)
+
+
+def _kind(old: Any, new: Value, old_conf: float | None, new_conf: float | None) -> ChangeKind:
+    if old is None:
+        return ChangeKind.ADDED
+    value = old.value if isinstance(old, CheckIn) else old[1]
+    if same(value, new) and (new_conf is None or same(old_conf, new_conf)):
+        return ChangeKind.UNCHANGED
+    return ChangeKind.RESTATED
+
+
+def typed(value: Value) -> Value:
+    """A value as a person types it: 3, not 3.0; binary as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def write(repo: Repo, result: Merge, *, restate: bool = False, partial: bool = False) -> list[str]:
+    """Write ``added`` (and with ``restate`` the ``restated``) changes; returns the paths.
+
+    A merge with errors is refused (nothing written) unless ``partial``.
+    """
+    if result.errors and not partial:
+        raise DataError(f"{len(result.errors)} rows cannot be used, so nothing was written")
+    wanted = {ChangeKind.ADDED, ChangeKind.RESTATED} if restate else {ChangeKind.ADDED}
+    by_file: dict[str, list[Change]] = {}
+    for change in result.changes:
+        if change.change in wanted:
+            by_file.setdefault(change.path, []).append(change)
+    texts = {f.path: f.text for f in repo.files}
+    for path, changes in by_file.items():
+        _unchanged_since_read(repo, path, texts.get(path))
+        edit_yaml(repo.root / path, path, _editor(changes))
+    return list(by_file)
+
+
+def _editor(changes: list[Change]) -> Any:
+    def edit(data: Any) -> None:
+        for change in changes:
+            if change.kind == "measure":
+                _write_actual(data, change)
+            else:
+                _write_checkin(data, change)
+
+    return edit
+
+
+def _unchanged_since_read(repo: Repo, path: str, expected: str | None) -> None:
+    """The changes point at items by position: refuse a file edited since it was read."""
+    try:
+        now = (repo.root / path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return  # edit_yaml reports it
+    if expected is not None and now != expected:
+        raise WriteError(f"{path} changed while okrbsc was reading it: run the command again")
+
+
+def _write_actual(data: Any, change: Change) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    sc_index, m_index = change._place
+    node = data["objectives"][sc_index]["measures"][m_index]
+    actuals = node.get("actuals")
+    if actuals is None:
+        actuals = CommentedMap()
+        actuals.fa.set_flow_style()
+        _put(node, "actuals", actuals)
+    period = Period.parse(change.key)
+    key: str | int = period.year if period.quarter is None else str(period)
+    existing = [k for k in actuals if _period_or_none(k) == period]
+    if existing:
+        actuals[existing[-1]] = change.new
+        return
+    after = [i for i, k in enumerate(actuals) if (_period_or_none(k) or period) < period]
+    position = after[-1] + 1 if after else 0
+    if position >= len(actuals):
+        actuals[key] = change.new
+    else:
+        actuals.insert(position, key, change.new)
+
+
+def _period_or_none(key: Any) -> Period | None:
+    try:
+        return Period.parse(key)
+    except ValueError:
+        return None
+
+
+def _put(node: Any, key: str, value: Any) -> None:
+    """A new key at the end of an item, before its `source` when it has one."""
+    keys = list(node.keys())
+    if "source" in keys:
+        node.insert(keys.index("source"), key, value)
+    else:
+        node[key] = value
+
+
+def _write_checkin(data: Any, change: Change) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    o_index, k_index = change._place
+    kr = data["objectives"][o_index]["key_results"][k_index]
+    row = change._row
+    assert isinstance(row, CheckinRow)
+    checkins = kr.get("checkins")
+    if checkins is None:
+        checkins = CommentedSeq()
+        _put(kr, "checkins", checkins)
+    day = row.date
+    if change.change is ChangeKind.RESTATED:
+        match = [c for c in checkins if hasattr(c, "get") and _as_date(c.get("date")) == day]
+        entry = match[-1]
+        entry["value"] = change.new
+        if row.confidence is not None:
+            _set(entry, "confidence", typed(row.confidence), ("note", "source"))
+        if row.source is not None:
+            entry["source"] = row.source
+        elif "source" in entry:
+            del entry["source"]
+        return
+    item = CommentedMap(_entry(change, row))
+    flow = [c.fa.flow_style() for c in checkins if isinstance(c, CommentedMap)]
+    if not flow or flow[-1]:
+        item.fa.set_flow_style()
+    later = [i for i, c in enumerate(checkins) if _later(c, day)]
+    if later:
+        checkins.insert(later[0], item)
+    else:
+        from okrbsc.write.checkin import _append_keeping_comments
+
+        _append_keeping_comments(checkins, item)
+
+
+def _entry(change: Change, row: CheckinRow) -> dict[str, Any]:
+    entry: dict[str, Any] = {"date": row.date, "value": change.new}
+    if row.confidence is not None:
+        entry["confidence"] = typed(row.confidence)
+    if row.note:
+        entry["note"] = row.note
+    if row.source is not None:
+        entry["source"] = row.source
+    return entry
+
+
+def _set(mapping: Any, key: str, value: Any, before: tuple[str, ...]) -> None:
+    from okrbsc.write.safe import insert_before
+
+    insert_before(mapping, key, value, before)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _later(entry: Any, day: dt.date) -> bool:
+    found = _as_date(entry.get("date")) if hasattr(entry, "get") else None
+    return found is not None and found > day
