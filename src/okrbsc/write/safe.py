@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import itertools
 import logging
 import os
 import stat
@@ -67,9 +68,24 @@ def _round_trip(text: str) -> Any:
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a user's long lines
     offset = block_seq_indent or 0
-    yaml.indent(mapping=indent, sequence=max(indent, offset + 2), offset=offset)
+    mapping = _mapping_indent(text) or indent
+    yaml.indent(mapping=mapping, sequence=max(indent, offset + 2), offset=offset)
     yaml.explicit_start = text.lstrip().startswith("---")
     return yaml
+
+
+def _mapping_indent(text: str) -> int | None:
+    """How far a block mapping nested in a mapping is indented (ruamel guesses only
+    the sequence indent, and would re-indent `source:` blocks with it)."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for here, below in itertools.pairwise(lines):
+        stripped = here.strip()
+        key_only = stripped.endswith(":") and not stripped.startswith(("- ", "?"))
+        if key_only and not below.lstrip().startswith("- "):
+            step = (len(below) - len(below.lstrip())) - (len(here) - len(here.lstrip()))
+            if step > 0:
+                return step
+    return None
 
 
 def edit_yaml(

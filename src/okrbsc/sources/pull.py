@@ -1,0 +1,289 @@
+"""What `okrbsc pull` fetches (SPEC 8.2, 8.3): the sourced items, their queries, their rows.
+
+:func:`items` lists every measure with a ``source`` and every key result with
+a ``source`` in the periods asked for; :func:`fetch` runs each item's query on
+its connection and returns the rows read and typed (periods, dates, values),
+or an error naming the connection, the item and its ``path:line``. Nothing is
+written here: the rows go to :mod:`okrbsc.write.values`.
+
+Secrets: ``${NAME}`` in a URL is expanded from the environment at connect
+time; the expanded values and any password in the URL are scrubbed from every
+message, and only the connection's name and engine are ever shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from okrbsc.errors import UsageError
+from okrbsc.sources.engines import Engine, MissingPackage, SourceError, connect
+from okrbsc.strategy.models import KeyResult, Source
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import Repo
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A measure or key result with a ``source``."""
+
+    kind: Literal["measure", "key result"]
+    id: str
+    path: str
+    line: int
+    source: Source
+    period: Period | None = None  # of a key result
+    binary: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One row of a query, typed: ``key`` is a Period (measures) or a date (key results)."""
+
+    key: Period | dt.date
+    value: int | float | bool
+    confidence: float | None
+    where: str
+
+
+@dataclass
+class Fetched:
+    item: Item
+    readings: list[Reading] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Timing:
+    source: str
+    engine: str
+    items: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    failed: bool = False
+
+
+def items(repo: Repo, period: Period | None = None, only: str | None = None) -> list[Item]:
+    """Sourced measures (all periods) and key results (running at as-of, or in ``period``)."""
+    if only is not None and only not in repo.config.sources:
+        known = ", ".join(repo.config.sources) or "none"
+        raise UsageError(f"--source {only!r}: no such connection in okrbsc.yaml (known: {known})")
+    out = [
+        Item("measure", m.id, ref.file.path, m.at("id")[0], m.source)
+        for ref, m in repo.measures.values()
+        if m.source is not None
+    ]
+    for kr_period, refs in repo.periods.items():
+        if (kr_period != period) if period is not None else not repo.running(kr_period):
+            continue
+        for ref in refs:
+            for index, kr in enumerate(ref.objective.key_results):
+                if kr.source is not None:
+                    out.append(_kr_item(ref.file.path, ref.objective.kr_id(index), kr, kr_period))
+    return [i for i in out if only is None or i.source.from_ == only]
+
+
+def _kr_item(path: str, ident: str, kr: KeyResult, period: Period) -> Item:
+    line = (kr.at("id") if kr.id is not None else kr.at())[0]
+    assert kr.source is not None
+    return Item("key result", ident, path, line, kr.source, period, kr.kind == "binary")
+
+
+def expand(url: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``url`` with ``${NAME}`` read from ``environ``, and the secrets to scrub."""
+    secrets: list[str] = []
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in environ:
+            raise SourceError(f"the environment variable {name} is not set")
+        if environ[name]:
+            secrets.append(environ[name])
+        return environ[name]
+
+    expanded = _VAR.sub(value, url)
+    try:
+        password = urlsplit(expanded).password
+    except ValueError:
+        password = None
+    if password:
+        secrets += [password, unquote(password)]
+    return expanded, secrets
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def engine_name(url: str) -> str:
+    return url.split(":", 1)[0] or "?"
+
+
+def fetch(
+    repo: Repo, wanted: list[Item], environ: Mapping[str, str] | None = None
+) -> tuple[list[Fetched], list[Timing]]:
+    """Run every item's query, connection by connection; one failure fails only its items."""
+    env = os.environ if environ is None else environ
+    by_source: dict[str, list[Item]] = {}
+    for item in wanted:
+        by_source.setdefault(item.source.from_, []).append(item)
+    results: list[Fetched] = []
+    timings: list[Timing] = []
+    for name, group in by_source.items():
+        connection = repo.config.sources.get(name)
+        if connection is None:
+            msg = f"no connection {name!r} in `sources:` of okrbsc.yaml"
+            results += [Fetched(i, error=msg) for i in group]
+            continue
+        timing = Timing(name, engine_name(connection.url), len(group))
+        started = time.perf_counter()
+        results += _fetch_group(repo, connection.url, group, env, timing)
+        timing.seconds = time.perf_counter() - started
+        timings.append(timing)
+    return results, timings
+
+
+def _fetch_group(
+    repo: Repo, url: str, group: list[Item], env: Mapping[str, str], timing: Timing
+) -> list[Fetched]:
+    secrets: list[str] = []
+    try:
+        expanded, secrets = expand(url, env)
+        engine = connect(expanded, repo.root)
+    except MissingPackage:
+        raise
+    except SourceError as exc:
+        timing.failed = True
+        msg = "cannot connect: " + scrub(str(exc), secrets)
+        return [Fetched(i, error=msg) for i in group]
+    try:
+        out = []
+        for item in group:
+            fetched = _run(repo, engine, item, secrets)
+            timing.rows += len(fetched.readings)
+            out.append(fetched)
+        return out
+    finally:
+        engine.close()
+
+
+def _run(repo: Repo, engine: Engine, item: Item, secrets: list[str]) -> Fetched:
+    try:
+        rows = engine.rows(item.source.query)
+        readings = _readings(repo, item, rows)
+    except (SourceError, RowError) as exc:
+        return Fetched(item, error=scrub(str(exc), secrets))
+    return Fetched(item, readings)
+
+
+class RowError(Exception):
+    """A row whose period, date or value cannot be read."""
+
+
+def _readings(repo: Repo, item: Item, rows: Iterable[tuple[Any, ...]]) -> list[Reading]:
+    out: list[Reading] = []
+    cal = repo.calendar
+    for number, row in enumerate(rows, start=1):
+        where = f"row {number}"
+        if len(row) < 2:
+            raise RowError(f"{where}: expected at least 2 columns, got {len(row)}")
+        if row[1] is None:
+            continue  # a NULL value: nothing measured
+        try:
+            value = _value(row[1], item.binary)
+            if item.kind == "measure":
+                key: Period | dt.date = _period(row[0], cal.quarter_of)
+                confidence = None
+            else:
+                key = _date(row[0])
+                confidence = _number(row[2], "confidence") if len(row) > 2 else None
+        except ValueError as exc:
+            raise RowError(f"{where}: {exc}") from None
+        if isinstance(key, dt.date):
+            assert item.period is not None
+            if not cal.contains(item.period, key) or key > repo.as_of:
+                continue
+        out.append(Reading(key, value, confidence, where))
+    return out
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _number(value: Any, what: str = "value") -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{what} {_show(value)} is not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, decimal.Decimal | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise ValueError(f"{what} {_show(value)} is not a number") from None
+    else:
+        raise ValueError(f"{what} {_show(value)} is not a number")
+    if not math.isfinite(number):
+        raise ValueError(f"{what} {_show(value)} is not a finite number")
+    return number
+
+
+def _value(value: Any, binary: bool) -> int | float | bool:
+    if binary:
+        if isinstance(value, bool):
+            return value
+        number = _number(value)
+        if number not in (0, 1):
+            raise ValueError(f"a binary key result takes 0/1 or true/false, not {_show(value)}")
+        return bool(number)
+    number = _number(value)
+    assert number is not None
+    return number
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise ValueError(f"date {_show(value)} is not a date (YYYY-MM-DD)")
+
+
+def _period(value: Any, quarter_of: Any) -> Period:
+    if isinstance(value, dt.date | dt.datetime) or (
+        isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value.strip())
+    ):
+        period: Period = quarter_of(_date(value))
+    elif isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            period = Period.parse(value)
+        except ValueError:
+            raise ValueError(f"period {_show(value)} is not a period (2026-Q3, 2026 or a date)") from None
+    else:
+        raise ValueError(f"period {_show(value)} is not a period (2026-Q3, 2026 or a date)")
+    if not 1 <= period.year <= 9998:
+        raise ValueError(f"period {_show(value)} lies outside every fiscal year (1 to 9998)")
+    return period

@@ -1,0 +1,408 @@
+"""`okrbsc pull` (SPEC 8) against real engines: DuckDB over CSV and Parquet, a DuckDB file,
+SQLite, and a PostgreSQL server these tests start on a unix socket."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from okrbsc.cli import app
+
+from .conftest import BASE
+
+AS_OF = "2026-09-30"
+OKR = "okrs/2026/Q3/sales.yaml"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def make_repo(root: Path, sources: str, measure_source: str, kr_source: str) -> Path:
+    shutil.copytree(BASE, root)
+    (root / "data").mkdir()
+    (root / "data/arr.csv").write_text("quarter,arr\n2026-Q1,42.5\n2026-Q2,45\n2026-Q3,47\n")
+    (root / "data/pipe.csv").write_text(
+        "day,pipeline,confidence\n2026-07-13,2.4,0.6\n2026-07-20,2.75,0.6\n2026-10-01,9,0.1\n"
+    )
+    with (root / "okrbsc.yaml").open("a") as f:
+        f.write("sources:\n" + sources)
+    card = root / "scorecard.yaml"
+    card.write_text(
+        card.read_text().replace(
+            "target: 52, actuals: {2026-Q2: 45}}",
+            f"target: 52, actuals: {{2026-Q2: 45}}, source: {measure_source}}}",
+        )
+    )
+    okr = root / OKR
+    okr.write_text(
+        okr.read_text().replace(
+            "        target: 3.5\n",
+            "        target: 3.5\n        # from the warehouse\n        source:\n"
+            f"          {kr_source}\n",
+            1,
+        )
+    )
+    return root
+
+
+FILES = '  files: {url: "duckdb:"}\n'
+ARR = "{from: files, query: \"select quarter, arr from 'data/arr.csv'\"}"
+PIPE = "from: files\n          query: select day, pipeline, confidence from 'data/pipe.csv'"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_repo(tmp_path / "repo", FILES, ARR, PIPE)
+
+
+def pull(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        app, ["pull", *args, "--repo", str(root), "--as-of", AS_OF], env=env
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def changed(before: str, after: str) -> tuple[list[str], list[str]]:
+    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    return [d[2:] for d in diff if d.startswith("- ")], [d[2:] for d in diff if d.startswith("+ ")]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.yaml")}
+
+
+def test_pull_writes_only_the_new_lines_and_a_second_pull_changes_no_byte(repo: Path) -> None:
+    okr_before = (repo / OKR).read_text()
+    card_before = (repo / "scorecard.yaml").read_text()
+    code, out, err = pull(repo)
+    assert code == 0, out + err
+    assert "3 added, 2 unchanged, 0 restated; 2 files written" in out
+    removed, added = changed(okr_before, (repo / OKR).read_text())
+    assert removed == []
+    assert added == ["          - {date: 2026-07-20, value: 2.75, confidence: 0.6, source: files}"]
+    assert "# from the warehouse" in (repo / OKR).read_text()
+    removed, added = changed(card_before, (repo / "scorecard.yaml").read_text())
+    assert added == [
+        "      - {id: F1-arr, name: ARR, type: lag, baseline: 40, target: 52, actuals: {2026-Q1: 42.5,"
+        f" 2026-Q2: 45, 2026-Q3: 47}}, source: {ARR}}}"
+    ]
+    before = snapshot(repo)
+    code, out, _ = pull(repo)
+    assert code == 0
+    assert "0 added, 5 unchanged, 0 restated; 0 files written" in out
+    assert snapshot(repo) == before
+    lint = CliRunner().invoke(app, ["lint", "--repo", str(repo), "--as-of", AS_OF])
+    assert "error" not in lint.stdout.split("Found")[-1].split(" and ")[0] or lint.exit_code == 0
+
+
+def test_dry_run_and_json_report_and_write_nothing(repo: Path) -> None:
+    before = snapshot(repo)
+    code, out, _ = pull(repo, "--dry-run", "--format", "json")
+    assert code == 0
+    assert snapshot(repo) == before
+    report = json.loads(out)
+    assert report["errors"] == []
+    assert {
+        "id": "S1.1",
+        "kind": "key result",
+        "path": OKR,
+        "line": 9,
+        "date": "2026-07-20",
+        "change": "added",
+        "old": None,
+        "new": 2.75,
+        "source": "files",
+    } in report["changes"]
+    assert [c["period"] for c in report["changes"] if c["kind"] == "measure"] == [
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
+    assert all(set(c) == {"id", "kind", "path", "line", "date" if c["kind"] == "key result" else "period", "change", "old", "new", "source"} for c in report["changes"])  # fmt: skip
+
+
+def test_restated_values_are_refused_then_written_with_restate(repo: Path) -> None:
+    (repo / "data/arr.csv").write_text("quarter,arr\n2026-Q2,46\n")
+    before = snapshot(repo)
+    code, out, _ = pull(repo)
+    assert code == 1
+    assert "F1-arr 2026-Q2: restated 45 -> 46 (not written: pass --restate)" in out
+    assert snapshot(repo)["scorecard.yaml"] == before["scorecard.yaml"]
+    code, out, _ = pull(repo, "--restate")
+    assert code == 0
+    assert "actuals: {2026-Q2: 46}" in (repo / "scorecard.yaml").read_text()
+
+
+def test_check_fails_on_a_hand_edited_actual(repo: Path) -> None:
+    assert pull(repo)[0] == 0
+    card = repo / "scorecard.yaml"
+    card.write_text(card.read_text().replace("2026-Q3: 47", "2026-Q3: 48"))
+    before = snapshot(repo)
+    code, out, _ = pull(repo, "--check")
+    assert code == 1
+    assert "F1-arr 2026-Q3: restated 48 -> 47" in out
+    assert snapshot(repo) == before
+    card.write_text(card.read_text().replace("2026-Q3: 48", "2026-Q3: 47"))
+    assert pull(repo, "--check")[0] == 0
+    code, _, err = pull(repo, "--check", "--restate")
+    assert code == 2
+    assert "--check cannot be combined with --restate" in err
+
+
+def test_parquet_and_a_duckdb_file_and_sqlite(tmp_path: Path) -> None:
+    import duckdb
+
+    sources = FILES + '  finance: {url: "duckdb:///data/finance.duckdb"}\n'
+    sources += '  ops: {url: "sqlite:///data/ops.sqlite"}\n'
+    root = make_repo(
+        tmp_path / "r", sources, "{from: finance, query: 'select q, v from arr'}", PIPE
+    )
+    con = duckdb.connect(str(root / "data/finance.duckdb"))
+    con.execute("create table arr as select * from (values ('2026-Q3', 51.5)) t(q, v)")
+    con.execute(f"copy (select date '2026-07-27' as d, 3 as v) to '{root}/data/p.parquet'")
+    con.close()
+    import sqlite3
+
+    db = sqlite3.connect(root / "data/ops.sqlite")
+    db.execute("create table nps(q, v)")
+    db.executemany("insert into nps values (?, ?)", [("2026-Q3", 41), (2026, 38.5)])
+    db.commit()
+    db.close()
+    card = root / "scorecard.yaml"
+    card.write_text(
+        card.read_text().replace(
+            "target: 50, actuals: {2026-Q2: 35}}",
+            'target: 50, actuals: {2026-Q2: 35}, source: {from: ops, query: "select q, v from nps"}}',
+        )
+    )
+    okr = root / OKR
+    okr.write_text(
+        okr.read_text().replace(
+            "      - {title: Win rate, start: 18, target: 25}",
+            "      - {title: Win rate, start: 18, target: 25, source: {from: files,"
+            " query: \"select d, v from 'data/p.parquet'\"}}",
+        )
+    )
+    code, out, err = pull(root)
+    assert code == 0, out + err
+    text = card.read_text()
+    assert "actuals: {2026-Q2: 45, 2026-Q3: 51.5}" in text
+    assert "actuals: {2026: 38.5, 2026-Q2: 35, 2026-Q3: 41}" in text
+    assert "checkins: [{date: 2026-07-27, value: 3, source: files}]" in okr.read_text()
+
+
+def test_queries_that_write_are_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    sources = FILES + '  ops: {url: "sqlite:///data/ops.sqlite"}\n'
+    root = make_repo(
+        tmp_path / "r", sources, '{from: files, query: "create table t as select 1"}',
+        "from: ops\n          query: insert into nps values (1, 2)",
+    )  # fmt: skip
+    db = sqlite3.connect(root / "data/ops.sqlite")
+    db.execute("create table nps(q, v)")
+    db.commit()
+    db.close()
+    code, out, _err = pull(root, "--format", "json")
+    assert code == 2
+    errors = {e["id"]: e for e in json.loads(out)["errors"]}
+    assert "only one SELECT" in errors["F1-arr"]["message"]
+    assert "not authorized" in errors["S1.1"]["message"]
+    assert errors["S1.1"]["path"] == OKR and errors["S1.1"]["line"] == 9
+    db = sqlite3.connect(root / "data/ops.sqlite")
+    assert db.execute("select count(*) from nps").fetchone() == (0,)
+
+
+def test_a_broken_query_fails_only_its_item(repo: Path) -> None:
+    okr = repo / OKR
+    okr.write_text(okr.read_text().replace("from 'data/pipe.csv'", "from 'data/nothing.csv'"))
+    code, _out, err = pull(repo)
+    assert code == 2
+    assert f"{OKR}:9: S1.1: source files:" in err
+    assert "2026-Q3: 47" in (repo / "scorecard.yaml").read_text()
+
+
+def test_an_unset_variable_is_named_and_fails_only_its_connection(tmp_path: Path) -> None:
+    sources = FILES + '  wh: {url: "sqlite:///${OKRBSC_TEST_UNSET}/x.sqlite"}\n'
+    root = make_repo(tmp_path / "r", sources, ARR, "from: wh\n          query: select 1, 2")
+    code, _, err = pull(root)
+    assert code == 2
+    assert "the environment variable OKRBSC_TEST_UNSET is not set" in err
+    assert "2026-Q3: 47" in (root / "scorecard.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("csv", "message"),
+    [
+        ("day,v\n2026-07-20,lots\n", "row 1: value 'lots' is not a number"),
+        ("day,v\n2026-07-20,1\n2026-13-45,2\n", "row 2: date '2026-13-45' is not a date"),
+        ("day,v\n2026-07-20,nan\n", "row 1: value 'nan' is not a finite number"),
+        ("day,v\n2026-07-20,inf\n", "is not a finite number"),
+    ],
+)
+def test_bad_rows_are_named(tmp_path: Path, csv: str, message: str) -> None:
+    root = make_repo(
+        tmp_path / "r",
+        FILES,
+        ARR,
+        "from: files\n          query: select * from read_csv('data/bad.csv', all_varchar=true)",
+    )
+    (root / "data/bad.csv").write_text(csv)
+    before = (root / OKR).read_bytes()
+    code, _, err = pull(root)
+    assert code == 2
+    assert message in err
+    assert (root / OKR).read_bytes() == before
+
+
+def test_a_period_outside_every_fiscal_year_and_a_million_rows(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "r", FILES, '{from: files, query: "select 99999, 1"}',
+        "from: files\n          query: select date '2026-07-01' + (i % 90)::int, i from range(1000001) t(i)",
+    )  # fmt: skip
+    started = time.perf_counter()
+    code, out, _ = pull(root, "--format", "json")
+    assert time.perf_counter() - started < 60
+    assert code == 2
+    errors = {e["id"]: e["message"] for e in json.loads(out)["errors"]}
+    assert errors["F1-arr"] == "row 1: period 99999 is not a period (2026-Q3, 2026 or a date)"
+    assert "more than 100,000 rows" in errors["S1.1"]
+
+
+def test_source_narrows_and_an_unknown_source_is_a_usage_error(repo: Path) -> None:
+    code, _, err = pull(repo, "--source", "nope")
+    assert code == 2
+    assert "--source 'nope': no such connection" in err
+
+
+def test_lint_start_up_does_not_import_the_engines() -> None:
+    code = (
+        "import sys, okrbsc.cli; print([m for m in ('duckdb', 'sqlalchemy') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_pull_as_a_subprocess(repo: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "okrbsc", "pull", "--repo", str(repo), "--as-of", AS_OF, "--dry-run"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert f"{OKR}:9: S1.1 2026-07-20: added 2.75 from files" in out.stdout
+
+
+# --- PostgreSQL -------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[tuple[str, int]]:
+    """A PostgreSQL 15 server on a unix socket in a temporary folder (as user postgres when root)."""
+    if not (PG_BIN / "initdb").exists():
+        message = f"PostgreSQL is not installed ({PG_BIN}/initdb missing): the PostgreSQL pull tests are SKIPPED (apt-get install -y postgresql)"
+        warnings.warn(message, stacklevel=1)
+        print(f"\n!!! {message}", file=sys.stderr)
+        pytest.skip(message)
+    folder = tempfile.mkdtemp(prefix="okrbsc-pg-")
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    def run(*cmd):
+        return subprocess.run(
+            [*as_user, *cmd], check=True, capture_output=True, timeout=120
+        )
+    run(str(PG_BIN / "initdb"), "-D", f"{folder}/data", "-A", "trust", "-U", "okr")
+    run(
+        str(PG_BIN / "pg_ctl"), "-D", f"{folder}/data", "-w", "-l", f"{folder}/log",
+        "-o", f"-p {port} -k {folder} -c listen_addresses=''", "start",
+    )  # fmt: skip
+    try:
+        psql = [*as_user, str(PG_BIN.parent / "bin" / "psql"), "-h", folder, "-p", str(port)]
+        sql = (
+            "create table weekly_pipeline(day date, pipeline numeric, confidence real, team text);"
+            "insert into weekly_pipeline values ('2026-07-13', 2.4, 0.6, 'sales'),"
+            " ('2026-07-27', 3.1, 0.8, 'sales'), ('2026-07-27', 9, 0.1, 'ops');"
+        )
+        subprocess.run(
+            [*psql, "-U", "okr", "-d", "postgres", "-c", sql], check=True, capture_output=True
+        )
+        yield folder, port
+    finally:
+        subprocess.run([*as_user, str(PG_BIN / "pg_ctl"), "-D", f"{folder}/data", "-m", "fast", "stop"], capture_output=True)  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def pg_repo(tmp_path: Path, postgres: tuple[str, int], query: str, db: str = "postgres") -> Path:
+    folder, port = postgres
+    url = f"postgresql+psycopg://okr:${{OKRBSC_PG_PASSWORD}}@/{db}?host={folder}&port={port}"
+    sources = FILES + f'  warehouse: {{url: "{url}"}}\n'
+    return make_repo(tmp_path / "r", sources, ARR, f"from: warehouse\n          query: {query}")
+
+
+SECRET = "s3cr3t-Pa55word"
+
+
+def test_postgresql_rows_are_pulled_read_only(tmp_path: Path, postgres: tuple[str, int]) -> None:
+    root = pg_repo(
+        tmp_path,
+        postgres,
+        "select day, pipeline, confidence from weekly_pipeline where team = 'sales'",
+    )
+    code, out, err = pull(root, "--verbose", env={"OKRBSC_PG_PASSWORD": SECRET})
+    assert code == 0, out + err
+    assert (
+        "- {date: 2026-07-27, value: 3.1, confidence: 0.8, source: warehouse}"
+        in (root / OKR).read_text()
+    )
+    assert "warehouse (postgresql+psycopg): 1 items, 2 rows" in err
+    assert SECRET not in out + err
+
+
+@pytest.mark.parametrize(
+    "query", ["insert into weekly_pipeline values (null, 1, 1, 'x')", "create table t (x int)"]
+)
+def test_postgresql_refuses_writes(tmp_path: Path, postgres: tuple[str, int], query: str) -> None:
+    root = pg_repo(tmp_path, postgres, query)
+    code, out, _ = pull(root, "--format", "json", env={"OKRBSC_PG_PASSWORD": SECRET})
+    assert code == 2
+    (error,) = json.loads(out)["errors"]
+    assert "read-only transaction" in error["message"]
+    assert error["source"] == "warehouse" and error["id"] == "S1.1"
+
+
+def test_a_password_appears_in_no_output(tmp_path: Path, postgres: tuple[str, int]) -> None:
+    root = pg_repo(tmp_path, postgres, "select 1, 2", db=f"no_db_{SECRET}")
+    outputs = []
+    for args in (["--verbose"], ["--format", "json", "--verbose"], ["--check"]):
+        code, out, err = pull(root, *args, env={"OKRBSC_PG_PASSWORD": SECRET})
+        assert code == 2
+        outputs.append(out + err)
+    env = {**os.environ, "OKRBSC_PG_PASSWORD": SECRET, "NO_COLOR": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "okrbsc", "pull", "--repo", str(root), "--as-of", AS_OF, "--verbose"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    outputs.append(proc.stdout + proc.stderr)
+    assert "cannot connect" in outputs[0]
+    for text in outputs:
+        assert SECRET not in text
+        assert "s3cr3t" not in text
