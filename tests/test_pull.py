@@ -326,10 +326,10 @@ def postgres() -> Iterator[tuple[str, int]]:
         shutil.chown(folder, "postgres")
         as_user = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
+
     def run(*cmd):
-        return subprocess.run(
-            [*as_user, *cmd], check=True, capture_output=True, timeout=120
-        )
+        return subprocess.run([*as_user, *cmd], check=True, capture_output=True, timeout=120)
+
     run(str(PG_BIN / "initdb"), "-D", f"{folder}/data", "-A", "trust", "-U", "okr")
     run(
         str(PG_BIN / "pg_ctl"), "-D", f"{folder}/data", "-w", "-l", f"{folder}/log",

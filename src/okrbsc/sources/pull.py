@@ -281,7 +281,8 @@ def _period(value: Any, quarter_of: Any) -> Period:
         try:
             period = Period.parse(value)
         except ValueError:
-            raise ValueError(f"period {_show(value)} is not a period (2026-Q3, 2026 or a date)") from None
+            msg = f"period {_show(value)} is not a period (2026-Q3, 2026 or a date)"
+            raise ValueError(msg) from None
     else:
         raise ValueError(f"period {_show(value)} is not a period (2026-Q3, 2026 or a date)")
     if not 1 <= period.year <= 9998:
