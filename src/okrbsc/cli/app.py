@@ -55,12 +55,32 @@ def _main(
     """Balanced Scorecard and OKRs as code."""
 
 
+def _exit_now(done: SystemExit) -> None:
+    """Exit with ``done``'s status without tearing down what the command built.
+
+    A big repo leaves millions of objects that the interpreter would free one
+    by one on the way out (about half a second for 1,000 teams): flush the
+    output and leave at once. Anything the flush cannot write (a closed pipe)
+    takes the ordinary way out. Only the console entry point does this; the
+    library and the test runner never exit.
+    """
+    code = done.code
+    if code is not None and not isinstance(code, int):
+        raise done  # a message for stderr: let Python print it
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise done from None
+    os._exit(code or 0)
+
+
 def main() -> None:
     """Entry point: no traceback ever reaches the user unless OKRBSC_DEBUG is set."""
     try:
         app()
-    except SystemExit:
-        raise
+    except SystemExit as done:
+        _exit_now(done)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # the last line of defence
