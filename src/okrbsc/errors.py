@@ -2,7 +2,9 @@
 
 A stage never prints or exits: it raises an :class:`OkrbscError` (or a
 subclass) carrying the exit code SPEC 3 gives it, and the command line
-reports it once, as ``okrbsc: error: <message>``.
+reports it once, as ``okrbsc: error: <message>``, with each of its
+``details`` on a line of its own (the reporter escapes every line, so text
+from data never starts a line by itself).
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ class OkrbscError(Exception):
 
     exit_code: ExitCode = ExitCode.USAGE
 
-    def __init__(self, message: str, exit_code: ExitCode | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        exit_code: ExitCode | None = None,
+        *,
+        details: tuple[str, ...] | list[str] = (),
+    ) -> None:
+        self.headline = message
+        self.details = tuple(details)  # one line each (findings, say), shown indented
+        super().__init__("\n  ".join([message, *self.details]))
         if exit_code is not None:
             self.exit_code = exit_code
 

@@ -99,9 +99,14 @@ def open_repo(
     if verbose:
         took = time.perf_counter() - began
         periods = ", ".join(str(p) for p in opened.periods) or "none"
+        from okrbsc.render.text import visible
+
         sys.stderr.write(
-            f"okrbsc: {opened.root}: read {len(opened.all_files)} files in {took:.2f} s "
-            f"(as of {day}; periods with OKRs: {periods})\n"
+            visible(
+                f"okrbsc: {opened.root}: read {len(opened.all_files)} files in {took:.2f} s "
+                f"(as of {day}; periods with OKRs: {periods})"
+            )
+            + "\n"
         )
     return opened
 
@@ -138,10 +143,10 @@ def refuse_unreadable(repo: Repo) -> None:
     """Scores of files that do not load would be wrong: exit 1 and say where."""
     problems = [p.at(f.path) for f in repo.all_files for p in f.problems]
     if problems:
-        shown = "\n  ".join(problems[:10])
-        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        more = [f"... and {len(problems) - 10} more"] if len(problems) > 10 else []
         raise DataError(
-            f"the repo has errors, so it cannot be scored (run okrbsc lint):\n  {shown}{more}"
+            "the repo has errors, so it cannot be scored (run okrbsc lint):",
+            details=problems[:10] + more,
         )
 
 

@@ -20,8 +20,17 @@ class Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except OkrbscError as exc:
-            typer.echo(f"okrbsc: error: {exc}", err=True)
+            typer.echo(error_text(exc), err=True)
             raise typer.Exit(int(exc.exit_code)) from None
+
+
+def error_text(exc: OkrbscError) -> str:
+    """``okrbsc: error: …`` and each detail indented below, every line escaped."""
+    from okrbsc.render.text import visible
+
+    lines = [f"okrbsc: error: {visible(exc.headline)}"]
+    lines += [f"  {visible(detail)}" for detail in exc.details]
+    return "\n".join(lines)
 
 
 app = typer.Typer(
@@ -86,8 +95,10 @@ def main() -> None:
     except Exception as exc:  # the last line of defence
         if os.environ.get("OKRBSC_DEBUG"):
             raise
+        from okrbsc.render.text import visible
+
         typer.echo(
-            f"okrbsc: internal error: {type(exc).__name__}: {exc}\n"
+            f"okrbsc: internal error: {type(exc).__name__}: {visible(exc)}\n"
             "This is a bug in okrbsc; run again with OKRBSC_DEBUG=1 for details and report it.",
             err=True,
         )

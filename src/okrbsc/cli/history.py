@@ -12,6 +12,7 @@ import typer
 
 from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt, console
+from okrbsc.render.text import visible
 from okrbsc.session import Session, check_folder, parse_period, repo_at_revision, today
 
 if TYPE_CHECKING:
@@ -117,8 +118,10 @@ def history(
     result = build(root, day, ident, period)
     if verbose:
         typer.echo(
-            f"okrbsc: {root}: read {result.commits} commits and the working tree in "
-            f"{time.perf_counter() - began:.2f} s (as of {day})",
+            visible(
+                f"okrbsc: {root}: read {result.commits} commits and the working tree in "
+                f"{time.perf_counter() - began:.2f} s (as of {day})"
+            ),
             err=True,
         )
     HISTORY_RENDERERS[output_format](result, no_color)

@@ -62,6 +62,8 @@ def console(no_color: bool, *, stderr: bool = False) -> Any:
     return Console(
         no_color=no_color or None,
         highlight=False,
+        markup=False,  # text from data is never console markup ([bold]) nor emoji (:x:)
+        emoji=False,
         stderr=stderr,
         soft_wrap=False,
         force_terminal=True if colour_wanted(no_color) else None,

@@ -12,6 +12,7 @@ import typer
 from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt, console
 from okrbsc.errors import UsageError
+from okrbsc.render.text import visible
 from okrbsc.session import Session, resolve_period
 
 if TYPE_CHECKING:
@@ -103,7 +104,8 @@ def score(
 
         written = record_scores(session.repo, result, team)
         if not quiet:
-            typer.echo(f"Recorded scores in {len(written)} files: {', '.join(written)}", err=True)
+            files = ", ".join(written)
+            typer.echo(visible(f"Recorded scores in {len(written)} files: {files}"), err=True)
 
 
 @app.command()
@@ -201,7 +203,7 @@ def report(
     formats = FORMATS if output_format is ReportFormat.both else (output_format.value,)
     for path in _write_reports(strategy, results, formats, out, templates):
         if not quiet:
-            typer.echo(f"wrote {path}")
+            typer.echo(visible(f"wrote {path}"))
 
 
 def _write_reports(

@@ -11,6 +11,7 @@ import typer
 from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt
 from okrbsc.errors import UsageError
+from okrbsc.render.text import visible
 from okrbsc.session import Session, parse_date, parse_period, today
 
 
@@ -58,7 +59,7 @@ def checkin(
     chance = parse_confidence(strategy, confidence)
     path = append_checkin(strategy, target, number, day=day, confidence=chance, note=note)
     if not quiet:
-        typer.echo(f"{path}: checked in {target.kr_id} = {value} on {day}")
+        typer.echo(visible(f"{path}: checked in {target.kr_id} = {value} on {day}"))
 
 
 @app.command()
@@ -95,13 +96,13 @@ def rollover(
     planned = plan(strategy, parse_period(source, "FROM"), parse_period(target, "TO"))
     if dry_run:
         for item in planned:
-            typer.echo(f"--- {item.path}\n{item.text}")
+            typer.echo(visible(f"--- {item.path}") + "\n" + visible(item.text, keep="\n"))
         return
     written = write(strategy, planned)
     if not quiet:
         for item in planned:
             carried = ", ".join(item.carried) or "nothing"
-            typer.echo(f"wrote {item.path}: carried over {carried}")
+            typer.echo(visible(f"wrote {item.path}: carried over {carried}"))
         typer.echo(f"{len(written)} files; run `okrbsc lint` and let each team finish its file.")
 
 

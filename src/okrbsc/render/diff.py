@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from okrbsc.history.diff import Change, fmt, summary
 from okrbsc.render.score import md_cell
+from okrbsc.render.text import visible, visible_lines
 
 
 def as_json(changes: list[Change], base: str, head: str) -> str:
@@ -24,9 +25,9 @@ def as_json(changes: list[Change], base: str, head: str) -> str:
 
 def as_text(changes: list[Change], base: str, head: str) -> str:
     if not changes:
-        return f"No change to the strategy between {base} and {head}."
+        return visible(f"No change to the strategy between {base} and {head}.")
     lines = [f"{c.path}:{c.line}: {c.describe()}" for c in changes]
-    return "\n".join([*lines, _summary_line(changes)])
+    return visible_lines([*lines, _summary_line(changes)])
 
 
 def _summary_line(changes: list[Change]) -> str:

@@ -9,6 +9,7 @@ from okrbsc.history.diff import fmt
 from okrbsc.history.timeline import Event, History, Point, Revision, Series
 from okrbsc.render.score import STATUS_STYLE, bar, md_cell, pct, quantity
 from okrbsc.render.status import sparkline
+from okrbsc.render.text import rich_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,10 +85,9 @@ def trend(part: Series) -> tuple[float, ...]:
 
 
 def print_history(h: History, console: Console) -> None:
-    from rich.text import Text
 
-    console.print(Text(headline(h), style="bold"))
-    console.print("  " + " · ".join(facts(h)))
+    console.print(rich_text(headline(h), "bold"))
+    console.print(rich_text("  " + " · ".join(facts(h))))
     console.print()
     if h.own is not None and h.subject.kind == "key result":
         _kr_chart(h, h.own, console)
@@ -115,7 +115,6 @@ def _table(*columns: str) -> Any:
 def _timeline(h: History, dated: list[tuple[str, list[Any]]], width: int) -> list[list[Any]]:
     """Rows by date, with a marker row (in the last column) for each change of
     definition on its commit date."""
-    from rich.text import Text
 
     rows: list[tuple[str, int, list[Any]]] = [(d, 1, cells) for d, cells in dated]
     created = h.first_seen
@@ -123,7 +122,7 @@ def _timeline(h: History, dated: list[tuple[str, list[Any]]], width: int) -> lis
         if e.revision == created and e.change.change == "added":
             continue  # the subject and its parts as first written
         style = "bold red" if e.easier else "yellow"
-        mark = Text("◆ " + _short(e), style=style)
+        mark = rich_text("◆ " + _short(e), style)
         rows.append((e.revision.date.isoformat(), 0, [*[""] * (width - 1), mark]))
     rows.sort(key=lambda r: (r[0], r[1]))
     return [[date, *cells] for date, _, cells in rows]
@@ -151,11 +150,11 @@ def _kr_chart(h: History, s: Series, console: Console) -> None:
             (
                 p.date,
                 [
-                    value_text(p, s.entity.fields),
+                    rich_text(value_text(p, s.entity.fields)),
                     Text(bar(progress, None, BAR), style="green" if progress >= 0.7 else "cyan"),
                     pct(p.progress),
                     fmt(p.confidence),
-                    Text(who(p.recorded), style="dim"),
+                    rich_text(who(p.recorded), "dim"),
                 ],
             )
         )
@@ -189,12 +188,12 @@ def _measure_chart(s: Series, console: Console) -> None:
         style = STATUS_STYLE[status]
         achieved = p.progress
         table.add_row(
-            p.date,
-            value_text(p, s.entity.fields),
+            rich_text(p.date),
+            rich_text(value_text(p, s.entity.fields)),
             Text(bar(achieved or 0.0, None, BAR), style=style),
             pct(achieved),
             Text(status, style=style),
-            Text(who(p.recorded), style="dim"),
+            rich_text(who(p.recorded), "dim"),
         )
     if not s.points:
         console.print("  no actuals yet")
@@ -202,7 +201,6 @@ def _measure_chart(s: Series, console: Console) -> None:
 
 
 def _parts_table(h: History, console: Console) -> None:
-    from rich.text import Text
 
     krs = h.subject.kind == "objective"
     table = _table(
@@ -215,9 +213,9 @@ def _parts_table(h: History, console: Console) -> None:
     for part in h.parts:
         latest = part.points[-1] if part.points else None
         table.add_row(
-            part.entity.id,
-            Text(part.entity.title, overflow="ellipsis"),
-            latest_text(part),
+            rich_text(part.entity.id),
+            rich_text(part.entity.title, overflow="ellipsis"),
+            rich_text(latest_text(part)),
             sparkline(trend(part), last=13),
             (fmt(latest.confidence) if krs else _status(latest.status)) if latest else "–",
         )
@@ -242,9 +240,9 @@ def _changes_table(h: History, console: Console) -> None:
         table.add_row(
             e.revision.date.isoformat(),
             e.revision.short,
-            e.revision.author,
-            Text(e.change.describe(), style=style),
-            e.revision.subject,
+            rich_text(e.revision.author),
+            rich_text(e.change.describe(), style),
+            rich_text(e.revision.subject),
         )
     console.print()
     console.print(Text(f"Changes ({len(h.events)})", style="bold"))

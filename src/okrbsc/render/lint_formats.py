@@ -10,6 +10,7 @@ from okrbsc import __version__
 from okrbsc.lint.engine import LintResult
 from okrbsc.lint.findings import Finding, Severity
 from okrbsc.lint.rules import RULES, Rule
+from okrbsc.render.text import visible
 
 DOCS_URL = "https://github.com/okrbsc/okrbsc/blob/main/docs/rules.md"
 HOME_URL = "https://github.com/okrbsc/okrbsc"
@@ -42,7 +43,8 @@ def summary_line(result: LintResult) -> str:
 
 
 def text_line(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} [{f.name}]"
+    """One finding on one line: a file name or message from data is escaped."""
+    return visible(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} [{f.name}]")
 
 
 class TextReporter(Reporter):
@@ -68,6 +70,10 @@ class JsonReporter(Reporter):
 
 
 def _gh_data(text: str) -> str:
+    """A workflow command's message: escapes first (no ESC reaches the log), then
+    GitHub's own %-encoding, under which a line break stays a line break of the
+    annotation and can never start a command of its own."""
+    text = visible(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from okrbsc.lint.rules import RULES, Rule, find_rule
+from okrbsc.render.text import visible
 
 
 def list_rules(fmt: str = "text") -> str:
@@ -19,7 +20,7 @@ def list_rules(fmt: str = "text") -> str:
         return "\n".join(rows)
     width = max(len(r.name) for r in RULES)
     return "\n".join(
-        f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}" for r in RULES
+        visible(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}") for r in RULES
     )
 
 
@@ -43,7 +44,7 @@ def explain_rule(key: str, fmt: str = "text") -> str | None:
             parts += ["", f"{label.capitalize()}:", "", _indent(examples[label])]
     parts += ["", f"Configure in okrbsc.yaml: lint: {{rules: {{{rule.code}: error|warning|off}}}}"]
     parts += [f"Silence one place: # okrbsc: disable={rule.code}"]
-    return "\n".join(parts)
+    return visible("\n".join(parts), keep="\n")
 
 
 def reference_markdown() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from okrbsc.render.text import rich_text
 from okrbsc.scoring.engine import (
     KrScore,
     MeasureScore,
@@ -198,7 +199,7 @@ def _team_table(team: TeamScore) -> Any:
     from rich.text import Text
 
     table = Table(
-        title=f"{team.name} — {num(team.score)}",
+        title=rich_text(f"{team.name} — {num(team.score)}"),
         title_justify="left",
         expand=False,
         show_lines=False,
@@ -207,8 +208,8 @@ def _team_table(team: TeamScore) -> Any:
         table.add_column(name, **options)
     for obj in team.objectives:
         table.add_row(
-            Text(obj.id, style="bold"),
-            Text(obj.title, style="bold"),
+            rich_text(obj.id, "bold"),
+            rich_text(obj.title, "bold"),
             "",
             "",
             Text(num(obj.score), style="bold"),
@@ -228,9 +229,9 @@ def _kr_cells(k: KrScore) -> list[Any]:
         num(k.confidence) + (" ⚠" if k.at_risk else ""), style="bold red" if k.at_risk else ""
     )
     return [
-        k.id,
-        "  " + k.title,
-        kr_value(k),
+        rich_text(k.id),
+        rich_text("  " + k.title),
+        rich_text(kr_value(k)),
         bar(k.progress, k.expected),
         num(k.score),
         Text(k.grade, style=GRADE_STYLE[k.grade]),
@@ -248,7 +249,7 @@ def _print_scorecard(result: PeriodScore, console: Console) -> None:
         persp.add_column(name)
     for p in result.perspectives:
         persp.add_row(
-            p.name,
+            rich_text(p.name),
             num(p.okr_score),
             num(p.achievement),
             Text(p.status, style=STATUS_STYLE[p.status]),
@@ -260,11 +261,11 @@ def _print_scorecard(result: PeriodScore, console: Console) -> None:
     for s in result.scorecard:
         for m in s.measures:
             card.add_row(
-                f"{s.id} {s.title}",
-                m.name,
-                quantity(m.actual, m.unit),
-                quantity(m.target, m.unit),
-                quantity(m.red_flag, m.unit),
+                rich_text(f"{s.id} {s.title}"),
+                rich_text(m.name),
+                rich_text(quantity(m.actual, m.unit)),
+                rich_text(quantity(m.target, m.unit)),
+                rich_text(quantity(m.red_flag, m.unit)),
                 Text(m.status, style=STATUS_STYLE[m.status]),
             )
     console.print(card)

@@ -13,6 +13,7 @@ from okrbsc.render.score import (
     num,
     quantity,
 )
+from okrbsc.render.text import rich_text
 from okrbsc.scoring.engine import KrScore, PeriodScore, TeamScore
 from okrbsc.strategy.repo import Repo
 
@@ -59,16 +60,16 @@ def _kr_row(team: str, k: KrScore) -> list[object]:
 
     conf = Text(num(k.confidence), style="bold red" if k.at_risk else "")
     return [
-        k.id,
-        Text(k.title + (f" · due {k.due}" if k.due else ""), overflow="ellipsis"),
-        kr_value(k),
+        rich_text(k.id),
+        rich_text(k.title + (f" · due {k.due}" if k.due else ""), overflow="ellipsis"),
+        rich_text(kr_value(k)),
         bar(k.progress, k.expected, 12),
         f"{max(0.0, k.progress):.0%}" + _end(k),
         Text(PACE_TEXT[k.pace], style=PACE_STYLE[k.pace]),
         conf,
         sparkline(k.confidences) + trend_word(k.confidences),
         f"{k.weeks_checked}/{k.weeks_elapsed}",
-        team,
+        rich_text(team),
     ]
 
 
@@ -79,8 +80,10 @@ def _end(k: KrScore) -> str:
 
 def _kr_table(title: str, style: str) -> object:
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", title_style=style, box=None, pad_edge=False)
+    heading = Text.assemble("\n", rich_text(title))  # a blank line, then the escaped title
+    table = Table(title=heading, title_justify="left", title_style=style, box=None, pad_edge=False)
     table.add_column("id", no_wrap=True, min_width=6)
     table.add_column("key result", max_width=44, no_wrap=True, overflow="ellipsis")
     table.add_column("value", justify="right", no_wrap=True, max_width=22, overflow="ellipsis")
@@ -99,7 +102,7 @@ def _at_risk(result: PeriodScore, console: Console) -> None:
     if not risky:
         console.print("\nNo key result is at risk.", style="green")
         return
-    table = _kr_table(f"\nAt risk ({len(risky)})", "bold red")
+    table = _kr_table(f"At risk ({len(risky)})", "bold red")
     for team, k in risky:
         table.add_row(*_kr_row(team.team, k))  # type: ignore[attr-defined]
     console.print(table)
@@ -109,11 +112,11 @@ def _team(team: TeamScore, console: Console) -> None:
     from rich.text import Text
 
     discipline = "" if team.discipline is None else f" · check-ins {team.discipline:.0%} of weeks"
-    table = _kr_table(f"\n{team.name} — {num(team.score)}{discipline}", "bold")
+    table = _kr_table(f"{team.name} — {num(team.score)}{discipline}", "bold")
     for obj in team.objectives:
         table.add_row(  # type: ignore[attr-defined]
-            Text(obj.id, style="bold"),
-            Text(obj.title, style="bold"),
+            rich_text(obj.id, "bold"),
+            rich_text(obj.title, "bold"),
             "",
             "",
             "",
@@ -149,12 +152,12 @@ def _measures(repo: Repo, result: PeriodScore, console: Console) -> None:
     for s, m in sorted(rows, key=lambda r: r[1].status != "red"):
         okrs = ", ".join(addressed.get(s.id, [])) or "nothing this period"
         table.add_row(
-            f"{m.id} {m.name}",
+            rich_text(f"{m.id} {m.name}"),
             Text(m.status, style=STATUS_STYLE[m.status]),
-            quantity(m.actual, m.unit),
-            quantity(m.target, m.unit),
-            quantity(m.red_flag, m.unit),
-            Text(okrs, style="" if s.id in addressed else "red"),
+            rich_text(quantity(m.actual, m.unit)),
+            rich_text(quantity(m.target, m.unit)),
+            rich_text(quantity(m.red_flag, m.unit)),
+            rich_text(okrs, "" if s.id in addressed else "red"),
         )
     console.print(table)
 

@@ -109,8 +109,7 @@ def edit_yaml(
         problems = problems_of(raw, label)
         if problems:
             raise WriteError(
-                f"{label} does not load cleanly, so it was left unchanged:\n  "
-                + "\n  ".join(problems[:10])
+                f"{label} does not load cleanly, so it was left unchanged:", details=problems[:10]
             )
         text = raw.decode("utf-8-sig")
         yaml = _round_trip(text)
@@ -123,7 +122,7 @@ def edit_yaml(
             new = "\ufeff" + new
         after = problems_of(new.encode("utf-8"), label)
         if after:  # never write what we could not read back
-            raise WriteError(f"{label}: the edit would not load cleanly:\n  " + "\n  ".join(after))
+            raise WriteError(f"{label}: the edit would not load cleanly:", details=after)
         try:
             (write or atomic_write)(path, new)
         except OSError as exc:
