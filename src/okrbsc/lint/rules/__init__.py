@@ -19,6 +19,7 @@ _NAMES = (
     "e005_unknown_reference",
     "e006_period_mismatch",
     "e007_bad_directive",
+    "e008_bidi_control",
     "o101_objective_count",
     "o102_key_result_count",
     "o103_binary_heavy",
