@@ -221,7 +221,9 @@ def _readings(repo: Repo, item: Item, rows: Iterable[tuple[Any, ...]]) -> list[R
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    text = str(value) if isinstance(value, decimal.Decimal) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -265,14 +267,19 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
+        text = value.strip()
+        for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+            try:
+                day = parse(text)  # the whole text: '0045-03-15 (BC)' is no date of ours
+            except ValueError:
+                continue
+            return day.date() if isinstance(day, dt.datetime) else day
     raise ValueError(f"date {_show(value)} is not a date (YYYY-MM-DD)")
 
 
 def _period(value: Any, quarter_of: Any) -> Period:
+    if isinstance(value, decimal.Decimal) and value.is_finite() and value == value.to_integral():
+        value = int(value)  # PostgreSQL's extract(year ...) is a numeric
     if isinstance(value, dt.date | dt.datetime) or (
         isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value.strip())
     ):

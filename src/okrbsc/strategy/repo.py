@@ -494,13 +494,17 @@ class Repo:
 
     def key_results_named(self, ident: str) -> list[tuple[OkrRef, int]]:
         """Every (objective, KR index) whose KR id (explicit or default) is ``ident``."""
-        return [
-            (ref, index)
-            for refs in self.periods.values()
-            for ref in refs
-            for index in range(len(ref.objective.key_results))
-            if ref.objective.kr_id(index) == ident
-        ]
+        return list(self._key_results_by_id.get(ident, ()))
+
+    @cached_property
+    def _key_results_by_id(self) -> dict[str, list[tuple[OkrRef, int]]]:
+        """The KR index by id, built once: a pull of N rows looks each up in O(1)."""
+        out: dict[str, list[tuple[OkrRef, int]]] = {}
+        for refs in self.periods.values():
+            for ref in refs:
+                for index in range(len(ref.objective.key_results)):
+                    out.setdefault(ref.objective.kr_id(index), []).append((ref, index))
+        return out
 
     def quarters(self) -> list[Period]:
         return [p for p in self.periods if p.is_quarter]

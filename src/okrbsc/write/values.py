@@ -245,7 +245,7 @@ def _actual_change(repo: Repo, row: ActualRow) -> Change:
     ref, measure = repo.measures[row.measure]
     old = _actual_in(measure, row.period)
     kind = _kind(old, row.value, None, None)
-    obj_index = ref.objective.measures.index(measure)
+    obj_index = _position(ref.objective.measures, measure)
     sc_index = _sc_index(ref)
     return Change(
         row.measure, "measure", ref.file.path, measure.at("id")[0], str(row.period), kind,
@@ -256,8 +256,12 @@ def _actual_change(repo: Repo, row: ActualRow) -> Change:
 
 def _sc_index(ref: ScRef) -> int:
     card = ref.file.model
-    objectives = getattr(card, "objectives", [])
-    return next(i for i, o in enumerate(objectives) if o is ref.objective)
+    return _position(getattr(card, "objectives", []), ref.objective)
+
+
+def _position(items: list[Any], item: Any) -> int:
+    """The index of ``item`` by identity (``list.index`` compares models field by field)."""
+    return next(i for i, o in enumerate(items) if o is item)
 
 
 def _actual_in(measure: Measure, period: Period) -> tuple[Any, Value] | None:
@@ -280,7 +284,7 @@ def _checkin_change(repo: Repo, target: tuple[OkrRef, int], row: CheckinRow) -> 
         ref.objective.kr_id(index), "key result", ref.file.path, line, row.date.isoformat(),
         kind, typed(old.value) if old else None, new, row.source,
         old_confidence=old.confidence if old else None, new_confidence=row.confidence,
-        _place=(ref.doc.objectives.index(ref.objective), index), _row=row,
+        _place=(_position(ref.doc.objectives, ref.objective), index), _row=row,
     )  # fmt: skip
 
 
