@@ -210,3 +210,69 @@ def test_any_text_never_raises(text: str) -> None:
     for problem in result.problems:
         assert problem.code in {"E001", "E002", "E003"}
         assert problem.line >= 1 and problem.column >= 1
+
+
+# YAML 1.2 core schema: what each plain value means to okrbsc, and whether
+# YAML 1.1 reads it otherwise (an E009 note at its position).
+YAML12 = [
+    ("yes", "yes", True),
+    ("No", "No", True),
+    ("ON", "ON", True),
+    ("off", "off", True),
+    ("y", "y", True),
+    ("N", "N", True),
+    ("017", 17, True),
+    ("-017", -17, True),
+    ("08", 8, True),
+    ("0o17", 15, True),
+    ("1e3", 1000.0, True),
+    ("1.5e3", 1500.0, True),
+    ("12:30", "12:30", True),
+    ("1_000", "1_000", True),
+    ("0b101", "0b101", True),
+    ("+0x1F", "+0x1F", True),
+    ("=", "=", True),
+    ("true", True, False),
+    ("FALSE", False, False),
+    ("~", None, False),
+    ("null", None, False),
+    ("0x1F", 31, False),
+    ("007", 7, False),
+    ("1.5", 1.5, False),
+    ("2.5e+1", 25.0, False),
+    (".5", 0.5, False),
+    ("2026-07-06", dt.date(2026, 7, 6), False),
+    ("yEs", "yEs", False),
+    ("'yes'", "yes", False),
+    ('"017"', "017", False),
+]
+
+
+def test_plain_values_mean_what_yaml_1_2_says_and_1_1_differences_are_noted() -> None:
+    for written, meaning, noted in YAML12:
+        loaded = load_text(f"kind: okrs\nvalue: {written}\n")
+        assert loaded.problems == [], written
+        assert loaded.data["value"] == meaning and type(loaded.data["value"]) is type(meaning)
+        notes = [(n.code, n.line, n.column) for n in loaded.notes]
+        assert notes == ([("E009", 2, 8)] if noted else []), written
+
+
+def test_a_1_1_note_names_both_meanings_and_a_spelling_both_read_alike() -> None:
+    (octal,) = load_text("a: 017\n").notes
+    assert "17" in octal.message and "15" in octal.message and "write 17" in octal.message
+    (word,) = load_text("a: on\n").notes
+    assert 'quote it ("on")' in word.message and "write true" in word.message
+    (small,) = load_text("a: 1e-7\n").notes
+    assert "write 1.0e-07" in small.message
+    assert load_text("a: 1.0e-07\n").notes == []
+
+
+def test_keys_and_anchored_values_are_noted_once() -> None:
+    loaded = load_text("on: 1\nb: &x off\nc: *x\n")
+    assert loaded.data == {"on": 1, "b": "off", "c": "off"}
+    assert [(n.line, n.column) for n in loaded.notes] == [(1, 1), (2, 4)]
+
+
+def test_a_refused_number_is_one_finding_not_also_a_note() -> None:
+    loaded = load_text("a: 1e400\n")
+    assert [p.code for p in loaded.problems] == ["E002"] and loaded.notes == []

@@ -2,7 +2,9 @@
 
 The reader is PyYAML's libyaml-backed composer (C speed, safe: no tag ever
 constructs an object) followed by a small Python pass that turns nodes into
-dicts and lists carrying line and column numbers. Anything odd in the input --
+dicts and lists carrying line and column numbers. Plain values mean what
+YAML 1.2's core schema says (plus dates); one that YAML 1.1 reads otherwise
+(`on`, `017`, `1e3`, `12:30`) is noted (E009) at its position. Anything odd in the input --
 bad bytes, syntax errors, duplicate keys, unknown tags, alias bombs, absurd
 nesting, huge integers, NaN -- becomes a :class:`Problem`, never an exception.
 """
@@ -13,7 +15,7 @@ import datetime as dt
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -76,6 +78,7 @@ class Loaded:
     data: Any
     problems: list[Problem]
     text: str
+    notes: list[Problem] = field(default_factory=list)  # warnings (E009): the data is sound
 
 
 class _Abort(Exception):
@@ -85,13 +88,129 @@ class _Abort(Exception):
 
 
 _scalars = SafeConstructor()
-_resolver = yaml.resolver.Resolver()
+_resolver = yaml.resolver.Resolver()  # PyYAML's: YAML 1.1
+
+# The meaning of a plain scalar is YAML 1.2's core schema (docs/format.md),
+# plus dates (YYYY-MM-DD and timestamps, as in 1.1) and `<<` kept as a merge
+# key so that it is refused rather than read as a key named "<<".
+_CORE_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_CORE_BOOL = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
+_CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_CORE_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_SPEC11_BOOL = frozenset(("y", "Y", "n", "N"))  # YAML 1.1 booleans PyYAML leaves as text
+DIFFERS = "tag:okrbsc,2026:yaml11-differs:"
+"""Prefix of the tag of a plain scalar that YAML 1.1 reads otherwise: ``DIFFERS + tag``."""
+
+
+def core_tag(value: str) -> str:
+    """The tag YAML 1.2's core schema (with okrbsc's dates) gives a plain scalar."""
+    if value in _CORE_NULL:
+        return NULL
+    if value in _CORE_BOOL:
+        return BOOL
+    if _CORE_INT.fullmatch(value):
+        return INT
+    if _CORE_FLOAT.fullmatch(value):
+        return FLOAT
+    tag11 = _tag11(value)
+    return tag11 if tag11 in (TIMESTAMP, MERGE) else STR
+
+
+def _tag11(value: str) -> str:
+    if value in _SPEC11_BOOL:
+        return BOOL
+    tag: str = _resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-    tag: str = _resolver.resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-    return tag
+    if not implicit[0]:
+        return STR  # quoted, or a block scalar: text in every YAML
+    tag, tag11 = core_tag(value), _tag11(value)
+    if tag == tag11 == STR or not yaml11_differs(value, tag, tag11):
+        return tag
+    return DIFFERS + tag
+
+
+def yaml11_differs(value: str, tag: str, tag11: str) -> bool:
+    """Do YAML 1.1 and 1.2 read the plain scalar ``value`` differently?"""
+    if tag != tag11:
+        return True
+    if tag not in (INT, FLOAT):
+        return False  # null, booleans, dates: the same words mean the same in both
+    try:
+        ours = _core_number(value, tag)
+        theirs = _meaning11(value, tag)
+    except (ValueError, OverflowError, ConstructorError):
+        return False  # refused as a number either way (E002)
+    return not (ours == theirs or (ours != ours and theirs != theirs))  # NaN is NaN
+
+
+def _meaning11(value: str, tag11: str) -> Any:
+    """What a YAML 1.1 reader (PyYAML, and the spec's y/n) makes of a plain scalar."""
+    node = ScalarNode(tag11, value)
+    if tag11 == INT:
+        return _scalars.construct_yaml_int(node)
+    if tag11 == FLOAT:
+        return _scalars.construct_yaml_float(node)
+    if tag11 == BOOL:
+        return value in "yY" if value in _SPEC11_BOOL else _scalars.construct_yaml_bool(node)
+    return None if tag11 == NULL else value
+
+
+def _spelled(value: Any, tag: str) -> str:
+    """A meaning in words, and in a spelling both YAML versions read alike."""
+    if tag == STR:
+        return f'the text "{value}"'
+    if tag not in (INT, FLOAT, BOOL):
+        return f"a {tag.replace(_T, '!!')}" + (" key" if tag == _T + "value" else "")
+    if isinstance(value, float) and "e" in repr(value):
+        mantissa, exponent = repr(value).split("e")
+        mantissa += "" if "." in mantissa else ".0"
+        return mantissa + "e" + (exponent if exponent[0] in "+-" else "+" + exponent)
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def yaml11_message(value: str, tag: str, ours: Any) -> str:
+    """E009's words for a plain scalar that YAML 1.1 reads otherwise."""
+    tag11 = _tag11(value)
+    try:
+        theirs = _spelled(_meaning11(value, tag11), tag11)
+    except (ValueError, OverflowError, ConstructorError):
+        theirs = f"a {tag11.replace(_T, '!!')} it cannot read"
+    if tag == STR:
+        fix = f'quote it ("{value}") for the text'
+        if tag11 in (INT, FLOAT, BOOL):
+            fix += f", or write {theirs} for {'a yes or no' if tag11 == BOOL else 'the number'}"
+    else:
+        fix = f"write {_spelled(ours, tag)}, which both read alike"
+    return (
+        f"{value[:40]!r} is {_spelled(ours, tag)} to okrbsc (YAML 1.2) but {theirs} to "
+        f"YAML 1.1 readers (PyYAML, older tools): {fix}"
+    )
+
+
+def _core_number(value: str, tag: str) -> int | float:
+    """A core-schema int (decimal, 0o octal, 0x hex) or float; 1.1 forms via PyYAML."""
+    if tag == INT:
+        if value.isdigit():
+            return int(value)
+        if _CORE_INT.fullmatch(value):
+            digits = value.lstrip("+-")
+            base = {"0o": 8, "0x": 16}.get(digits[:2], 10)
+            magnitude = int(digits[2:] if base != 10 else digits, base)
+            return -magnitude if value.startswith("-") else magnitude
+        number11: int = _scalars.construct_yaml_int(ScalarNode(tag, value))
+        return number11
+    if _CORE_FLOAT.fullmatch(value):
+        lowered = value.lower()
+        return float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
+    real: float = _scalars.construct_yaml_float(ScalarNode(tag, value))
+    return real
 
 
 class _Reader(yaml.CSafeLoader):
@@ -139,7 +258,7 @@ def load_text(text: str) -> Loaded:
         data = builder.build(node, 0)
     except _Abort as exc:
         return Loaded(None, [*builder.problems, exc.problem], text)
-    return Loaded(data, builder.problems, text)
+    return Loaded(data, builder.problems, text, builder.notes)
 
 
 def _within(text: str, problem: Problem) -> Problem:
@@ -346,6 +465,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []  # E009: plain scalars YAML 1.1 reads otherwise
         self._done: dict[int, tuple[Any, int]] = {}  # id(node) -> (value, size)
         self._busy: set[int] = set()
         self._expanded = 0
@@ -422,9 +542,7 @@ class _Builder:
             return node.value
         try:
             if tag == INT:
-                value = node.value
-                number = int(value) if value.isdigit() else _scalars.construct_yaml_int(node)
-                return self._finite(node, number)
+                return self._finite(node, _core_number(node.value, INT))
             if tag == FLOAT:
                 return self._finite(node, _float(node))
             if tag == BOOL:
@@ -443,8 +561,20 @@ class _Builder:
                 msg = f"cannot read {node.value[:40]!r}: {str(exc).splitlines()[0][:80]}"
             self.problems.append(self._at(node, "E002", msg))
             return None
+        if tag.startswith(DIFFERS):
+            return self._differs(node)
         self._bad_tag(node)
         return node.value
+
+    def _differs(self, node: ScalarNode) -> Any:
+        """The YAML 1.2 meaning, and E009 where 1.1 has another (unless it is refused)."""
+        tag = node.tag = node.tag[len(DIFFERS) :]  # an alias to it notes nothing more
+        before = len(self.problems)
+        value = self._scalar(node)
+        if len(self.problems) == before:
+            message = yaml11_message(node.value, tag, value)
+            self.notes.append(self._at(node, "E009", message))
+        return value
 
     def _finite(self, node: ScalarNode, value: int | float) -> int | float | None:
         bad = isinstance(value, float) and not math.isfinite(value)
@@ -464,8 +594,7 @@ _PLAIN_FLOAT = re.compile(r"^[-+]?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?$")
 def _float(node: ScalarNode) -> float:
     if _PLAIN_FLOAT.match(node.value):
         return float(node.value)
-    value: float = _scalars.construct_yaml_float(node)
-    return value
+    return float(_core_number(node.value, FLOAT))
 
 
 def _timestamp(node: ScalarNode) -> dt.date | dt.datetime:

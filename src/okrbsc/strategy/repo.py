@@ -67,6 +67,7 @@ class SourceFile:
     text: str
     model: Node | None
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)  # the reader's warnings (E009)
 
 
 @dataclass
@@ -196,7 +197,7 @@ def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
     elif loaded.data is not None:
         config, found = validate_as(Config, loaded.data)
         problems.extend(_not_repeated(found, problems))
-    source = SourceFile(rel, loaded.text, config, problems)
+    source = SourceFile(rel, loaded.text, config, problems, loaded.notes)
     return source, config or Config(organisation="(unnamed)")
 
 
@@ -210,7 +211,7 @@ def data_from(rel: str, loaded: Loaded) -> SourceFile:
     if not any(p.code == "E001" for p in problems):
         model, found = validate_data(loaded.data)
         problems.extend(_not_repeated(found, problems))
-    return SourceFile(rel, loaded.text, model, problems)
+    return SourceFile(rel, loaded.text, model, problems, loaded.notes)
 
 
 def _not_repeated(found: list[Problem], known: list[Problem]) -> list[Problem]:

@@ -20,6 +20,7 @@ _NAMES = (
     "e006_period_mismatch",
     "e007_bad_directive",
     "e008_bidi_control",
+    "e009_yaml11_value",
     "o101_objective_count",
     "o102_key_result_count",
     "o103_binary_heavy",
