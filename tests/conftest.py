@@ -45,8 +45,12 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         text=True,
         cwd=cwd,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **_SOURCE_PATH},
     )
+
+
+# the okrbsc under test: the source tree the tests run with, not whichever is installed
+_SOURCE_PATH = {"PYTHONPATH": str(ROOT / "src")}
 
 
 GIT_ENV = {

@@ -327,6 +327,9 @@ def _measure_json(m: MeasureScore) -> dict[str, Any]:
         "direction": m.direction,
         "achievement": m.achievement,
         "status": m.status,
+        "actual_period": m.actual_period,
+        "red_flag_derived": m.red_flag_derived,
+        "rating": m.rating,
     }
 
 

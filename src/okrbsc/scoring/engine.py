@@ -12,16 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from okrbsc.scoring.forecast import forecast
-from okrbsc.strategy.measures import (
-    TOLERANCE,
-    Status,
-    achievement,
-    actual_for,
-    direction,
-    red_flag,
-    status,
-    worst,
-)
+from okrbsc.strategy.measures import TOLERANCE, Status, assess, worst
 from okrbsc.strategy.models import Bands, CheckIn, KeyResult, Measure, Objective
 from okrbsc.strategy.periods import FiscalCalendar, Period
 from okrbsc.strategy.repo import OkrRef, Repo
@@ -119,6 +110,9 @@ class MeasureScore:
     direction: str
     achievement: float | None
     status: str
+    actual_period: str | None = None  # the period the actual is from
+    red_flag_derived: bool = False  # from `bands` or `measure_tolerance`, not written
+    rating: str | None = None  # a recorded rating (SPEC 10.6) that set the status
 
 
 @dataclass(frozen=True)
@@ -465,19 +459,22 @@ def score_period(repo: Repo, period: Period, team: str | None = None) -> PeriodS
 
 def score_measure(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
     tolerance = repo.config.scoring.measure_tolerance
-    actual = actual_for(measure, period, repo.calendar)
+    found = assess(measure, period, repo.calendar, tolerance)
     return MeasureScore(
         id=measure.id,
         name=measure.name,
         unit=measure.unit,
         type=measure.type,
         baseline=measure.baseline,
-        actual=actual,
-        target=measure.target,
-        red_flag=red_flag(measure, tolerance),
-        direction=direction(measure),
-        achievement=achievement(measure, actual, tolerance),
-        status=status(measure, actual, tolerance).value,
+        actual=found.actual,
+        target=found.goal.target,
+        red_flag=found.goal.red_flag,
+        direction=found.goal.direction,
+        achievement=found.achievement,
+        status=found.status.value,
+        actual_period=None if found.actual_period is None else str(found.actual_period),
+        red_flag_derived=found.goal.derived,
+        rating=found.rating,
     )
 
 

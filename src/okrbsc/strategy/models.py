@@ -118,6 +118,17 @@ class Node(BaseModel):
             return src.vpos[key]
         return (src.line, src.col)
 
+    def key_at(self, key: str, inner: object) -> Pos:
+        """Line and column of the key ``inner`` of the mapping under ``key``."""
+        src = self._src
+        if src is not None:
+            mapping = src.get(key)
+            kpos = getattr(mapping, "kpos", None)
+            if kpos is not None and inner in kpos:
+                pos: Pos = kpos[inner]
+                return pos
+        return self.at(key)
+
     def item_at(self, key: str, index: int) -> Pos:
         """Line and column of item ``index`` of the list under ``key``."""
         src = self._src
@@ -291,6 +302,25 @@ class Source(Node):
     query: Text
 
 
+Rating = Literal["green", "amber", "red"]
+
+
+class MeasureBands(Node):
+    """Status bands relative to the target (SPEC 10.6): fractions of |target|."""
+
+    green: Annotated[float, BeforeValidator(_number), Field(ge=0.0)]
+    red: Annotated[float, BeforeValidator(_number), Field(ge=0.0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MeasureBands:
+        if self.green > self.red:
+            raise ValueError(
+                f"green ({self.green:g}) must not be above red ({self.red:g}): "
+                "green is the smaller miss"
+            )
+        return self
+
+
 class Measure(Node):
     id: Id
     name: Text
@@ -303,8 +333,21 @@ class Measure(Node):
     direction: Direction | None = None
     owner: Text | None = None
     rewards: bool = False
+    bands: MeasureBands | None = None
     actuals: dict[ActualKey, Number] = Field(default_factory=dict)
+    targets: dict[ActualKey, Number] = Field(default_factory=dict)
+    ratings: dict[ActualKey, Rating] = Field(default_factory=dict)
     source: Source | None = None
+
+    def kind_problems(self) -> Iterator[tuple[Pos, str]]:
+        """Keys that contradict each other (SPEC 10.6), at the position of the later one."""
+        if self.bands is not None and self.red_flag is not None:
+            later = max(("bands", "red_flag"), key=self.at)
+            yield (
+                self.at(later),
+                "a measure takes `bands` or `red_flag`, not both: keep one (bands put the "
+                "red flag at target - red x |target|, or + for direction down)",
+            )
 
 
 class ScorecardObjective(Node):
@@ -324,6 +367,11 @@ class Scorecard(Node):
     vision: Text | None = None
     perspectives: list[Perspective] | None = None
     objectives: list[ScorecardObjective] = Field(default_factory=list)
+
+    def kind_problems(self) -> Iterator[tuple[Pos, str]]:
+        for obj in self.objectives:
+            for measure in obj.measures:
+                yield from measure.kind_problems()
 
     def perspective_list(self) -> list[Perspective]:
         if self.perspectives is not None:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from okrbsc.strategy.loader import PosDict, PosList, Problem
-from okrbsc.strategy.models import DATA_KINDS, Node, OkrFile
+from okrbsc.strategy.models import DATA_KINDS, Node, OkrFile, Scorecard
 
 M = TypeVar("M", bound=Node)
 _PRUNE_ROUNDS = 8
@@ -38,7 +38,7 @@ def validate_data(data: Any) -> tuple[Node | None, list[Problem]]:
         msg = f"unknown kind {kind!r}: expected scorecard or okrs{hint}"
         return None, [Problem("E002", msg, *data.vpos["kind"])]
     result, problems = validate_as(model, data)
-    if isinstance(result, OkrFile):
+    if isinstance(result, OkrFile | Scorecard):
         problems += [Problem("E002", msg, *pos) for pos, msg in result.kind_problems()]
     return result, problems
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
-from okrbsc.strategy.measures import Status, actual_for, red_flag, status
+from okrbsc.strategy.measures import Assessment, Status, assess
 from okrbsc.strategy.repo import Repo
 
 CODE = "A402"
@@ -44,11 +44,16 @@ def check(repo: Repo) -> Iterator[Hit]:
         for sc_ref, measure in repo.measures.values():
             if sc_ref.id in addressed:
                 continue
-            actual = actual_for(measure, period, repo.calendar)
-            if status(measure, actual, tolerance) is Status.RED:
-                flag = red_flag(measure, tolerance)
+            found = assess(measure, period, repo.calendar, tolerance)
+            if found.status is Status.RED:
                 msg = (
-                    f"measure {measure.id!r} is red at {period} (actual {actual:g}, red flag "
-                    f"{flag:g}) and no objective of {period} reaches {sc_ref.id!r}"
+                    f"measure {measure.id!r} is red at {period} ({_why(found)}) "
+                    f"and no objective of {period} reaches {sc_ref.id!r}"
                 )
                 yield hit(sc_ref.file, measure.at(), msg)
+
+
+def _why(found: Assessment) -> str:
+    if found.rating is not None:
+        return f"rated red in {found.rating_period}"
+    return f"actual {found.actual:g} in {found.actual_period}, red flag {found.goal.red_flag:g}"

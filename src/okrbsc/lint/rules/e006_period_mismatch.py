@@ -1,11 +1,14 @@
-"""A file's `period` disagrees with its folders, or a check-in lies outside its period.
+"""A file's `period` disagrees with its folders, a check-in lies outside its period,
+or a measure names one period twice.
 
 `okrs/2026/Q3/` holds `period: 2026-Q3` and `okrs/2026/` holds `period: 2026`;
 a file moved or copied to the wrong folder is then caught at once. Paths
 without such folders are not checked. A check-in dated outside the period
 (with the configured fiscal year start) is a typo in the date or the file.
 When the file's `period` disagrees with its folders, that is the one finding:
-its check-ins are not also reported as outside that period.
+its check-ins are not also reported as outside that period. A measure's
+`actuals`, `targets` or `ratings` that name one period in two spellings
+(`2026-Q3` and `FY26-Q3`) leave it unclear which value counts.
 
 Fails:
 
@@ -30,7 +33,7 @@ from collections.abc import Iterator
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import key_results
 from okrbsc.lint.rules.base import hit
-from okrbsc.strategy.models import OkrFile
+from okrbsc.strategy.models import Measure, OkrFile
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import Repo, SourceFile
 
@@ -91,6 +94,30 @@ def misplaced(file: SourceFile, doc: OkrFile) -> Period | None:
 
 
 def check(repo: Repo) -> Iterator[Hit]:
+    yield from _okr_periods(repo)
+    for file, card in repo.scorecards:
+        for obj in card.objectives:
+            for measure in obj.measures:
+                for name in ("actuals", "targets", "ratings"):
+                    yield from _twice(file, measure, name)
+
+
+def _twice(file: SourceFile, measure: Measure, name: str) -> Iterator[Hit]:
+    """Keys of one of the measure's maps that name a period an earlier key named."""
+    seen: dict[Period, object] = {}
+    for key in getattr(measure, name):
+        period = Period.parse(key)
+        if period in seen:
+            pos = measure.key_at(name, key)
+            msg = (
+                f"{name} of {measure.id!r} name {period} twice ({seen[period]} and {key}): "
+                "keep one of them"
+            )
+            yield hit(file, pos, msg)
+        seen.setdefault(period, key)
+
+
+def _okr_periods(repo: Repo) -> Iterator[Hit]:
     wrong_period = set()
     for file, doc in repo.okr_files:
         period = misplaced(file, doc)
