@@ -1,5 +1,4 @@
-"""A file's `period` disagrees with its folders, a check-in lies outside its period,
-or a measure names one period twice.
+"""A `period` disagrees with its folders, a date lies outside its period, or a period repeats.
 
 `okrs/2026/Q3/` holds `period: 2026-Q3` and `okrs/2026/` holds `period: 2026`;
 a file moved or copied to the wrong folder is then caught at once. Paths
