@@ -318,6 +318,52 @@ def test_text_in_a_csv_value_column_names_the_row(tmp_path: Path) -> None:
     assert "F1-arr: source files: row 3: value 'n/a' is not a number" in err
 
 
+OUTSIDE = [
+    ("select * from read_csv('/etc/passwd', sep = ':')", "'/etc/passwd' lies outside the repo"),
+    ("select * from read_text('/etc/hostname')", "'/etc/hostname' lies outside the repo"),
+    ("select * from '../outside.csv'", "'../outside.csv' lies outside the repo"),
+    ("select * from 'data/../../outside.csv'", "lies outside the repo"),
+    ("select * from 'data/link.csv'", "'data/link.csv' lies outside the repo (or is a link out"),
+    ("select * from 'data/*.csv'", "link.csv' lies outside the repo"),
+    ("select * from glob('/etc/*')", "lies outside the repo"),
+    ("select * from read_csv('~/outside.csv')", "lies outside the repo"),
+    ("select * from '/etc/passwd'", "/etc/passwd does not exist"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "message"), OUTSIDE)
+def test_duckdb_reads_nothing_outside_the_repo(tmp_path: Path, query: str, message: str) -> None:
+    root = make_repo(tmp_path / "r", FILES, ARR, f'from: files\n          query: "{query}"')
+    (tmp_path / "outside.csv").write_text("day,v\n2026-07-20,1\n# the-secret-outside\n")
+    (root / "data/link.csv").symlink_to(tmp_path / "outside.csv")
+    cwd = os.getcwd()
+    code, out, err = pull(root, "--format", "json")
+    assert os.getcwd() == cwd
+    assert code == 2, out + err
+    errors = {e["id"]: e["message"] for e in json.loads(out)["errors"]}
+    assert message in errors["S1.1"]
+    assert "the-secret-outside" not in out + err and "root:x:" not in out + err
+    assert "F1-arr" not in errors  # the measure on the same connection is still read
+
+
+def test_duckdb_paths_are_read_from_the_repo_root_wherever_okrbsc_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_repo(
+        tmp_path / "r", FILES, ARR,
+        "from: files\n          query: select * from 'data/alias.csv'",
+    )  # fmt: skip
+    (root / "data/alias.csv").symlink_to("pipe.csv")  # a link inside the repo is followed
+    (tmp_path / "elsewhere/data").mkdir(parents=True)
+    (tmp_path / "elsewhere/data/arr.csv").write_text("quarter,arr\n2026-Q3,1\n")
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, out, err = pull(root)
+    assert code == 0, out + err
+    assert "3 added" in out
+    assert "2026-Q3: 47" in (root / "scorecard.yaml").read_text()
+    assert os.getcwd() == str(tmp_path / "elsewhere")
+
+
 def test_source_narrows_and_an_unknown_source_is_a_usage_error(repo: Path) -> None:
     code, _, err = pull(repo, "--source", "nope")
     assert code == 2
@@ -444,3 +490,22 @@ def test_a_password_appears_in_no_output(tmp_path: Path, postgres: tuple[str, in
     for text in outputs:
         assert SECRET not in text
         assert "s3cr3t" not in text
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///data/out.sqlite", "duckdb:///data/out.duckdb", "sqlite:///../x.sqlite"]
+)
+def test_a_database_file_outside_the_repo_is_not_opened(tmp_path: Path, url: str) -> None:
+    import sqlite3
+
+    sources = FILES + f'  ext: {{url: "{url}"}}\n'
+    root = make_repo(tmp_path / "r", sources, ARR, "from: ext\n          query: select 1, 2")
+    outside = tmp_path / "x.sqlite"
+    sqlite3.connect(outside).close()
+    (root / "data/out.sqlite").symlink_to(outside)
+    (root / "data/out.duckdb").symlink_to(outside)
+    code, out, _ = pull(root, "--format", "json")
+    assert code == 2
+    errors = {e["id"]: e["message"] for e in json.loads(out)["errors"]}
+    assert "lies outside the repo: not opened" in errors["S1.1"]
+    assert "F1-arr" not in errors

@@ -3,9 +3,10 @@
 Every connection runs one SELECT at a time and writes nothing:
 
 * DuckDB: a file opens ``read_only``; relative paths in queries are read
-  from the repo root (``file_search_path``); no extension is installed or
-  loaded, the configuration is locked, and any statement but one SELECT is
-  refused before it runs.
+  from the repo root; no file outside the root is read (external access off,
+  the root the one allowed directory, links resolved before the check); no
+  extension is installed or loaded, the configuration is locked, and any
+  statement but one SELECT is refused before it runs.
 * SQLite (stdlib ``sqlite3``): opened ``mode=ro``, ``query_only``, no ATTACH,
   and an authorizer that allows reading only.
 * SQLAlchemy: each query in its own transaction, ``SET TRANSACTION READ
@@ -17,6 +18,8 @@ rephrases them with every secret scrubbed.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,17 +97,30 @@ def _batches(fetch: Any) -> Iterator[tuple[Any, ...]]:
 
 
 class DuckDb:
+    """DuckDB held inside the repo: ``enable_external_access`` off, the root its one
+    ``allowed_directories`` entry, no temporary directory, the configuration locked.
+
+    DuckDB checks a relative path against the working directory (and resolves
+    links before it checks), so each query runs with the repo root as the
+    working directory: 'data/arr.csv' is read from the repo wherever okrbsc
+    runs, and '/etc/passwd', '../x.csv' or a link out of the repo is refused.
+    """
+
     def __init__(self, path: Path | None, root: Path) -> None:
         duckdb = _import("duckdb")
-        config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        self.root = root.resolve()
+        config = {
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "temp_directory": "",
+        }
         try:
             if path is None:
                 self.con = duckdb.connect(":memory:", config=config)
             else:
                 self.con = duckdb.connect(str(path), read_only=True, config=config)
-            quoted = str(root.resolve()).replace("'", "''")
-            self.con.execute(f"SET file_search_path = '{quoted}'")
-            self.con.execute("SET lock_configuration = true")
+            for statement in _held_inside(self.root):
+                self.con.execute(statement)
         except duckdb.Error as exc:
             raise SourceError(_first_line(exc)) from None
         self.duckdb = duckdb
@@ -115,13 +131,54 @@ class DuckDb:
             statements = duckdb.extract_statements(query)
             if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
                 raise SourceError("only one SELECT is allowed: a source is read, never written")
-            self.con.execute(query)  # not a cursor: a cursor forgets file_search_path
-            yield from _batches(self.con.fetchmany)
+            with _working_directory(self.root):
+                self.con.execute(query)  # not a cursor: a cursor forgets file_search_path
+                rows = list(_batches(self.con.fetchmany))
         except duckdb.Error as exc:
+            if isinstance(exc, duckdb.PermissionException) and _ACCESS.search(str(exc)):
+                raise SourceError(_outside(exc)) from None
             raise SourceError(_first_line(exc)) from None
+        yield from rows
 
     def close(self) -> None:
         self.con.close()
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _held_inside(root: Path) -> list[str]:
+    """The settings that keep DuckDB's file access inside ``root`` (order matters)."""
+    return [
+        f"SET file_search_path = {_sql_text(str(root))}",
+        f"SET allowed_directories = [{_sql_text(str(root) + os.sep)}]",
+        "SET enable_external_access = false",
+        "SET lock_configuration = true",
+    ]
+
+
+@contextlib.contextmanager
+def _working_directory(root: Path) -> Iterator[None]:
+    try:
+        before: str | None = os.getcwd()
+    except OSError:  # the working directory was removed: nothing to go back to
+        before = None
+    os.chdir(root)
+    try:
+        yield
+    finally:
+        if before is not None:
+            os.chdir(before)
+
+
+_ACCESS = re.compile(r'Cannot access file "([^"]*)"')
+
+
+def _outside(exc: BaseException) -> str:
+    found = _ACCESS.search(str(exc))
+    what = f"the file {found.group(1)!r}" if found else "a file"
+    return f"{what} lies outside the repo (or is a link out of it): not read"
 
 
 _SQLITE_ALLOWED = {"SQLITE_SELECT", "SQLITE_READ", "SQLITE_FUNCTION", "SQLITE_RECURSIVE"}
