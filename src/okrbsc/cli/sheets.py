@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, QuietOpt, RepoOpt, VerboseOpt
-from okrbsc.errors import UsageError
+from okrbsc.errors import ExitCode, UsageError
 from okrbsc.render.text import visible
-from okrbsc.session import Session, resolve_period
+from okrbsc.session import Session, parse_period, resolve_period
+
+if TYPE_CHECKING:
+    from okrbsc.sheets.imports import Plan
+    from okrbsc.strategy.repo import Repo
+    from okrbsc.write.values import Merge
 
 
 class SheetFormat(enum.StrEnum):
@@ -79,3 +84,128 @@ def export(
     if not quiet:
         where = files[0][0] if output is SheetFormat.xlsx else files[0][0].parent
         typer.echo(visible(f"wrote {where} ({chosen}, as of {strategy.as_of})"))
+
+
+class Layout(enum.StrEnum):
+    okrbsc = "okrbsc"
+    outline = "outline"
+
+
+class ImportFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="An .xlsx workbook, a folder of CSV files, or one CSV file.")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+    ] = False,
+    restate: Annotated[
+        bool, typer.Option("--restate", help="Also overwrite recorded values the sheet changes.")
+    ] = False,
+    layout: Annotated[
+        Layout, typer.Option("--layout", help="okrbsc (an export) or outline (1, 1.1, … rows).")
+    ] = Layout.okrbsc,
+    team: Annotated[str | None, typer.Option("--team", help="Outline: the team.")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="Outline: the period.")] = None,
+    prefix: Annotated[
+        str | None, typer.Option("--prefix", help="Outline: id prefix (default: S for sales).")
+    ] = None,
+    output: Annotated[
+        ImportFormat, typer.Option("--format", help="text or json.")
+    ] = ImportFormat.text,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Take check-ins and actuals back from sheets, and migrate an OKR sheet into files.
+
+    Check-ins and actuals are written as `okrbsc pull` writes them: new ones
+    added, changed ones reported as restated and written only with
+    --restate. Objectives, key results and measures are compared with the
+    files: a difference is reported, never written (definitions change in
+    the YAML, in a pull request). A team and period with no OKR file yet get
+    a new file. All or nothing: any error, listed at its cell, writes
+    nothing. Exit 0 done, 1 errors, differences or restatements left
+    unwritten.
+
+    Examples:
+
+      okrbsc import monday.xlsx --dry-run
+
+      okrbsc import reports/2026-Q4-csv/checkins.csv
+
+      okrbsc import okrs.xlsx --layout outline --team sales --period 2026-Q4
+    """
+    from okrbsc.sheets.imports import Defaults, plan, plan_outline
+    from okrbsc.sheets.read import load
+    from okrbsc.write.values import ChangeKind, merge, write
+
+    strategy = Session(repo, as_of, quiet, verbose).readable_repo()
+    tables = load(file)
+    if layout is Layout.outline:
+        wanted = parse_period(period, "--period") if period is not None else None
+        found = plan_outline(strategy, tables, Defaults(team, wanted, prefix))
+    else:
+        found = plan(strategy, tables)
+    result = merge(strategy, found.rows)
+    errors = found.errors + [f"{e.where}: {e.id}: {e.message}" for e in result.errors]
+    if found.created and not errors:
+        errors += _lint_new_files(strategy, found.created)
+    refused = bool(errors or found.differences)
+    written: list[str] = []
+    if not (refused or dry_run):
+        written = write(strategy, result, restate=restate, create=found.created)
+    _print_import(result, found, errors, written, output, dry_run, restate, quiet, verbose)
+    restated = bool(result.of(ChangeKind.RESTATED)) and not restate
+    raise typer.Exit(int(ExitCode.FINDINGS if refused or restated else ExitCode.OK))
+
+
+def _lint_new_files(repo: Repo, created: dict[str, str]) -> list[str]:
+    """A new team file must lint without errors, with the rest of the repo around it."""
+    from okrbsc.lint.engine import run
+    from okrbsc.lint.findings import Severity
+    from okrbsc.strategy.repo import Repo
+
+    texts = {f.path: f.text.encode("utf-8") for f in repo.all_files}
+    texts.update({path: text.encode("utf-8") for path, text in created.items()})
+    after = Repo.from_texts(repo.root, texts, repo.as_of)
+    findings = run(after, only=list(created)).findings
+    return [
+        f"{f.path}:{f.line}:{f.column}: {f.code} {f.message} (in the new file this import writes)"
+        for f in findings
+        if f.severity is Severity.ERROR
+    ]
+
+
+def _print_import(result: Merge, found: Plan, errors: list[str], written: list[str],
+                  output: ImportFormat, dry_run: bool, restate: bool, quiet: bool,
+                  verbose: bool) -> None:  # fmt: skip
+    import json
+
+    from okrbsc.render.pull import PullReport, text_lines
+
+    changes = [c.to_dict() for c in result.changes]
+    if output is ImportFormat.json:
+        data = {"changes": changes, "created": sorted(found.created),
+                "differences": found.differences, "errors": errors}  # fmt: skip
+        typer.echo(json.dumps(data, indent=2, default=str))
+        return
+    for line in errors:
+        typer.echo(visible(f"okrbsc: error: {line}"), err=True)
+    for line in found.differences:
+        typer.echo(visible(line))
+    report = PullReport(changes=changes, written=written)
+    mode = "dry-run" if dry_run or errors or found.differences else "write"
+    lines = text_lines(report, mode=mode, restate=restate, verbose=verbose)
+    lines[:-1] += [visible(f"{path}: new file") for path in sorted(found.created)]
+    if errors or found.differences:
+        counts = f"{len(errors)} errors, {len(found.differences)} differences"
+        lines[-1] = lines[-1].replace("; dry run: nothing written", f"; {counts}: nothing written")
+    for line in lines[-1:] if quiet else lines:
+        typer.echo(line)

@@ -20,7 +20,7 @@ class MissingExtra(DataError):
     exit_code = ExitCode.USAGE
 
 
-def _module(name: str) -> Any:
+def module(name: str) -> Any:
     import importlib
 
     try:
@@ -37,7 +37,7 @@ def _module(name: str) -> Any:
 
 def xlsx_bytes(sheets: list[Sheet], as_of: dt.date) -> bytes:
     """One workbook: a sheet per table, a bold frozen header, dates as dates."""
-    xlsxwriter = _module("xlsxwriter")
+    xlsxwriter = module("xlsxwriter")
     buffer = io.BytesIO()
     options = {
         "in_memory": True,

@@ -52,13 +52,14 @@ import enum
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from okrbsc.errors import DataError
 from okrbsc.strategy.models import CheckIn, KeyResult, Measure
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
-from okrbsc.write.safe import WriteError, edit_yaml
+from okrbsc.write.safe import WriteError, edit_yaml, problems_of, repo_lock, write_all
 
 TOLERANCE = 1e-9
 Value = int | float | bool
@@ -313,10 +314,20 @@ def typed(value: Value) -> Value:
 # --- writing ------------------------------------------------------------------------
 
 
-def write(repo: Repo, result: Merge, *, restate: bool = False, partial: bool = False) -> list[str]:
+def write(
+    repo: Repo,
+    result: Merge,
+    *,
+    restate: bool = False,
+    partial: bool = False,
+    create: dict[str, str] | None = None,
+) -> list[str]:
     """Write ``added`` (and with ``restate`` the ``restated``) changes; returns the paths.
 
     A merge with errors is refused (nothing written) unless ``partial``.
+    ``create`` maps repo paths of new files (``import``'s new team files) to
+    their text; they must not exist yet. All files are written at once, or
+    none is.
     """
     if result.errors and not partial:
         raise DataError(f"{len(result.errors)} rows cannot be used, so nothing was written")
@@ -326,10 +337,30 @@ def write(repo: Repo, result: Merge, *, restate: bool = False, partial: bool = F
         if change.change in wanted:
             by_file.setdefault(change.path, []).append(change)
     texts = {f.path: f.text for f in repo.files}
-    for path, changes in by_file.items():
-        _unchanged_since_read(repo, path, texts.get(path))
-        edit_yaml(repo.root / path, path, _editor(changes))
-    return list(by_file)
+    created = create or {}
+    with repo_lock(repo.root):
+        _new_files_absent(repo, created)
+        collected: list[tuple[Path, str, str | bytes]] = []
+        for path, changes in by_file.items():
+            _unchanged_since_read(repo, path, texts.get(path))
+
+            def keep(target: Path, text: str, label: str = path) -> None:
+                collected.append((target, label, text))
+
+            edit_yaml(repo.root / path, path, _editor(changes), write=keep)
+        collected += [(repo.root / path, path, text) for path, text in created.items()]
+        write_all(repo.root, collected, new=False)
+    return list(by_file) + list(created)
+
+
+def _new_files_absent(repo: Repo, created: dict[str, str]) -> None:
+    for path, text in created.items():
+        target = repo.root / path
+        if target.exists() or target.is_symlink():
+            raise WriteError(f"{path} exists: refused to overwrite it, nothing was written")
+        problems = problems_of(text.encode("utf-8"), path)
+        if problems:  # never write what we could not read back
+            raise WriteError(f"{path}: the new file would not load cleanly:", details=problems)
 
 
 def _editor(changes: list[Change]) -> Any:

@@ -1,0 +1,423 @@
+"""Imported sheets turned into what `okrbsc import` does (SPEC 13.2): rows for the values
+engine, definitions compared with the files, and new team files for a migration.
+
+:func:`plan` reads nothing but the tables and the repo and writes nothing: it
+returns a :class:`Plan` whose ``rows`` go to :func:`okrbsc.write.values.merge`
+(the engine `pull` uses), whose ``created`` are the texts of new OKR files, and
+whose ``errors`` and ``differences`` (each at its cell) mean nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from okrbsc.sheets.cells import CellError, date, flag, number, raw, text, value
+from okrbsc.sheets.read import Table
+from okrbsc.sheets.yamltext import okr_file
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import Repo
+from okrbsc.write.values import ActualRow, CheckinRow, Row, same
+
+REVIEWED = "definitions change in the YAML, reviewed in a pull request"
+REQUIRED = {
+    "objectives": ("id", "team", "period", "title"),
+    "key_results": ("id", "objective", "title"),
+    "checkins": ("key_result", "date", "value"),
+    "measures": ("id",),
+    "actuals": ("measure", "period", "value"),
+}
+OBJECTIVE_FIELDS = {
+    "title": ("text", None), "type": ("text", "aspirational"), "owner": ("text", None),
+    "aligns_to": ("list", ()), "weight": ("number", 1),
+}  # fmt: skip
+KR_FIELDS = {
+    "title": ("text", None), "kind": ("text", "metric"), "start": ("number", None),
+    "target": ("number", None), "current": ("number", None), "unit": ("text", None),
+    "direction": ("text", None), "owner": ("text", None), "weight": ("number", 1),
+    "due": ("date", None),
+}  # fmt: skip
+MEASURE_FIELDS = {
+    "name": ("text", None), "unit": ("text", None), "type": ("text", "lag"),
+    "direction": ("text", None), "baseline": ("number", None), "target": ("number", None),
+    "red_flag": ("number", None),
+}  # fmt: skip
+
+
+@dataclass
+class Plan:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    created: dict[str, str] = field(default_factory=dict)  # repo path → YAML text
+
+
+class Skip(Exception):
+    """The row has an error (recorded); it is not used."""
+
+
+@dataclass
+class Line:
+    """One data row of a table, its cells by column name."""
+
+    table: Table
+    index: int
+    columns: dict[str, int]
+    plan: Plan
+
+    def where(self, name: str | None = None) -> str:
+        col = self.columns.get(name, 0) if name else 0
+        return self.table.where(self.index, col)
+
+    def get(self, name: str, parse: Callable[[Any], Any] = text) -> Any:
+        if name not in self.columns:
+            return None
+        try:
+            return parse(raw(self.table, self.index, self.columns[name]))
+        except CellError as exc:
+            self.plan.errors.append(f"{self.where(name)}: {exc}")
+            raise Skip from None
+
+    def need(self, name: str, parse: Callable[[Any], Any] = text) -> Any:
+        found = self.get(name, parse)
+        if found is None:
+            self.plan.errors.append(f"{self.where(name)}: {name} is empty")
+            raise Skip
+        return found
+
+
+@dataclass
+class Record:
+    """An objective or a key result as a sheet gives it."""
+
+    kind: str  # "objective" | "key result"
+    id: str
+    team: str | None
+    period: Period | None
+    values: dict[str, Any]
+    line: Line
+    objective: str | None = None  # a key result's objective
+    checkins: list[dict[str, Any]] = field(default_factory=list)
+    outline: bool = False  # from --layout outline: only the columns it has are compared
+
+    def compared(self, fields: dict[str, tuple[str, Any]]) -> list[tuple[str, Any]]:
+        return [(n, d) for n, (_, d) in fields.items() if not self.outline or n in self.values]
+
+
+def parser(kind: str, table: Table) -> Callable[[Any], Any]:
+    comma = table.decimal_comma
+    return {
+        "text": text,
+        "number": lambda c: number(c, comma),
+        "date": date,
+        "list": lambda c: tuple(p.strip() for p in (text(c) or "").split(",") if p.strip()),
+        "period": period_cell,
+        "value": lambda c: value(c, comma),
+        "flag": flag,
+    }[kind]
+
+
+def period_cell(cell: Any) -> Period | None:
+    found = text(cell)
+    if found is None:
+        return None
+    try:
+        return Period.parse(found)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+def lines(table: Table, plan: Plan, required: tuple[str, ...]) -> list[Line]:
+    columns: dict[str, int] = {}
+    for i, name in enumerate(table.header):
+        columns.setdefault(name, i)
+    missing = [c for c in required if c not in columns]
+    if missing:
+        plan.errors.append(
+            f"{table.header_where()}: sheet {table.name} has no column "
+            + ", ".join(missing)
+            + f" (it needs {', '.join(required)})"
+        )
+        return []
+    return [Line(table, i, columns, plan) for i in range(len(table.rows))]
+
+
+# --- the okrbsc layout ------------------------------------------------------------------
+
+
+def plan(repo: Repo, tables: list[Table]) -> Plan:
+    """The sheets of an export (any of them), read back."""
+    out = Plan()
+    by_name = {t.name: t for t in reversed(tables)}
+    found = {n: lines(by_name[n], out, REQUIRED[n]) for n in REQUIRED if n in by_name}
+    if not found:
+        names = ", ".join(t.name for t in tables) or "none"
+        out.errors.append(f"no sheet named {', '.join(REQUIRED)} (sheets: {names})")
+    records = [r for line in found.get("objectives", []) if (r := _objective(line))]
+    records += [r for line in found.get("key_results", []) if (r := _key_result(line))]
+    Definitions(repo, out).apply(records, found.get("checkins", []))
+    for line in found.get("actuals", []):
+        _actual(line)
+    for line in found.get("measures", []):
+        _measure(repo, line)
+    return out
+
+
+def _objective(line: Line) -> Record | None:
+    try:
+        fields = OBJECTIVE_FIELDS.items()
+        values = {k: line.get(k, parser(kind, line.table)) for k, (kind, _) in fields}
+        return Record(
+            "objective", line.need("id"), line.need("team"),
+            line.need("period", period_cell), values, line,
+        )  # fmt: skip
+    except Skip:
+        return None
+
+
+def _key_result(line: Line) -> Record | None:
+    try:
+        values = {k: line.get(k, parser(kind, line.table)) for k, (kind, _) in KR_FIELDS.items()}
+        return Record(
+            "key result", line.need("id"), line.get("team"), line.get("period", period_cell),
+            values, line, objective=line.need("objective"),
+        )  # fmt: skip
+    except Skip:
+        return None
+
+
+def _actual(line: Line) -> None:
+    with contextlib.suppress(Skip):
+        line.plan.rows.append(
+            ActualRow(
+                line.need("measure"), line.need("period", period_cell),
+                line.need("value", parser("number", line.table)), where=line.where("value"),
+            )
+        )  # fmt: skip
+
+
+def _measure(repo: Repo, line: Line) -> None:
+    try:
+        ident = line.need("id")
+        if ident not in repo.measures:
+            line.plan.differences.append(
+                f"{line.where('id')}: {ident} is not a measure of the scorecard ({REVIEWED})"
+            )
+            return
+        model = repo.measures[ident][1]
+        for name, (kind, default) in MEASURE_FIELDS.items():
+            sheet = line.get(name, parser(kind, line.table))
+            compare(line, ident, name, sheet, getattr(model, name), default)
+    except Skip:
+        pass
+
+
+def compare(line: Line, ident: str, name: str, sheet: Any, file: Any, default: Any) -> None:
+    """A definition cell that differs from the file is reported, never written."""
+    if name not in line.columns:
+        return
+    a = default if sheet is None else sheet
+    b = default if file is None else file
+    if isinstance(b, list):
+        b = tuple(b)
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        equal = same(a, b)
+    else:
+        equal = a == b
+    if not equal:
+        line.plan.differences.append(
+            f"{line.where(name)}: {ident} {name} is {shown(sheet)} in the sheet, "
+            f"{shown(file)} in the files ({REVIEWED})"
+        )
+
+
+def shown(value: Any) -> str:
+    if value is None or value == ():
+        return "empty"
+    if isinstance(value, tuple | list):
+        return repr(", ".join(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+# --- definitions: compared, or new files ------------------------------------------------
+
+
+class Definitions:
+    """Objectives and key results of the sheets against the files; new teams' files."""
+
+    def __init__(self, repo: Repo, out: Plan) -> None:
+        self.repo, self.out = repo, out
+        self.files = {(doc.team, doc.period): f.path for f, doc in repo.okr_files}
+        self.new: dict[tuple[str, Period], list[Record]] = {}
+        self.new_krs: dict[str, Record] = {}
+        self.kr_period: dict[str, Period] = {}
+
+    def apply(self, records: list[Record], checkins: list[Line]) -> None:
+        for rec in records:
+            if rec.kind == "objective":
+                self._objective(rec)
+            else:
+                self._key_result(rec)
+        for line in checkins:
+            self._checkin(line)
+        for (team, period), objectives in self.new.items():
+            path = new_path(team, period)
+            self.out.created[path] = okr_file(team, period, objectives)
+
+    def _objective(self, rec: Record) -> None:
+        assert rec.team is not None and rec.period is not None
+        ref = self.repo.okr_objective(rec.period, rec.id)
+        if ref is not None:
+            for name, default in rec.compared(OBJECTIVE_FIELDS):
+                file = getattr(ref.objective, name)
+                compare(rec.line, rec.id, name, rec.values.get(name), file, default)
+            if ref.team != rec.team:
+                compare(rec.line, rec.id, "team", rec.team, ref.team, None)
+            return
+        if (rec.team, rec.period) in self.files:
+            self.out.differences.append(
+                f"{rec.line.where('id')}: {rec.id} is a new objective for "
+                f"{self.files[rec.team, rec.period]} ({REVIEWED})"
+            )
+        elif rec.team not in self.repo.teams:
+            self.out.errors.append(
+                f"{rec.line.where('team')}: team {rec.team!r} is not in okrbsc.yaml: "
+                "add it under teams: first"
+            )
+        elif rec.values["title"] is None:
+            self.out.errors.append(f"{rec.line.where('title')}: title is empty")
+        else:
+            self.new.setdefault((rec.team, rec.period), []).append(rec)
+
+    def _key_result(self, rec: Record) -> None:
+        parent = self._new_objective(rec)
+        if parent is not None:
+            parent.values.setdefault("key_results", []).append(rec)
+            self.new_krs[rec.id] = rec
+            return
+        found = [(r, i) for r, i in self.repo.key_results_named(rec.id)
+                 if rec.period is None or r.period == rec.period]  # fmt: skip
+        if not found:
+            self.out.differences.append(
+                f"{rec.line.where('id')}: {rec.id} is not a key result of the files ({REVIEWED})"
+            )
+            return
+        ref, index = found[0]
+        self.kr_period[rec.id] = ref.period
+        kr = ref.objective.key_results[index]
+        compare(rec.line, rec.id, "objective", rec.objective, ref.objective.id, None)
+        for name, default in rec.compared(KR_FIELDS):
+            file = getattr(kr, name) if name != "current" or kr.kind != "binary" else kr.done
+            compare(rec.line, rec.id, name, rec.values.get(name), number_or(file), default)
+        if rec.outline and rec.values.get("done") is not None:
+            compare(rec.line, rec.id, "done", rec.values["done"], kr.done, None)
+
+    def _new_objective(self, rec: Record) -> Record | None:
+        for (team, period), objectives in self.new.items():
+            if rec.team not in (None, team) or rec.period not in (None, period):
+                continue
+            for obj in objectives:
+                if obj.id == rec.objective:
+                    return obj
+        return None
+
+    def _checkin(self, line: Line) -> None:
+        try:
+            kr = line.need("key_result")
+            day = line.need("date", date)
+            amount = line.need("value", parser("value", line.table))
+            confidence = line.get("confidence", parser("number", line.table))
+            note = line.get("note")
+        except Skip:
+            return
+        if kr in self.new_krs:
+            entry = {"date": day, "value": amount, "confidence": confidence, "note": note}
+            self.new_krs[kr].checkins.append(entry)
+            return
+        self.out.rows.append(
+            CheckinRow(kr, day, amount, confidence, None, note, self.kr_period.get(kr),
+                       where=line.where("value"))
+        )  # fmt: skip
+
+
+def number_or(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def new_path(team: str, period: Period) -> str:
+    if period.quarter is None:
+        return f"okrs/{period.year}/{team}.yaml"
+    return f"okrs/{period.year}/Q{period.quarter}/{team}.yaml"
+
+
+# --- the outline layout -----------------------------------------------------------------
+
+OUTLINE_NUMBER = ("#", "no", "no.", "outline", "number")
+OUTLINE_KR = {"key result", "key_result", "key-result", "kr", "keyresult"}
+OUTLINE_OBJECTIVE = {"objective", "obj", "o"}
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What `--team`, `--period` and `--prefix` supply for an outline sheet."""
+
+    team: str | None = None
+    period: Period | None = None
+    prefix: str | None = None
+
+
+def plan_outline(repo: Repo, tables: list[Table], given: Defaults) -> Plan:
+    """One sheet in the layout other OKR tools export: `1`, `1.1`, … with titles."""
+    out = Plan()
+    table = tables[0]
+    number_column = next((c for c in OUTLINE_NUMBER if c in table.header), None)
+    if number_column is None:
+        out.errors.append(
+            f"{table.header_where()}: sheet {table.name} has no outline number column "
+            f"(one of {', '.join(OUTLINE_NUMBER)})"
+        )
+        return out
+    records = []
+    for line in lines(table, out, (number_column, "title")):
+        try:
+            records.append(_outline_record(line, number_column, given))
+        except Skip:
+            continue
+    Definitions(repo, out).apply(records, [])
+    return out
+
+
+def _outline_record(line: Line, number_column: str, given: Defaults) -> Record:
+    outline = line.need(number_column)
+    kind = (line.get("type") or "").lower()
+    is_kr = kind in OUTLINE_KR or (kind not in OUTLINE_OBJECTIVE and "." in outline)
+    team = line.get("team") or given.team
+    period = line.get("period", period_cell) or given.period
+    if team is None or period is None:
+        what = "team" if team is None else "period"
+        line.plan.errors.append(f"{line.where(number_column)}: no {what}: add a {what} column "
+                                f"or pass --{what}")  # fmt: skip
+        raise Skip
+    prefix = given.prefix if given.prefix is not None else team[:1].upper()
+    ident = prefix + outline
+    values: dict[str, Any] = {"title": line.need("title"), "owner": line.get("owner")}
+    if not is_kr:
+        return Record("objective", ident, team, period, values, line, outline=True)
+    for name in ("start", "target", "current"):
+        values[name] = line.get(name, parser("number", line.table))
+    values["unit"] = line.get("unit")
+    done = line.get("done", flag)
+    if done is not None and values["target"] is None:
+        values.update(kind="binary", done=done)
+        del values["current"], values["start"], values["target"]
+    parent = prefix + outline.split(".", 1)[0]
+    return Record("key result", ident, team, period, values, line, parent, outline=True)

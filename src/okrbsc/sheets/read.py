@@ -1,0 +1,128 @@
+"""Sheets read back: a workbook (python-calamine, after :mod:`.guard`), a folder of CSV
+files or one CSV file, as :class:`Table`\\ s: the header, the data rows as the file
+holds them, and the place of every cell for messages (``plan.xlsx!checkins!C14``,
+``checkins.csv:14:3``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from okrbsc.errors import DataError, UsageError
+from okrbsc.sheets.files import module
+
+
+@dataclass
+class Table:
+    """One sheet as read: its header, data rows and the place of each cell."""
+
+    name: str  # the sheet's name, lower case
+    label: str  # `plan.xlsx!checkins` or `checkins.csv`
+    header: list[str]
+    rows: list[list[Any]]
+    lines: list[int]  # each data row's row number (xlsx) or line (CSV)
+    workbook: bool = True
+    decimal_comma: bool = False
+    uncached: set[str] = field(default_factory=set)
+
+    def where(self, row: int, col: int) -> str:
+        if self.workbook:
+            return f"{self.label}!{column_letter(col)}{self.lines[row]}"
+        return f"{self.label}:{self.lines[row]}:{col + 1}"
+
+    def header_where(self) -> str:
+        return f"{self.label}!1:1" if self.workbook else f"{self.label}:1"
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_workbook(path: Path) -> list[Table]:
+    """Every sheet of a workbook that passed :func:`okrbsc.sheets.guard.check`."""
+    from okrbsc.sheets.guard import check
+
+    checked = check(path)
+    calamine = module("python_calamine")
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        tables = []
+        for name in book.sheet_names:
+            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            table = _table(name, f"{path.name}!{name}", cells, 1)
+            table.uncached = set(checked.uncached.get(name, []))
+            tables.append(table)
+    except calamine.CalamineError as exc:
+        raise DataError(f"{path.name} cannot be read as a workbook: {exc}") from None
+    return tables
+
+
+def _table(name: str, label: str, cells: list[list[Any]], first: int) -> Table:
+    header = [str(c).strip().lower() for c in cells[0]] if cells else []
+    rows, lines = [], []
+    for number, row in enumerate(cells[1:], start=first + 1):
+        if any(c not in ("", None) for c in row):
+            rows.append(list(row) + [""] * (len(header) - len(row)))
+            lines.append(number)
+    return Table(name.strip().lower(), label, header, rows, lines)
+
+
+def read_csv(path: Path) -> Table:
+    """A CSV file: UTF-8 with or without a byte-order mark, `,` `;` or tab separated."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"{path.name}:1: not UTF-8 (byte {exc.start}): save it as CSV UTF-8"
+        ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    cells: list[list[Any]] = []
+    starts: list[int] = []
+    try:
+        line = 0
+        for row in reader:
+            starts.append(line + 1)
+            cells.append(row)
+            line = reader.line_num
+    except csv.Error as exc:
+        raise DataError(f"{path.name}:{reader.line_num}: {exc}") from None
+    table = _table(path.stem, path.name, cells, 1)
+    keep = [i for i, row in enumerate(cells[1:], start=1) if any(c != "" for c in row)]
+    table.lines = [starts[i] for i in keep]
+    table.workbook = False
+    table.decimal_comma = delimiter == ";"
+    return table
+
+
+def read_folder(path: Path) -> list[Table]:
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    if not files:
+        raise DataError(f"{path}: no CSV files in this folder")
+    return [read_csv(p) for p in files]
+
+
+def load(path: Path) -> list[Table]:
+    """FILE of `okrbsc import`: a workbook, a folder of CSV files, or one CSV file."""
+    from okrbsc.sheets.guard import refuse_suffix
+
+    if path.is_dir():
+        return read_folder(path)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file or folder")
+    refuse_suffix(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [read_csv(path)]
+    if suffix == ".xlsx":
+        return read_workbook(path)
+    raise UsageError(f"{path.name}: import reads an .xlsx workbook, a .csv file or a folder")
