@@ -135,7 +135,7 @@ def test_an_unknown_id_on_the_command_line_suggests_the_nearest(examples_copy: P
     result = _checkin(examples_copy, "SL1.9", "2")
     assert result.exit_code == 2
     assert (
-        "no key result 'SL1.9' in this repo (did you mean 'SL1.3', 'SL1.2', 'SL1.1'?)"
+        "no key result or measure 'SL1.9' in this repo (did you mean 'SL1.3', 'SL1.2', 'SL1.1'?)"
         in result.output
     )
 

@@ -124,7 +124,7 @@ def _binary_kr_id(text: str) -> str:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("NOPE.1", "3"), "no key result 'NOPE.1'"),
+        (("NOPE.1", "3"), "no key result or measure 'NOPE.1'"),
         (("SL1.1", "lots"), "expected a number, got 'lots'"),
         (("SL1.1", "3", "--confidence", "7"), "outside 0..1"),
         (("SL1.1", "3", "--date", "2027-01-04"), "lies outside 2026-Q4"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,11 +14,23 @@ from okrbsc.errors import UsageError
 from okrbsc.render.text import visible
 from okrbsc.session import Session, parse_date, parse_period, today
 
+if TYPE_CHECKING:
+    from okrbsc.strategy.periods import Period
+    from okrbsc.strategy.repo import Repo
 
-@app.command()
+
+@app.command(context_settings={"ignore_unknown_options": True})
 def checkin(
-    kr: Annotated[str, typer.Argument(help="Key result id, e.g. S1.2.")],
-    value: Annotated[str, typer.Argument(help="The value now (0/1 or true/false for binary).")],
+    kr: Annotated[
+        str, typer.Argument(metavar="ID", help="Key result id (S1.2) or measure id (F1-arr).")
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE",
+            help="The value now: a number (-3 too), 0/1 or true/false for binary.",
+        ),
+    ],
     confidence: Annotated[
         str | None,
         typer.Option("--confidence", "-c", help="How likely the target is met (0-1, or 0-10)."),
@@ -30,36 +42,87 @@ def checkin(
     ] = None,
     period: Annotated[
         str | None,
-        typer.Option("--period", help="The KR's period, when its id is in several (2026-Q3)."),
+        typer.Option(
+            "--period",
+            help="A key result's period, when its id is in several; a measure's actual's "
+            "period (default: the quarter containing as-of).",
+        ),
     ] = None,
+    restate: Annotated[
+        bool,
+        typer.Option("--restate", help="A measure: replace a different actual already recorded."),
+    ] = False,
     repo: RepoOpt = None,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Append a check-in to the file of a key result, keeping the rest of the file as it is.
+    """Record a value: a key result's check-in, or a scorecard measure's actual.
 
-    The file is locked, checked, and replaced atomically; a file that does not
-    load cleanly is left unchanged (exit 1).
+    A key result gains a check-in in its file; a measure gains
+    `actuals[PERIOD] = VALUE` (a different value already there is refused,
+    exit 1, unless --restate; the same value changes nothing). The file is
+    locked, checked, and replaced atomically; a file that does not load
+    cleanly is left unchanged (exit 1).
 
     Examples:
 
       okrbsc checkin S1.1 2.9 --confidence 0.7 --note "two deals signed"
 
       okrbsc checkin S1.2 done --date 2026-09-28 --period 2026-Q3
-    """
-    from okrbsc.write.checkin import append_checkin, find_target, parse_confidence, parse_value
 
+      okrbsc checkin F1-arr 47.5 --period 2026-Q3
+    """
     strategy = Session(repo, as_of, quiet, verbose).repo
     wanted = parse_period(period, "--period") if period is not None else None
-    target = find_target(strategy, kr, wanted)
+    if kr in strategy.measures and not strategy.key_results_named(kr):
+        message = _checkin_measure(strategy, kr, value, wanted, restate, (confidence, note, date))
+    else:
+        if restate:
+            raise UsageError("--restate is for a measure's actual; this is a key result")
+        message = _checkin_kr(strategy, kr, value, wanted, (confidence, note, date))
+    if not quiet:
+        typer.echo(visible(message))
+
+
+def _checkin_measure(
+    strategy: Repo,
+    ident: str,
+    value: str,
+    period: Period | None,
+    restate: bool,
+    extras: tuple[str | None, str | None, str | None],
+) -> str:
+    from okrbsc.write.actual import record_actual
+    from okrbsc.write.checkin import parse_number
+
+    for name, given in zip(("--confidence", "--note", "--date"), extras, strict=True):
+        if given is not None:
+            hint = " (use --period for the actual's period)" if name == "--date" else ""
+            raise UsageError(f"{name} is for a key result's check-in; {ident} is a measure{hint}")
+    unit = strategy.measures[ident][1].unit
+    number = parse_number(value, f"the measure's unit ({unit})" if unit else "the measure's unit")
+    quarter = period or strategy.calendar.quarter_of(strategy.as_of)
+    return record_actual(strategy, ident, quarter, number, restate=restate).message
+
+
+def _checkin_kr(
+    strategy: Repo,
+    kr: str,
+    value: str,
+    period: Period | None,
+    extras: tuple[str | None, str | None, str | None],
+) -> str:
+    from okrbsc.write.checkin import append_checkin, find_target, parse_confidence, parse_value
+
+    confidence, note, date = extras
+    target = find_target(strategy, kr, period)
     number = parse_value(target.kr, value)
     day = parse_date(date, "--date") or strategy.as_of
     chance = parse_confidence(strategy, confidence)
     path = append_checkin(strategy, target, number, day=day, confidence=chance, note=note)
-    if not quiet:
-        typer.echo(visible(f"{path}: checked in {target.kr_id} = {value} on {day}"))
+    return f"{path}: checked in {target.kr_id} = {value} on {day}"
 
 
 @app.command()

@@ -42,10 +42,10 @@ def find_target(repo: Repo, kr_id: str, period: Period | None) -> Target:
             for refs in repo.periods.values()
             for ref in refs
             for i in range(len(ref.objective.key_results))
-        ]
+        ] + list(repo.measures)
         close = difflib.get_close_matches(kr_id, sorted(set(known)), n=3, cutoff=0.5)
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
-        raise CheckinError(f"no key result {kr_id!r} in this repo{hint}")
+        raise CheckinError(f"no key result or measure {kr_id!r} in this repo{hint}")
     if period is not None:
         found = [(ref, i) for ref, i in found if ref.period == period]
         if not found:
@@ -119,6 +119,12 @@ def parse_value(kr: KeyResult, text: str) -> int | float | bool:
         if word in {"0", "false", "no"}:
             return False
         raise CheckinError(f"a binary key result takes 0/1 or true/false, not {text!r}")
+    return parse_number(text, "the key result's unit")
+
+
+def parse_number(text: str, unit: str = "the unit") -> int | float:
+    """A finite number from the command line (``-3`` included), in okrbsc's words."""
+    word = text.strip().lower()
     try:
         number: int | float = int(word)
     except ValueError:
@@ -129,7 +135,7 @@ def parse_value(kr: KeyResult, text: str) -> int | float | bool:
             if percent is not None:
                 raise CheckinError(
                     f"expected a number, got {text!r}: write {percent:g} "
-                    "(the key result's unit says what it counts)"
+                    f"({unit} says what it counts)"
                 ) from None
             raise CheckinError(f"expected a number, got {text!r}") from None
     if not math.isfinite(number):

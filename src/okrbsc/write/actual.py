@@ -1,0 +1,55 @@
+"""`okrbsc checkin MEASURE VALUE`: record a scorecard measure's actual (SPEC 10.6).
+
+The value goes through the one values engine (:mod:`okrbsc.write.values`), so
+it is written like `pull` and `import` write actuals: in period order, as a
+person types it, through the safe writer. A different value already recorded
+for the period is a restatement, written only when asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from okrbsc.errors import DataError
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import Repo
+from okrbsc.write.values import ActualRow, Change, ChangeKind, merge, write
+
+
+class RestatementRefused(DataError):
+    """The period already has a different actual, and --restate was not given (exit 1)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the check-in of an actual did."""
+
+    path: str
+    change: Change
+
+    @property
+    def message(self) -> str:
+        c = self.change
+        at = f"{c.path}:{c.line}"
+        if c.change is ChangeKind.UNCHANGED:
+            return f"{at}: {c.id} already has {c.new:g} in {c.key}: nothing to change"
+        if c.change is ChangeKind.RESTATED:
+            return f"{at}: restated {c.id} in {c.key}: {c.old:g} -> {c.new:g}"
+        return f"{at}: recorded {c.id} = {c.new:g} in {c.key}"
+
+
+def record_actual(
+    repo: Repo, measure: str, period: Period, value: int | float, *, restate: bool
+) -> Recorded:
+    """Write ``actuals[period] = value`` into the measure's file, or say why not."""
+    result = merge(repo, [ActualRow(measure, period, value)])
+    if result.errors:
+        raise DataError(str(result.errors[0]))
+    change = result.changes[0]
+    if change.change is ChangeKind.RESTATED and not restate:
+        raise RestatementRefused(
+            f"{change.path}:{change.line}: {measure} already has {change.old:g} in {period}, "
+            f"not {change.new:g}: pass --restate to replace it (nothing was written)"
+        )
+    write(repo, result, restate=restate)
+    return Recorded(change.path, change)
