@@ -38,7 +38,7 @@ def runner() -> CliRunner:
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """okrbsc as a real subprocess."""
+    """okrbsc as a real subprocess, from this checkout's src/."""
     return subprocess.run(
         [sys.executable, "-m", "okrbsc", *args],
         capture_output=True,

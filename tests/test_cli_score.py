@@ -74,10 +74,20 @@ def test_team_filter_and_unknown_team(runner: CliRunner) -> None:
     assert bad.exit_code == 2 and "no OKRs" in bad.output
 
 
-@pytest.mark.parametrize("period", ["2026-Q7", "Q1", "2031"])
+@pytest.mark.parametrize("period", ["2026-Q7", "Q5", "26-Q1"])
 def test_bad_period_is_a_usage_error(runner: CliRunner, period: str) -> None:
     result = runner.invoke(app, ["score", period, "--repo", str(EXAMPLES), "--as-of", AS_OF])
     assert result.exit_code == 2, result.output
+
+
+@pytest.mark.parametrize(("period", "shown"), [("Q1", "2026-Q1"), ("2031", "2031")])
+def test_a_period_without_okrs_shows_the_scorecard_alone(
+    runner: CliRunner, period: str, shown: str
+) -> None:
+    """SPEC 10.1: the examples have a scorecard, so a period without OKR files is scored."""
+    result = runner.invoke(app, ["score", period, "--repo", str(EXAMPLES), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    assert f"No OKR files for {shown}: the scorecard alone." in result.output
 
 
 def test_a_repo_with_errors_is_not_scored(runner: CliRunner, examples_copy: Path) -> None:

@@ -151,26 +151,45 @@ def refuse_unreadable(repo: Repo) -> None:
 
 
 def resolve_period(repo: Repo, text: str | None) -> Period:
-    """SPEC 2.2: `2026-Q3`, `2026`, a bare `Q3`, or (None) the latest started quarter."""
+    """SPEC 2.2 and 10.1: `2026-Q3`, `2026`, a bare `Q3`, or (None) the latest started
+    quarter with OKR files, else the quarter containing as-of. A period without OKR
+    files is accepted when the repo has a scorecard."""
     from okrbsc.strategy.periods import bare_quarter
 
     started = [p for p in repo.periods if repo.calendar.start(p) <= repo.as_of]
     if text is None:
         quarters = [p for p in started if p.is_quarter]
-        if not quarters:
-            raise UsageError(f"no quarter with OKR files starts on or before {repo.as_of}")
-        return quarters[-1]
+        return _usable(repo, quarters[-1] if quarters else repo.calendar.quarter_of(repo.as_of))
     quarter = bare_quarter(text)
     if quarter is not None:
         matches = [p for p in started if p.quarter == quarter]
-        if not matches:
+        if matches:
+            return matches[-1]
+        if not repo.has_scorecard:
             raise UsageError(f"no Q{quarter} with OKR files starts on or before {repo.as_of}")
-        return matches[-1]
-    period = parse_period(text)
-    if period not in repo.periods:
-        have = ", ".join(str(p) for p in repo.periods) or "none"
-        raise UsageError(f"no OKR files for {period} (periods with OKRs: {have})")
-    return period
+        return _latest_calendar_quarter(repo, quarter)
+    return _usable(repo, parse_period(text))
+
+
+def _usable(repo: Repo, period: Period) -> Period:
+    """A period with OKR files, or any period of a repo with a scorecard (SPEC 10.1)."""
+    if period in repo.periods or repo.has_scorecard:
+        return period
+    have = ", ".join(str(p) for p in repo.periods) or "none"
+    raise UsageError(
+        f"no OKR files for {period} and no scorecard in the repo (periods with OKRs: {have})"
+    )
+
+
+def _latest_calendar_quarter(repo: Repo, quarter: int) -> Period:
+    """The latest Qn of the fiscal calendar that starts on or before as-of."""
+    from okrbsc.strategy.periods import Period
+
+    year = repo.calendar.year_of(repo.as_of)
+    chosen = Period(year.year, quarter)
+    if repo.calendar.start(chosen) > repo.as_of:
+        chosen = Period(year.year - 1, quarter)
+    return chosen
 
 
 def scored(repo: Repo, period: str | None, team: str | None) -> PeriodScore:
@@ -179,7 +198,7 @@ def scored(repo: Repo, period: str | None, team: str | None) -> PeriodScore:
 
     refuse_unreadable(repo)
     chosen = resolve_period(repo, period)
-    if team is not None and not any(r.team == team for r in repo.periods[chosen]):
+    if team is not None and not any(r.team == team for r in repo.periods.get(chosen, [])):
         raise UsageError(f"team {team!r} has no OKRs in {chosen}")
     return score_period(repo, chosen, team)
 

@@ -66,8 +66,12 @@ STATUS_RENDERERS: dict[ScoreFormat, Show] = {**SCORE_RENDERERS, ScoreFormat.tabl
 @app.command()
 def score(
     period: Annotated[
-        str, typer.Argument(help="2026-Q3, a bare Q3 (the latest started), or a year 2026.")
-    ],
+        str | None,
+        typer.Argument(
+            help="2026-Q3, a bare Q3 (the latest started), or a year 2026 "
+            "(default: the latest started quarter with OKRs, else the quarter of --as-of)."
+        ),
+    ] = None,
     team: TeamOpt = None,
     write: Annotated[
         bool,
@@ -112,7 +116,10 @@ def score(
 def status(
     period: Annotated[
         str | None,
-        typer.Argument(help="Quarter to show (default: the latest started quarter with OKRs)."),
+        typer.Argument(
+            help="Quarter to show (default: the latest started quarter with OKRs, "
+            "else the quarter of --as-of)."
+        ),
     ] = None,
     team: TeamOpt = None,
     repo: RepoOpt = None,

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from okrbsc import __version__
-from okrbsc.render.score import PACE_TEXT, bar, kr_value, md_cell, num, pct, quantity
+from okrbsc.render.score import (
+    PACE_TEXT,
+    bar,
+    kr_value,
+    left_out,
+    md_cell,
+    num,
+    pct,
+    quantity,
+)
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
@@ -269,17 +278,28 @@ def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
         ],
         "version": __version__,
         "pace_text": PACE_TEXT,
+        "left_out": left_out(result),
     }
 
 
-def environment(templates: Path | None) -> Any:
+def shipped_templates() -> Path:
+    """The templates okrbsc ships: a source checkout's own `templates/` (beside `src/`),
+    else the installed package `okrbsc.templates`. (An editable install maps that
+    package to the checkout it was installed from, which may not be this one.)"""
     from importlib.resources import files
 
+    checkout = Path(__file__).resolve().parents[3] / "templates"
+    if (checkout / "report.html.j2").is_file() and (checkout / "__init__.py").is_file():
+        return checkout
+    return Path(str(files("okrbsc.templates")))
+
+
+def environment(templates: Path | None) -> Any:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
     loaders: list[Any] = [FileSystemLoader(str(templates))] if templates is not None else []
-    loaders.append(FileSystemLoader(str(files("okrbsc.templates"))))
+    loaders.append(FileSystemLoader(str(shipped_templates())))
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),

@@ -76,6 +76,20 @@ def kr_value(k: KrScore) -> str:
 
 START_FROM = {"checkin": "first check-in", "current": "current"}
 
+NO_SCORECARD = (
+    "No scorecard in this repo: the strategy map, perspectives and measures are left out."
+)
+
+
+def no_okrs(result: PeriodScore) -> str:
+    return f"No OKR files for {result.period}: the scorecard alone."
+
+
+def left_out(result: PeriodScore) -> list[str]:
+    """SPEC 10.1: the one line saying which part a repo of one shape lacks."""
+    out = [] if result.has_scorecard else [NO_SCORECARD]
+    return out + ([] if result.has_okrs else [no_okrs(result)])
+
 
 # --- Markdown -------------------------------------------------------------------------
 
@@ -97,7 +111,7 @@ def markdown(result: PeriodScore) -> str:
         f"# Scores for {result.period}\n\nAs of {result.as_of}: period score "
         f"**{num(result.score)}**, expected progress {num(result.expected)}.\n"
     )
-    parts = [head]
+    parts = [head, *(line + "\n" for line in left_out(result))]
     for team in result.teams:
         discipline = (
             ""
@@ -113,8 +127,9 @@ def markdown(result: PeriodScore) -> str:
             rows.append(_md_objective(obj))
             rows += [_md_kr(k) for k in obj.key_results]
         parts.append("\n".join(rows) + "\n")
-    parts.append(_md_perspectives(result))
-    parts.append(_md_scorecard(result))
+    if result.has_scorecard:
+        parts.append(_md_perspectives(result))
+        parts.append(_md_scorecard(result))
     return "\n".join(parts)
 
 
@@ -177,9 +192,12 @@ def print_table(result: PeriodScore, console: Console) -> None:
             f" · expected progress {num(result.expected)}",
         )
     )
+    for line in left_out(result):
+        console.print(line, style="dim")
     for team in result.teams:
         console.print(_team_table(team))
-    _print_scorecard(result, console)
+    if result.has_scorecard:
+        print_scorecard(result, console)
 
 
 _TEAM_COLUMNS: tuple[tuple[str, dict[str, Any]], ...] = (
@@ -240,7 +258,7 @@ def _kr_cells(k: KrScore) -> list[Any]:
     ]
 
 
-def _print_scorecard(result: PeriodScore, console: Console) -> None:
+def print_scorecard(result: PeriodScore, console: Console) -> None:
     from rich.table import Table
     from rich.text import Text
 

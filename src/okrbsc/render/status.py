@@ -10,7 +10,9 @@ from okrbsc.render.score import (
     STATUS_STYLE,
     bar,
     kr_value,
+    left_out,
     num,
+    print_scorecard,
     quantity,
 )
 from okrbsc.render.text import rich_text
@@ -49,10 +51,16 @@ def print_status(repo: Repo, result: PeriodScore, console: Console) -> None:
             (num(result.score), "bold"),
         )
     )
-    _at_risk(result, console)
+    for line in left_out(result):
+        console.print(line, style="dim")
+    if result.has_okrs:
+        _at_risk(result, console)
     for team in result.teams:
         _team(team, console)
-    _measures(repo, result, console)
+    if not result.has_okrs:
+        print_scorecard(result, console)  # the scorecard alone: all of it
+    elif result.has_scorecard:
+        _measures(repo, result, console)
 
 
 def _kr_row(team: str, k: KrScore) -> list[object]:

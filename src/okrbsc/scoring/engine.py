@@ -144,6 +144,9 @@ class PeriodScore:
     teams: tuple[TeamScore, ...]
     perspectives: tuple[PerspectiveScore, ...]
     scorecard: tuple[ScorecardObjectiveScore, ...]
+    # SPEC 10.1: a repo may hold OKRs only or a scorecard only
+    has_scorecard: bool = True
+    has_okrs: bool = True
 
     def objectives(self) -> list[ObjectiveScore]:
         return [obj for team in self.teams for obj in team.objectives]
@@ -449,8 +452,12 @@ def score_period(repo: Repo, period: Period, team: str | None = None) -> PeriodS
         score=weighted_mean((o.score, o.weight) for o in all_objectives),
         expected=expected,
         teams=tuple(teams),
-        perspectives=score_perspectives(repo, all_objectives, scorecard),
+        perspectives=score_perspectives(repo, all_objectives, scorecard)
+        if repo.has_scorecard
+        else (),
         scorecard=scorecard,
+        has_scorecard=repo.has_scorecard,
+        has_okrs=period in repo.periods,
     )
 
 

@@ -341,6 +341,15 @@ class Repo:
     def scorecards(self) -> list[tuple[SourceFile, Scorecard]]:
         return [(f, f.model) for f in self.files if isinstance(f.model, Scorecard)]
 
+    @property
+    def has_scorecard(self) -> bool:
+        """SPEC 10.1: some file of `files.scorecard` is a scorecard (one that does not
+        load yet counts: its own error is the finding, not a missing scorecard)."""
+        patterns = self.config.files.scorecard
+        return bool(self.scorecards) or any(
+            f.model is None and matching([f.path], patterns) for f in self.files
+        )
+
     @cached_property
     def okr_files(self) -> list[tuple[SourceFile, OkrFile]]:
         return [(f, f.model) for f in self.files if isinstance(f.model, OkrFile)]

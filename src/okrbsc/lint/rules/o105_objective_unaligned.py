@@ -2,7 +2,11 @@
 
 Every quarterly objective should trace up to the strategy: to an annual
 objective, a parent team's objective or a scorecard objective. An annual
-objective should reach at least one scorecard objective.
+objective should reach at least one scorecard objective. Only where there is
+something to align to (SPEC 10.5): a quarterly objective is told when its
+team's parent team has objectives that quarter, the fiscal year has annual
+objectives or the repo has a scorecard; an annual objective when the repo has
+a scorecard. The root team of a repo of OKRs only aligns to nothing, rightly.
 
 Fails:
 
@@ -25,7 +29,7 @@ from collections.abc import Iterator
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import objectives
 from okrbsc.lint.rules.base import hit
-from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.repo import OkrRef, Repo
 
 CODE = "O105"
 NAME = "objective-unaligned"
@@ -36,8 +40,17 @@ def check(repo: Repo) -> Iterator[Hit]:
     for ref in objectives(repo):
         obj = ref.objective
         if ref.period.is_quarter:
-            if not obj.aligns_to:
+            if not obj.aligns_to and _above(repo, ref):
                 yield hit(ref.file, obj.at(), f"objective {obj.id!r} aligns to nothing")
-        elif not repo.scorecard_reach(ref):
+        elif repo.has_scorecard and not repo.scorecard_reach(ref):
             msg = f"annual objective {obj.id!r} aligns to no scorecard objective"
             yield hit(ref.file, obj.at("aligns_to") if obj.aligns_to else obj.at(), msg)
+
+
+def _above(repo: Repo, ref: OkrRef) -> bool:
+    """Is there something for this quarterly objective to align to (SPEC 10.5)?"""
+    if repo.has_scorecard or repo.periods.get(ref.period.fiscal_year):
+        return True
+    team = repo.teams.get(ref.team)
+    parent = team.parent if team is not None else None
+    return parent is not None and any(o.team == parent for o in repo.periods[ref.period])
