@@ -267,9 +267,18 @@ def test_resolve_period(small: Repo) -> None:
     assert resolve_period(small, None) == Period(2026, 3)
     assert resolve_period(small, "Q3") == Period(2026, 3)
     assert resolve_period(small, "2026-Q3") == Period(2026, 3)
-    for bad in ("Q4", "2026-Q5", "2025", "banana"):
+    for bad in ("2026-Q5", "banana"):
         with pytest.raises(PeriodError):
             resolve_period(small, bad)
+    # SPEC 10.1: with a scorecard, a period without OKR files is the scorecard alone;
+    # FY starts in April, so the latest Q4 started by 2026-11-15 is 2026-01..03
+    assert resolve_period(small, "Q4") == Period(2025, 4)
+    assert resolve_period(small, "2025") == Period(2025)
+    (small.root / "scorecard.yaml").unlink()
+    okrs_only = Repo.open(small.root, small.as_of)
+    for bad in ("Q4", "2026-Q4", "2025"):
+        with pytest.raises(PeriodError):
+            resolve_period(okrs_only, bad)
 
 
 def test_bare_quarter_is_the_latest_started() -> None:
@@ -278,8 +287,9 @@ def test_bare_quarter_is_the_latest_started() -> None:
     assert resolve_period(repo, None) == Period(2026, 4)
     early = Repo.open(EXAMPLES, D(2026, 9, 1))
     assert resolve_period(early, None) == Period(2026, 3)
-    with pytest.raises(PeriodError):
-        resolve_period(early, "Q4")  # exists, but has not started
+    # 2026-Q4 has OKR files but has not started: the latest started Q4 is 2025's
+    # (no OKR files; the examples' scorecard alone, SPEC 10.1)
+    assert resolve_period(early, "Q4") == Period(2025, 4)
 
 
 # --- properties -------------------------------------------------------------------
