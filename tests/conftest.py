@@ -16,6 +16,12 @@ EXAMPLES = ROOT / "examples"
 BASE_AS_OF = "2026-10-15"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_read_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands fill the user's read cache: in tests, a folder of the test run's own."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture
 def base_repo(tmp_path: Path) -> Path:
     """A copy of the minimal clean repo, to break in a test."""

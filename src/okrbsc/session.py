@@ -60,6 +60,7 @@ class Session:
     as_of: str | None
     quiet: bool = False
     verbose: bool = False
+    cache: bool = True  # the user's read cache (strategy.cache); --no-cache turns it off
     _opened: Repo | None = field(default=None, repr=False)
 
     @property
@@ -70,7 +71,7 @@ class Session:
     def repo(self) -> Repo:
         if self._opened is None:
             self._opened = open_repo(
-                self.repo_dir, self.day, quiet=self.quiet, verbose=self.verbose
+                self.repo_dir, self.day, quiet=self.quiet, verbose=self.verbose, cache=self.cache
             )
         return self._opened
 
@@ -84,7 +85,12 @@ class Session:
 
 
 def open_repo(
-    repo: Path | None, day: dt.date, *, quiet: bool = False, verbose: bool = False
+    repo: Path | None,
+    day: dt.date,
+    *,
+    quiet: bool = False,
+    verbose: bool = False,
+    cache: bool = True,
 ) -> Repo:
     from okrbsc.strategy.repo import Repo
 
@@ -92,10 +98,10 @@ def open_repo(
     start = repo if repo is not None else Path.cwd()
     began = time.perf_counter()
     if quiet or not sys.stderr.isatty():
-        opened = Repo.open(start, day)
+        opened = Repo.open(start, day, cached=cache)
     else:
         with _Progress() as progress:
-            opened = Repo.open(start, day, progress)
+            opened = Repo.open(start, day, progress, cached=cache)
     if verbose:
         took = time.perf_counter() - began
         periods = ", ".join(str(p) for p in opened.periods) or "none"

@@ -12,6 +12,7 @@ import typer
 from okrbsc.cli.app import app
 from okrbsc.cli.options import (
     AsOfOpt,
+    NoCacheOpt,
     NoColorOpt,
     QuietOpt,
     RepoOpt,
@@ -84,6 +85,7 @@ def lint(
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Validate and lint the strategy repo.
 
@@ -103,7 +105,7 @@ def lint(
     from okrbsc.lint import engine
     from okrbsc.render.lint_formats import REPORTERS
 
-    strategy = Session(repo, as_of, quiet, verbose).repo
+    strategy = Session(repo, as_of, quiet, verbose, cache=not no_cache).repo
     baseline = repo_at_revision(strategy, since) if since is not None else None
     known = {f.path for f in strategy.all_files}
     only = relative_paths(strategy.root, known, paths) if paths else None

@@ -35,6 +35,14 @@ NoColorOpt = Annotated[
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Say on stderr what was read, and how long it took.")
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every file afresh, neither using nor filling the read cache "
+        "(~/.cache/okrbsc; OKRBSC_NO_CACHE=1 does the same).",
+    ),
+]
 
 
 class DocFormat(enum.StrEnum):

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from okrbsc.cli.app import app
-from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt, console
+from okrbsc.cli.options import (
+    AsOfOpt,
+    NoCacheOpt,
+    NoColorOpt,
+    QuietOpt,
+    RepoOpt,
+    VerboseOpt,
+    console,
+)
 from okrbsc.errors import UsageError
 from okrbsc.render.text import visible
 from okrbsc.session import Session, resolve_period
@@ -85,6 +93,7 @@ def score(
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Score a quarter (or a year): KRs, objectives, teams, perspectives, scorecard.
 
@@ -100,7 +109,7 @@ def score(
 
       okrbsc score 2026-Q3 --write     # freeze the quarter's scores
     """
-    session = Session(repo, as_of, quiet, verbose)
+    session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
     result = session.scored(period, team)
     SCORE_RENDERERS[output_format](session.repo, result, no_color)
     if write:
@@ -130,6 +139,7 @@ def status(
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Dashboard of a quarter: progress against the calendar, pace, confidence and
     its trend, at-risk key results first, and the red and amber scorecard measures
@@ -143,7 +153,7 @@ def status(
 
       okrbsc status --as-of 2026-11-20
     """
-    session = Session(repo, as_of, quiet, verbose)
+    session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
     result = session.scored(period, team)
     STATUS_RENDERERS[output_format](session.repo, result, no_color)
 
@@ -182,6 +192,7 @@ def report(
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Write the plan on a page: Markdown (renders on GitHub and GitLab, with a
     Mermaid strategy map) and one self-contained HTML file (no network; prints
@@ -202,7 +213,7 @@ def report(
     """
     from okrbsc.render.report import FORMATS
 
-    session = Session(repo, as_of, quiet, verbose)
+    session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
     strategy = session.readable_repo()
     names: list[str | None] = list(periods) if periods else [None]
     chosen = list(dict.fromkeys(resolve_period(strategy, p) for p in names))

@@ -19,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from okrbsc.errors import OkrbscError
+from okrbsc.strategy.cache import ReadCache
 from okrbsc.strategy.loader import Loaded, Problem, load_bytes
 from okrbsc.strategy.models import (
     Config,
@@ -177,16 +178,18 @@ def read_inside(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> b
         os.close(fd)
 
 
-def read_file(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> tuple[str, Loaded]:
+def read_file(
+    root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB, cache: ReadCache | None = None
+) -> tuple[str, Loaded]:
     rel = path.relative_to(root).as_posix()
     raw = read_inside(root, path, limit_mib)
     if isinstance(raw, Problem):
         return rel, Loaded(None, [raw], "")
-    return rel, load_bytes(raw)
+    return rel, cache.load(raw) if cache is not None else load_bytes(raw)
 
 
-def load_config(root: Path) -> tuple[SourceFile, Config]:
-    return config_from(*read_file(root, root / CONFIG_NAME))
+def load_config(root: Path, cache: ReadCache | None = None) -> tuple[SourceFile, Config]:
+    return config_from(*read_file(root, root / CONFIG_NAME, cache=cache))
 
 
 def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
@@ -201,8 +204,10 @@ def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
     return source, config or Config(organisation="(unnamed)")
 
 
-def load_data_file(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> SourceFile:
-    return data_from(*read_file(root, path, limit_mib))
+def load_data_file(
+    root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB, cache: ReadCache | None = None
+) -> SourceFile:
+    return data_from(*read_file(root, path, limit_mib, cache))
 
 
 def data_from(rel: str, loaded: Loaded) -> SourceFile:
@@ -283,12 +288,16 @@ class Repo:
         as_of: dt.date,
         progress: Callable[[int, int], None] | None = None,
         only: Callable[[bytes], bool] | None = None,
+        cached: bool = False,
     ) -> Repo:
         """Find the root from ``start`` and read everything; ``progress(done, total)``
         is called after each data file. With ``only``, a data file whose bytes it
-        refuses is left out unread (an unreadable file is kept, to report)."""
+        refuses is left out unread (an unreadable file is kept, to report). With
+        ``cached``, what the reader made of a file is taken from (and kept in) the
+        user's read cache (`strategy.cache`)."""
         root = find_root(start)
-        config_file, config = load_config(root)
+        cache = ReadCache.for_repo(root) if cached else None
+        config_file, config = load_config(root, cache)
         sc_paths = discover(root, config.files.scorecard)
         okr_paths = discover(root, config.files.okrs)
         paths = list(dict.fromkeys([*sc_paths, *okr_paths]))
@@ -297,7 +306,7 @@ class Repo:
         with no_gc():
             for done, path in enumerate(paths, start=1):
                 if only is None or _passes(root, path, only, limit):
-                    files.append(load_data_file(root, path, limit))
+                    files.append(load_data_file(root, path, limit, cache))
                 if progress is not None:
                     progress(done, len(paths))
         return cls(root, config_file, config, files, as_of)
