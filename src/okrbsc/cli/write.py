@@ -212,6 +212,8 @@ def init(
     except ValueError as exc:
         raise UsageError(f"--team: {exc}") from None
     quarter = FiscalCalendar(fiscal_year_start).quarter_of(day)
+    if not quarter.in_range:
+        raise UsageError(f"--as-of {day} falls in {quarter}: periods have years 1 to 9998")
     plan = Plan(organisation, team, quarter, day, fiscal_year_start)
     try:
         directory.mkdir(parents=True, exist_ok=True)

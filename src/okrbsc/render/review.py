@@ -50,7 +50,7 @@ BRIER_CHANCE = 0.25
 def to_json(result: Review) -> dict[str, Any]:
     return {
         "period": str(result.period),
-        "previous": str(result.previous),
+        "previous": str(result.previous) if result.previous.in_range else None,  # before 0001-Q1
         "objectives": [
             {
                 "id": o.id,

@@ -271,8 +271,9 @@ def review(repo: Repo, period: Period, okrs: PeriodScore | None = None) -> Revie
 def _window(repo: Repo, ach: Achievements, period: Period) -> list[Period]:
     first = ach.first_quarter(list(repo.sc_objectives), period)
     quarters = quarters_between(first, period) if first is not None else [period]
-    if previous_quarter(period) not in quarters:
-        quarters.insert(0, previous_quarter(period))
+    before = previous_quarter(period)
+    if before not in quarters and before.in_range:
+        quarters.insert(0, before)
     return quarters[-WINDOW:]
 
 

@@ -9,6 +9,7 @@ year 2026 starts or ends in calendar year 2026 is the calendar's business
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -18,6 +19,7 @@ _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$", re.IGNORECASE)
 _FY_PERIOD = re.compile(r"^FY(\d{4}|\d{2})(?:(?:-| )Q([1-4]))?$", re.IGNORECASE)
 PERIOD_HINT = "write 2026, 2026-Q3, FY2026, FY26-Q3 or FY26 Q3"
 _BARE_QUARTER = re.compile(r"^Q([1-4])$")
+FIRST_YEAR, LAST_YEAR = 1, 9998  # SPEC 12.1: every date of such a period, and the next, exists
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,10 @@ class Period:
         if isinstance(value, bool):
             raise ValueError(f"not a period: {value!r}")
         if isinstance(value, int):
+            if not 1000 <= value <= 9999:  # `period: 0010` reads as the YAML 1.1 octal 8
+                raise ValueError(
+                    f"not a period: {value} (write four digits, in quotes below 1000: '0010')"
+                )
             value = str(value)
         if not isinstance(value, str):
             raise ValueError(f"not a period: {value!r} ({PERIOD_HINT})")
@@ -50,6 +56,7 @@ class Period:
         if len(match.group(1)) == 2:
             year += 2000
         quarter = int(match.group(2)) if match.group(2) else None
+        check_year(year)
         return cls(year, quarter)
 
     @property
@@ -61,25 +68,46 @@ class Period:
         return Period(self.year)
 
     def __str__(self) -> str:
-        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+        return f"{self.year:04d}-Q{self.quarter}" if self.quarter else f"{self.year:04d}"
+
+    @property
+    def in_range(self) -> bool:
+        """Whether the year is one a file or the command line may name (1 to 9998)."""
+        return FIRST_YEAR <= self.year <= LAST_YEAR
 
     def start(self, fiscal_year_start: int = 1, named_by: str = "start") -> dt.date:
+        """The first day; a period beyond the calendar (the quarter before 0001-Q1) is
+        clamped to its first or last day rather than raising."""
         year = self.year - _shift(fiscal_year_start, named_by)
         month0 = fiscal_year_start - 1 + 3 * ((self.quarter or 1) - 1)
-        return dt.date(year + month0 // 12, month0 % 12 + 1, 1)
+        return _day(year + month0 // 12, month0 % 12 + 1, first=True)
 
     def end(self, fiscal_year_start: int = 1, named_by: str = "start") -> dt.date:
         year = self.year - _shift(fiscal_year_start, named_by)
         months = 3 if self.quarter else 12
-        month0 = fiscal_year_start - 1 + 3 * ((self.quarter or 1) - 1) + months
-        first_after = dt.date(year + month0 // 12, month0 % 12 + 1, 1)
-        return first_after - dt.timedelta(days=1)
+        month0 = fiscal_year_start - 1 + 3 * ((self.quarter or 1) - 1) + months - 1
+        return _day(year + month0 // 12, month0 % 12 + 1, first=False)
 
     def days(self, fiscal_year_start: int = 1) -> int:
         return (self.end(fiscal_year_start) - self.start(fiscal_year_start)).days + 1
 
     def contains(self, day: dt.date, fiscal_year_start: int = 1) -> bool:
         return self.start(fiscal_year_start) <= day <= self.end(fiscal_year_start)
+
+
+def check_year(year: int) -> None:
+    """ValueError for a year outside 1 to 9998 (SPEC 12.1)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"year {year} is out of range: periods have years 1 to 9998")
+
+
+def _day(year: int, month: int, *, first: bool) -> dt.date:
+    """The first or last day of a month; before year 1 or after 9999, the calendar's edge."""
+    if year < dt.MINYEAR:
+        return dt.date.min
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month, 1 if first else calendar.monthrange(year, month)[1])
 
 
 def _shift(first_month: int, named_by: str) -> int:

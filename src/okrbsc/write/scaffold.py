@@ -129,9 +129,10 @@ objectives:
 
 
 def _annual(fy: Period) -> str:
+    written = f'"{fy}"' if fy.year < 1000 else str(fy)  # 0010 unquoted is YAML octal 8
     return f"""kind: okrs
 team: company
-period: {fy}
+period: {written}
 # Annual key results are reviewed monthly, not weekly.
 # okrbsc: disable-file=C202
 objectives:

@@ -56,7 +56,10 @@ def folder_period(path: str) -> tuple[Period, bool] | None:
         if named is not None:  # `okrs/FY21-Q1/x.yaml`
             return named, i == len(folders) - 1
         if _YEAR.match(folders[i]):
-            year = Period.parse(folders[i]).year  # `FY21` is 2021 (SPEC 10.2)
+            try:
+                year = Period.parse(folders[i]).year  # `FY21` is 2021 (SPEC 10.2)
+            except ValueError:  # a folder `0000` or `9999` names no period
+                return None
             rest = folders[i + 1 :]
             if not rest:
                 return Period(year), True
