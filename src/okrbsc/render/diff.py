@@ -6,8 +6,7 @@ import json
 from collections.abc import Callable
 
 from okrbsc.history.diff import Change, fmt, summary
-from okrbsc.render.score import md_cell
-from okrbsc.render.text import visible, visible_lines
+from okrbsc.render.text import md_code, md_text, visible, visible_lines
 
 
 def as_json(changes: list[Change], base: str, head: str) -> str:
@@ -35,7 +34,7 @@ def _summary_line(changes: list[Change]) -> str:
 
 
 def markdown(changes: list[Change], base: str, head: str) -> str:
-    head_line = f"### Strategy changes ({md_cell(base)} → {md_cell(head)})\n"
+    head_line = f"### Strategy changes ({md_text(base)} → {md_text(head)})\n"
     if not changes:
         return head_line + "\nNo change to the strategy.\n"
     rows = [
@@ -43,13 +42,13 @@ def markdown(changes: list[Change], base: str, head: str) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for c in changes:
-        field = f" `{md_cell(c.field)}`" if c.field else ""
+        field = f" {md_code(c.field)}" if c.field else ""
         field += " **(easier)**" if c.easier else ""
         rows.append(
-            f"| {c.kind} | {md_cell(c.id)} | {c.period or ''} | {c.change}{field} | "
-            f"{md_cell(fmt(c.old)) if c.change not in ('added',) else ''} | "
-            f"{md_cell(fmt(c.new)) if c.change not in ('removed',) else ''} | "
-            f"{md_cell(c.path)}:{c.line} |"
+            f"| {c.kind} | {md_text(c.id)} | {md_text(c.period or '')} | {c.change}{field} | "
+            f"{md_text(fmt(c.old)) if c.change not in ('added',) else ''} | "
+            f"{md_text(fmt(c.new)) if c.change not in ('removed',) else ''} | "
+            f"{md_text(c.path)}:{c.line} |"
         )
     return head_line + "\n" + "\n".join(rows) + f"\n\n{_summary_line(changes)}.\n"
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from okrbsc.history.diff import fmt
 from okrbsc.history.timeline import Event, History, Point, Revision, Series
-from okrbsc.render.score import STATUS_STYLE, bar, md_cell, pct, quantity
+from okrbsc.render.score import STATUS_STYLE, bar, pct, quantity
 from okrbsc.render.status import sparkline
-from okrbsc.render.text import rich_text
+from okrbsc.render.text import md_code, md_text, rich_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -256,9 +256,9 @@ def markdown(h: History) -> str:
     s = h.subject
     where = f" ({s.period})" if s.period else ""
     out = [
-        f"### History of {s.kind} `{md_cell(s.id)}`{where}",
+        f"### History of {s.kind} {md_code(s.id)}{where}",
         "",
-        f"**{md_cell(s.title)}** · " + " · ".join(md_cell(x) for x in facts(h)),
+        f"**{md_text(s.title)}** · " + " · ".join(md_text(x) for x in facts(h)),
         "",
     ]
     chart = _mermaid(h)
@@ -279,13 +279,15 @@ def markdown(h: History) -> str:
         out += ["| date | commit | author | change | before | after |", "|---|---|---|---|---|---|"]
         for e in h.events:
             c = e.change
-            what = f"{c.kind} {c.id} {c.change}" + (f" `{c.field}`" if c.field else "")
-            what = md_cell(what) + (" **(easier)**" if e.easier else "")
-            before = md_cell(fmt(c.old)) if c.old is not None else ""
-            after = md_cell(fmt(c.new)) if c.new is not None else ""
+            what = md_text(f"{c.kind} {c.id} {c.change}") + (
+                f" {md_code(c.field)}" if c.field else ""
+            )
+            what = what + (" **(easier)**" if e.easier else "")
+            before = md_text(fmt(c.old)) if c.old is not None else ""
+            after = md_text(fmt(c.new)) if c.new is not None else ""
             out.append(
-                f"| {e.revision.date} | {md_cell(e.revision.short)} | "
-                f"{md_cell(e.revision.author)} | {what} | {before} | {after} |"
+                f"| {e.revision.date} | {md_text(e.revision.short)} | "
+                f"{md_text(e.revision.author)} | {what} | {before} | {after} |"
             )
         out.append("")
     return "\n".join(out)
@@ -296,15 +298,15 @@ def _md_points(s: Series) -> list[str]:
     if s.entity.kind == "measure":
         rows = ["| period | actual | achievement | status | recorded in |", "|---|---|---|---|---|"]
         rows += [
-            f"| {p.date} | {md_cell(value_text(p, f))} | {_md_bar(p.progress)} | "
-            f"{p.status or 'unknown'} | {md_cell(who(p.recorded))} |"
+            f"| {p.date} | {md_text(value_text(p, f))} | {_md_bar(p.progress)} | "
+            f"{p.status or 'unknown'} | {md_text(who(p.recorded))} |"
             for p in s.points
         ]
     else:
         rows = ["| date | value | progress | confidence | recorded in |", "|---|---|---|---|---|"]
         rows += [
-            f"| {p.date} | {md_cell(value_text(p, f))} | {_md_bar(p.progress)} | "
-            f"{fmt(p.confidence)} | {md_cell(who(p.recorded))} |"
+            f"| {p.date} | {md_text(value_text(p, f))} | {_md_bar(p.progress)} | "
+            f"{fmt(p.confidence)} | {md_text(who(p.recorded))} |"
             for p in s.points
         ]
     return [*rows, ""] if s.points else ["No values yet.", ""]
@@ -319,8 +321,8 @@ def _md_parts(h: History) -> list[str]:
     rows = [f"| {name} | title | latest | trend |", "|---|---|---|---|"]
     for part in h.parts:
         rows.append(
-            f"| {md_cell(part.entity.id)} | {md_cell(part.entity.title)} | "
-            f"{md_cell(latest_text(part))} | {sparkline(trend(part), last=13)} |"
+            f"| {md_text(part.entity.id)} | {md_text(part.entity.title)} | "
+            f"{md_text(latest_text(part))} | {sparkline(trend(part), last=13)} |"
         )
     return [*rows, ""]
 

@@ -16,16 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from okrbsc import __version__
-from okrbsc.render.score import (
-    PACE_TEXT,
-    bar,
-    kr_value,
-    left_out,
-    md_cell,
-    num,
-    pct,
-    quantity,
-)
+from okrbsc.render.score import PACE_TEXT, bar, kr_value, left_out, num, pct, quantity
+from okrbsc.render.text import md_text
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
@@ -309,7 +301,7 @@ def environment(templates: Path | None) -> Any:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=md_cell,
+        md=md_text,
         mermaid=mermaid_label,
         num=num,
         quantity=quantity,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from okrbsc.render.text import rich_text
+from okrbsc.render.text import md_text, rich_text
 from okrbsc.scoring.engine import (
     KrScore,
     MeasureScore,
@@ -94,18 +94,6 @@ def left_out(result: PeriodScore) -> list[str]:
 # --- Markdown -------------------------------------------------------------------------
 
 
-def md_cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
-
-
 def markdown(result: PeriodScore) -> str:
     head = (
         f"# Scores for {result.period}\n\nAs of {result.as_of}: period score "
@@ -118,7 +106,7 @@ def markdown(result: PeriodScore) -> str:
             if team.discipline is None
             else (f" (check-ins in {team.discipline:.0%} of elapsed weeks)")
         )
-        parts.append(f"## {md_cell(team.name)} — {num(team.score)}{discipline}\n")
+        parts.append(f"## {md_text(team.name)} — {num(team.score)}{discipline}\n")
         rows = [
             "| id | objective / key result | value | score | grade | confidence | pace |",
             "|---|---|---|---:|---|---:|---|",
@@ -136,7 +124,7 @@ def markdown(result: PeriodScore) -> str:
 def _md_objective(o: ObjectiveScore) -> str:
     recorded = " (recorded)" if o.recorded else ""
     return (
-        f"| **{md_cell(o.id)}** | **{md_cell(o.title)}** ({o.type}) | | "
+        f"| **{md_text(o.id)}** | **{md_text(o.title)}** ({o.type}) | | "
         f"**{num(o.score)}**{recorded} | {o.grade} | | |"
     )
 
@@ -144,7 +132,7 @@ def _md_objective(o: ObjectiveScore) -> str:
 def _md_kr(k: KrScore) -> str:
     risk = " ⚠ at risk" if k.at_risk else ""
     return (
-        f"| {md_cell(k.id)} | {md_cell(k.title)} | {md_cell(kr_value(k))} | {num(k.score)} | "
+        f"| {md_text(k.id)} | {md_text(k.title)} | {md_text(kr_value(k))} | {num(k.score)} | "
         f"{k.grade} | {num(k.confidence)}{risk} | {PACE_TEXT[k.pace]} |"
     )
 
@@ -156,7 +144,7 @@ def _md_perspectives(result: PeriodScore) -> str:
         "|---|---:|---:|---|",
     ]
     rows += [
-        f"| {md_cell(p.name)} | {num(p.okr_score)} | {num(p.achievement)} | {p.status} |"
+        f"| {md_text(p.name)} | {num(p.okr_score)} | {num(p.achievement)} | {p.status} |"
         for p in result.perspectives
     ]
     return "\n".join(rows) + "\n"
@@ -171,9 +159,9 @@ def _md_scorecard(result: PeriodScore) -> str:
     for s in result.scorecard:
         for m in s.measures:
             rows.append(
-                f"| {md_cell(s.id)} {md_cell(s.title)} | {md_cell(m.name)} | "
-                f"{md_cell(quantity(m.actual, m.unit))} | {md_cell(quantity(m.target, m.unit))} | "
-                f"{md_cell(quantity(m.red_flag, m.unit))} | {m.status} |"
+                f"| {md_text(s.id)} {md_text(s.title)} | {md_text(m.name)} | "
+                f"{md_text(quantity(m.actual, m.unit))} | {md_text(quantity(m.target, m.unit))} | "
+                f"{md_text(quantity(m.red_flag, m.unit))} | {m.status} |"
             )
     return "\n".join(rows) + "\n"
 

@@ -13,6 +13,7 @@ reporter pass data through it, and rich output wraps it in
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -68,3 +69,40 @@ def rich_text(text: object, style: str = "", **options: object) -> Text:
     from rich.text import Text
 
     return Text(visible(text), style=style, **options)  # type: ignore[arg-type]
+
+
+# --- Markdown ---------------------------------------------------------------------
+
+# Characters that can open Markdown or HTML anywhere in a line: escapes, code spans,
+# emphasis, links and images, tags and autolinks, table cells, strikethrough, GitHub
+# math, headings, an `&` that starts an entity and the `:` of a bare `http://` link.
+# A backslash before any ASCII punctuation is the literal character in CommonMark.
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>!|~$#]|&(?=#?\w+;)|:(?=//))")
+# At the start of a line, also lists, block quotes (escaped above), setext underlines,
+# thematic breaks and ordered lists (`1.`); `www.` would be an extended autolink.
+_MD_LINE_START = re.compile(r"^([-+=])(?=[ +=-]|$)|^(\d+)([.)])(?= |$)")
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+
+
+def md_text(text: object) -> str:
+    """Text from data, for Markdown: renders as exactly ``visible(text)`` and nothing else.
+
+    One line (line breaks and control characters are shown escaped, as in text
+    output), every character that could start markup backslash-escaped, so a
+    title is never an image, link, tag, heading, list, code span, emphasis or an
+    extra table cell -- in a table cell, a paragraph or a heading alike.
+    """
+    out = _MD_ANYWHERE.sub(r"\\\1", visible(text))
+    out = _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", out)
+    out = _WWW.sub(r"\1\\.", out)
+    stripped = out.lstrip(" ")  # four leading spaces would open a code block
+    return "&#32;" * (len(out) - len(stripped)) + stripped
+
+
+_PLAIN_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+
+
+def md_code(text: object) -> str:
+    """An identifier as a Markdown code span when it is plain; otherwise escaped text."""
+    shown = str(text)
+    return f"`{shown}`" if _PLAIN_CODE.match(shown) else md_text(shown)
