@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 from okrbsc.errors import UsageError
 from okrbsc.sources.engines import Engine, MissingPackage, SourceError, connect
 from okrbsc.strategy.models import KeyResult, Source
-from okrbsc.strategy.periods import Period
+from okrbsc.strategy.periods import Period, YearOutOfRange
 from okrbsc.strategy.repo import Repo
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -287,11 +287,17 @@ def _period(value: Any, quarter_of: Any) -> Period:
     elif isinstance(value, int | str) and not isinstance(value, bool):
         try:
             period = Period.parse(value)
+        except YearOutOfRange:
+            raise ValueError(_outside(value)) from None
         except ValueError:
             msg = f"period {_show(value)} is not a period (2026-Q3, 2026 or a date)"
             raise ValueError(msg) from None
     else:
         raise ValueError(f"period {_show(value)} is not a period (2026-Q3, 2026 or a date)")
-    if not 1 <= period.year <= 9998:
-        raise ValueError(f"period {_show(value)} lies outside every fiscal year (1 to 9998)")
+    if not period.in_range:
+        raise ValueError(_outside(value))
     return period
+
+
+def _outside(value: Any) -> str:
+    return f"period {_show(value)} lies outside every fiscal year (1 to 9998)"

@@ -95,10 +95,14 @@ class Period:
         return self.start(fiscal_year_start) <= day <= self.end(fiscal_year_start)
 
 
+class YearOutOfRange(ValueError):
+    """A period whose year is outside 1 to 9998."""
+
+
 def check_year(year: int) -> None:
-    """ValueError for a year outside 1 to 9998 (SPEC 12.1)."""
+    """YearOutOfRange for a year outside 1 to 9998 (SPEC 12.1)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"year {year} is out of range: periods have years 1 to 9998")
+        raise YearOutOfRange(f"year {year} is out of range: periods have years 1 to 9998")
 
 
 def _day(year: int, month: int, *, first: bool) -> dt.date:
