@@ -52,9 +52,8 @@ def test_commands_over_a_file_with_year_9999_refuse_it_by_its_position(
     tmp_path: Path, command: str
 ) -> None:
     root = _repo(tmp_path, "9999-Q4")
-    proc = run_cli(command, "2026-Q3", "--repo", str(root), "--as-of", BASE_AS_OF, "--out", "o")
-    if command in {"status", "score"}:  # no --out
-        proc = run_cli(command, "2026-Q3", "--repo", str(root), "--as-of", BASE_AS_OF)
+    out = ["--out", str(tmp_path / "out")] if command in {"report", "review"} else []
+    proc = run_cli(command, "2026-Q3", "--repo", str(root), "--as-of", BASE_AS_OF, *out)
     assert proc.returncode == 1, proc.stderr
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
     assert f"{SALES}:3:9: E002" in proc.stderr
@@ -133,7 +132,8 @@ def test_init_as_of_year_1_scaffolds_a_repo_that_lints(tmp_path: Path) -> None:
 def test_as_of_at_the_ends_of_the_calendar_never_crashes(
     base_repo: Path, day: str, command: str
 ) -> None:
-    args = {"score": ["2026-Q3"], "checkin": ["S1.1", "3"], "report": ["--out", "r"]}
+    out = str(base_repo.parent / "reports")
+    args = {"score": ["2026-Q3"], "checkin": ["S1.1", "3"], "report": ["--out", out]}
     extra = args.get(command, [])
     proc = run_cli(command, *extra, "--repo", str(base_repo), "--as-of", day)
     assert proc.returncode in (0, 1, 2), proc.stderr
