@@ -481,5 +481,5 @@ def test_hostile_titles_stay_text_in_the_review(tmp_path: Path) -> None:
     assert "<script" not in rendered and "<img" not in rendered
     parsed = mermaid_check(out / f"review-{EXAMPLES_PERIOD}.md")
     assert parsed.returncode == 0, parsed.stderr
-    row = next(line for line in md.splitlines() if "| L2 a # b" in line)
-    assert "&lt;g&gt;" in row  # a # b ; c [d] (e) {f} <g>, escaped in the cell
+    row = next(line for line in md.splitlines() if "| L2 a \\# b" in line)
+    assert "\\[d\\] (e) {f} \\<g\\>" in row  # a # b ; c [d] (e) {f} <g>, escaped in the cell
