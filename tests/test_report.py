@@ -8,6 +8,7 @@ jsdom). Outside CI a missing tool skips its test; in CI it fails.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -64,15 +65,21 @@ def vnu() -> list[str]:
     return [str(java), "-jar", str(jar), "--errors-only", "--also-check-css"]
 
 
-def mermaid_check(md: Path) -> subprocess.CompletedProcess[str]:
+def mermaid_check(md: Path, *args: str) -> subprocess.CompletedProcess[str]:
     tools = need(
         str(node_tools()) if node_tools() and shutil.which("node") else None,
         "mermaid and jsdom from npm, and node",
     )
-    script = Path(tools) / "okrbsc_mermaid_check.mjs"
-    shutil.copyfile(TOOLS / "mermaid_check.mjs", script)  # ESM resolves from the script's folder
+    # ESM resolves from the script's folder; named by content, so runs of other
+    # checkouts sharing the tools never swap a script under this one.
+    source = (TOOLS / "mermaid_check.mjs").read_bytes()
+    script = Path(tools) / f"okrbsc_mermaid_check_{hashlib.sha256(source).hexdigest()[:12]}.mjs"
+    if not script.exists():
+        partial = script.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(source)
+        partial.replace(script)
     return subprocess.run(
-        ["node", str(script), str(md)], capture_output=True, text=True, timeout=120
+        ["node", str(script), str(md), *args], capture_output=True, text=True, timeout=120
     )
 
 

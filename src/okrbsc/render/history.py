@@ -9,7 +9,7 @@ from okrbsc.history.diff import fmt
 from okrbsc.history.timeline import Event, History, Point, Revision, Series
 from okrbsc.render.score import STATUS_STYLE, bar, pct, quantity
 from okrbsc.render.status import sparkline
-from okrbsc.render.text import md_code, md_text, rich_text
+from okrbsc.render.text import md_code, md_text, mermaid_label, rich_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -336,7 +336,7 @@ def _mermaid(h: History) -> list[str]:
             return []
         labels = [d for d, _ in h.progress]
         lines = [[round(v * 100, 1) for _, v in h.progress]]
-        axis = '"progress %" 0 --> 100'
+        axis = f"{mermaid_label('progress %')} 0 --> 100"
     elif h.own is not None and h.own.points:
         points = [p for p in h.own.points if isinstance(p.value, int | float)]
         if not points:
@@ -346,15 +346,13 @@ def _mermaid(h: History) -> list[str]:
         target = s.fields.get("target")
         if isinstance(target, int | float) and not isinstance(target, bool):
             lines.append([float(target)] * len(points))
-        unit = str(s.fields.get("unit") or "value").replace('"', "'")
-        axis = f'"{unit}"'
+        axis = mermaid_label(s.fields.get("unit") or "value")
     else:
         return []
-    name = str(s.id).replace('"', "'")
     out = [
         "xychart-beta",
-        f'    title "{name} over time"',
-        "    x-axis [" + ", ".join(f'"{label}"' for label in labels) + "]",
+        f"    title {mermaid_label(f'{s.id} over time')}",
+        "    x-axis [" + ", ".join(mermaid_label(label) for label in labels) + "]",
         f"    y-axis {axis}",
     ]
     out += ["    line [" + ", ".join(f"{v:g}" for v in line) + "]" for line in lines]

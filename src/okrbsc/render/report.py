@@ -17,22 +17,12 @@ from typing import Any
 
 from okrbsc import __version__
 from okrbsc.render.score import PACE_TEXT, bar, kr_value, left_out, num, pct, quantity
-from okrbsc.render.text import md_text
+from okrbsc.render.text import md_text, mermaid_label
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
 
 FORMATS = ("md", "html")
-
-
-# --- escaping ----------------------------------------------------------------------
-
-
-def mermaid_label(text: object) -> str:
-    """A double-quoted Mermaid label that parses whatever the text holds."""
-    out = str(text).replace("#", "#35;").replace('"', "#quot;")
-    out = out.replace("<", "#lt;").replace(">", "#gt;").replace("\n", " ")
-    return f'"{out}"'
 
 
 # --- the strategy map -----------------------------------------------------------------

@@ -106,3 +106,24 @@ def md_code(text: object) -> str:
     """An identifier as a Markdown code span when it is plain; otherwise escaped text."""
     shown = str(text)
     return f"`{shown}`" if _PLAIN_CODE.match(shown) else md_text(shown)
+
+
+# --- Mermaid ----------------------------------------------------------------------
+
+# Mermaid's own entity codes (`#quot;`, `#35;`): `#` first, so the codes stay codes.
+# `%` stops a `%%{init}%%` directive or a `%%` comment, a backtick a Markdown string,
+# `&amp;` an HTML entity, `<` and `>` tags, `"` the end of the label.
+_MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "%": "#37;"}
+_MERMAID |= {"`": "#96;", "&": "#38;", ":": "#58;"}  # `classDef x fill:#f00;` eats the `;`
+_MERMAID_CHARS = re.compile(r'[#"<>%`:]|&(?=#?\w+;)')  # `&` only where it opens an entity
+
+
+def mermaid_label(text: object) -> str:
+    """A double-quoted Mermaid string that shows exactly ``visible(text)``.
+
+    The one label function of every Mermaid block (strategy maps, review maps,
+    history charts): one line, control characters shown escaped, and every
+    character Mermaid or the browser could act on written as Mermaid's entity
+    code, so brackets, `:::`, `click` or `classDef` stay inside the quotes.
+    """
+    return '"' + _MERMAID_CHARS.sub(lambda m: _MERMAID[m[0]], visible(text)) + '"'
