@@ -20,7 +20,7 @@ from okrbsc.cli.options import (
     console,
 )
 from okrbsc.errors import UsageError
-from okrbsc.render.text import visible
+from okrbsc.render.text import json_text, visible
 from okrbsc.session import Session, resolve_period
 
 if TYPE_CHECKING:
@@ -37,11 +37,9 @@ class ScoreFormat(enum.StrEnum):
 
 
 def _json(repo: Repo, result: PeriodScore, no_color: bool) -> None:
-    import json
-
     from okrbsc.render.score import to_json
 
-    typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+    typer.echo(json_text(to_json(result)))
 
 
 def _markdown(repo: Repo, result: PeriodScore, no_color: bool) -> None:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from okrbsc.history.diff import Change, fmt, summary
-from okrbsc.render.text import md_code, md_text, visible, visible_lines
+from okrbsc.render.text import json_text, md_code, md_text, visible, visible_lines
 
 
 def as_json(changes: list[Change], base: str, head: str) -> str:
-    return json.dumps(
+    return json_text(
         {
             "base": base,
             "head": head,
             "changes": [c.to_dict() for c in changes],
             "summary": summary(changes),
-        },
-        indent=2,
-        ensure_ascii=False,
+        }
     )
 
 

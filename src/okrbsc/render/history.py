@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from okrbsc.history.diff import fmt
 from okrbsc.history.timeline import Event, History, Point, Revision, Series
 from okrbsc.render.score import STATUS_STYLE, bar, pct, quantity
 from okrbsc.render.status import sparkline
-from okrbsc.render.text import md_code, md_text, mermaid_label, rich_text
+from okrbsc.render.text import json_text, md_code, md_text, mermaid_label, rich_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,7 +17,7 @@ BAR = 20
 
 
 def to_json(h: History) -> str:
-    return json.dumps(h.to_dict(), indent=2, ensure_ascii=False)
+    return json_text(h.to_dict())
 
 
 def who(revision: Revision | None) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from okrbsc import __version__
 from okrbsc.lint.engine import LintResult
 from okrbsc.lint.findings import Finding, Severity
 from okrbsc.lint.rules import RULES, Rule
-from okrbsc.render.text import visible
+from okrbsc.render.text import json_text, visible
 
 DOCS_URL = "https://github.com/okrbsc/okrbsc/blob/main/docs/rules.md"
 HOME_URL = "https://github.com/okrbsc/okrbsc"
@@ -66,7 +65,7 @@ class JsonReporter(Reporter):
                 "unreadable": result.unreadable,
             },
         }
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return json_text(data)
 
 
 def _gh_data(text: str) -> str:
@@ -131,7 +130,7 @@ class SarifReporter(Reporter):
                 }
             ],
         }
-        return json.dumps(sarif, indent=2, ensure_ascii=False)
+        return json_text(sarif)
 
 
 def _sarif_rule(rule: Rule) -> dict[str, Any]:
@@ -169,7 +168,9 @@ class GitlabReporter(Reporter):
         issues: list[dict[str, Any]] = []
         seen: dict[str, int] = {}
         for f in result.findings:
-            base = hashlib.sha256(f"{f.code}\0{f.path}\0{f.message}".encode()).hexdigest()
+            base = hashlib.sha256(
+                f"{f.code}\0{f.path}\0{f.message}".encode("utf-8", "surrogateescape")
+            ).hexdigest()
             count = seen.get(base, 0)
             seen[base] = count + 1
             if count:  # the same finding twice in a file still needs unique fingerprints
@@ -184,7 +185,7 @@ class GitlabReporter(Reporter):
                     "location": {"path": f.path, "lines": {"begin": f.line}},
                 }
             )
-        return json.dumps(issues, indent=2, ensure_ascii=False)
+        return json_text(issues)
 
 
 REPORTERS: dict[str, type[Reporter]] = {

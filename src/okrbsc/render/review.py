@@ -16,6 +16,7 @@ from typing import Any
 from okrbsc import __version__
 from okrbsc.render.report import MapNode, environment, strategy_map
 from okrbsc.render.score import quantity
+from okrbsc.render.text import json_text
 from okrbsc.scoring.review import LinkReview, ObjectiveReview, Review, TeamCalibration, Verdict
 from okrbsc.strategy.repo import Repo
 
@@ -250,9 +251,7 @@ def environment_for_review() -> Any:
 def render(repo: Repo, result: Review, fmt: str) -> str:
     """The review of one quarter as ``fmt``: json, md or html."""
     if fmt == "json":
-        import json
-
-        return json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
+        return json_text(to_json(result)) + "\n"
     env = environment_for_review()
     return str(env.get_template(f"review.{fmt}.j2").render(**context(repo, result)))
 

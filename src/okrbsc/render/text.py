@@ -13,8 +13,9 @@ reporter pass data through it, and rich output wraps it in
 
 from __future__ import annotations
 
+import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -127,3 +128,23 @@ def mermaid_label(text: object) -> str:
     code, so brackets, `:::`, `click` or `classDef` stay inside the quotes.
     """
     return '"' + _MERMAID_CHARS.sub(lambda m: _MERMAID[m[0]], visible(text)) + '"'
+
+
+# --- JSON -------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    """``data`` as JSON that is valid UTF-8 whatever the file names hold (SPEC 12.2).
+
+    A file name's bytes that are not UTF-8 reach okrbsc as lone surrogates
+    (surrogateescape); each is written as the text ``\\xff`` (a backslash, x and
+    the byte in hex), as text output shows it, instead of an unencodable character.
+    """
+    return _SURROGATE.sub(_json_byte, json.dumps(data, indent=indent, ensure_ascii=False))
+
+
+def _json_byte(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\\\u{code:04x}"
