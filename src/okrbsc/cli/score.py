@@ -227,13 +227,13 @@ def _write_reports(
 ) -> list[Path]:
     from jinja2 import TemplateError
 
-    from okrbsc.render.report import documents
+    from okrbsc.render.report import documents, template_failure
     from okrbsc.write.safe import atomic_write
 
     try:
         docs = documents(repo, results, formats, templates)
     except TemplateError as exc:
-        raise UsageError(f"template error: {exc}") from None
+        raise UsageError(visible(template_failure(exc))) from None
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in docs:

@@ -302,6 +302,25 @@ def environment(templates: Path | None) -> Any:
     return env
 
 
+def template_failure(exc: Exception) -> str:
+    """What went wrong in a template, naming the template and its line (SPEC 12.1)."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.exceptions import SecurityError
+
+    where = None
+    if isinstance(exc, TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+    tb = exc.__traceback__
+    while tb is not None and where is None:  # Jinja puts the template's frames in the traceback
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, SecurityError):
+        message = message.rstrip(".") + ": templates reach the report's data and filters only"
+    return f"template {where or 'error'}: {message}"
+
+
 def render(repo: Repo, result: PeriodScore, fmt: str, templates: Path | None = None) -> str:
     """The plan on a page of one scored period, as ``fmt`` (md or html)."""
     env = environment(templates)
