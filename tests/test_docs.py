@@ -86,3 +86,11 @@ def test_guide_git_story_runs_as_written(examples_copy: Path) -> None:
     section = GUIDE.read_text(encoding="utf-8").split(GIT_SECTION)[1]
     assert run_blocks(console_blocks(section), root, may_fail=("okrbsc lint",)) == 4
     assert git(root, "status", "--porcelain") == ""  # --dry-run wrote nothing
+
+
+def test_readme_counts_the_rules_there_are() -> None:
+    from okrbsc.lint.rules import RULES
+
+    said = re.search(r"runs (\d+) rules across", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert said is not None
+    assert int(said.group(1)) == len(RULES)

@@ -154,44 +154,47 @@ class GitRepo:
 
         The walk follows first parents, so a branch merged in is one step (the
         merge commit) and the states never interleave two lines of work."""
-        out = git(
-            self.top,
-            "log",
-            "--no-show-signature",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--first-parent",
-            "-m",
-            "--root",
-            "--reverse",
-            "--raw",
-            "--no-renames",
-            "--no-abbrev",
-            "-z",
-            "--date=short",
-            "--format=%x1e%H%x1f%an%x1f%ad%x1f%s",
-            "--",
-            self.prefix or ".",
-        )
+        out = git(self.top, *LOG_RAW, "--", self.prefix or ".")
         tree: dict[str, str] = {}
         for chunk in out.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
             header, _, raw = chunk.partition("\0")
             sha, author, date, subject = header.split("\x1f", 3)
             fields = raw.lstrip("\n").split("\0")
             for meta, path in zip(fields[0::2], fields[1::2], strict=False):
-                parts = meta.strip().lstrip(":").split()
-                name = path[len(self.prefix) :]
-                if (
-                    len(parts) != 5
-                    or not path.startswith(self.prefix)
-                    or not name.endswith((".yaml", ".yml"))
-                ):
-                    continue
-                if parts[4].startswith("D") or parts[1] not in ("100644", "100755"):
-                    tree.pop(name, None)
-                else:
-                    tree[name] = parts[3]
+                self._apply(tree, meta, path)
             yield Commit(sha, author, dt.date.fromisoformat(date), subject), dict(tree)
+
+    def _apply(self, tree: dict[str, str], meta: str, path: str) -> None:
+        """One line of `git log --raw` applied to the root's tree (path -> blob id)."""
+        parts = meta.strip().lstrip(":").split()
+        name = path[len(self.prefix) :]
+        if len(parts) != 5 or not path.startswith(self.prefix):
+            return
+        if not name.endswith((".yaml", ".yml")):
+            return
+        if parts[4].startswith("D") or parts[1] not in ("100644", "100755"):
+            tree.pop(name, None)
+        else:
+            tree[name] = parts[3]
+
+
+#: `git log` arguments for walk(): first parents, oldest first, raw changes, NUL-separated.
+LOG_RAW = (
+    "log",
+    "--no-show-signature",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--first-parent",
+    "-m",
+    "--root",
+    "--reverse",
+    "--raw",
+    "--no-renames",
+    "--no-abbrev",
+    "-z",
+    "--date=short",
+    "--format=%x1e%H%x1f%an%x1f%ad%x1f%s",
+)
 
 
 def first_parent_commits(

@@ -139,34 +139,7 @@ def explain(o: ObjectiveReview, result: Review) -> str:
 
 def questions(result: Review, names: dict[str, str]) -> list[str]:
     """What the board should ask, worst first."""
-    out = []
-    for o in result.worst_first():
-        head = f"{o.id} {o.title}"
-        ask = {
-            Verdict.EXECUTION_GAP: (
-                f"{head}: its OKRs scored {o.okr_score:.2f} and it did not improve. What "
-                "stands in the way of delivery, and what changes next quarter?"
-                if o.okr_score is not None
-                else ""
-            ),
-            Verdict.ASSUMPTION_IN_QUESTION: (
-                f"{head}: its OKRs were delivered and the measures did not move. Do "
-                f"{', '.join(o.okrs)} really drive it, or should the strategy map change?"
-            ),
-            Verdict.UNADDRESSED: (
-                f"{head} is {o.status} and no OKR aims at it. Who owns it next quarter?"
-            ),
-            Verdict.UNKNOWN: (
-                f"{head}: when will it be measured? Without an actual in both quarters "
-                "the review cannot judge its OKRs."
-            ),
-            Verdict.IMPROVING: (
-                f"{head} improved while its OKRs fell short. What moved it, and are the "
-                "OKRs aimed at the right lever?"
-            ),
-        }.get(o.verdict)
-        if ask:
-            out.append(ask)
+    out = [ask for o in result.worst_first() if (ask := _question(o))]
     for link in result.links:
         if link.weak:
             cause, effect = names.get(link.cause, link.cause), names.get(link.effect, link.effect)
@@ -182,6 +155,35 @@ def questions(result: Review, names: dict[str, str]) -> list[str]:
                 f"{c.brier:.2f}; always saying 50% scores 0.25). Are its check-ins candid?"
             )
     return out
+
+
+def _question(o: ObjectiveReview) -> str:
+    """The board's question about one scorecard objective, or "" when its verdict asks none."""
+    head = f"{o.id} {o.title}"
+    if o.verdict is Verdict.EXECUTION_GAP:
+        if o.okr_score is None:
+            return ""
+        return (
+            f"{head}: its OKRs scored {o.okr_score:.2f} and it did not improve. What "
+            "stands in the way of delivery, and what changes next quarter?"
+        )
+    return {
+        Verdict.ASSUMPTION_IN_QUESTION: (
+            f"{head}: its OKRs were delivered and the measures did not move. Do "
+            f"{', '.join(o.okrs)} really drive it, or should the strategy map change?"
+        ),
+        Verdict.UNADDRESSED: (
+            f"{head} is {o.status} and no OKR aims at it. Who owns it next quarter?"
+        ),
+        Verdict.UNKNOWN: (
+            f"{head}: when will it be measured? Without an actual in both quarters "
+            "the review cannot judge its OKRs."
+        ),
+        Verdict.IMPROVING: (
+            f"{head} improved while its OKRs fell short. What moved it, and are the "
+            "OKRs aimed at the right lever?"
+        ),
+    }.get(o.verdict, "")
 
 
 # --- Markdown and HTML ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from okrbsc.scoring.forecast import forecast
 from okrbsc.strategy.measures import TOLERANCE, Status, assess, worst
@@ -334,7 +335,6 @@ def risks(repo: Repo, period: Period, kr: KeyResult, trend: list[float], prog: f
 def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands) -> KrScore:
     kr = ref.objective.key_results[index]
     as_of = repo.as_of
-    checked, elapsed = weeks(ref.period, as_of, repo.calendar, (c.date for c in kr.checkins))
     start, source = start_used(kr, as_of) if kr.kind == "metric" else (None, None)
     current = current_value(kr, as_of)
     if current is None:
@@ -342,10 +342,8 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
     prog = progress(kr, current, start)
     score = kr.score if kr.score is not None else clamp(prog)
     trend = confidences(kr, as_of, repo.config.confidence_scale)
-    seen = checkins_until(kr, as_of)
     data = has_data(kr, as_of)
     causes = risks(repo, ref.period, kr, trend, prog)
-    projected = kr_forecast(repo, ref, kr)
     return KrScore(
         id=ref.objective.kr_id(index),
         title=kr.title,
@@ -366,18 +364,34 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         expected=expected,
         pace=pace(prog, expected) if data else "no_data",
         owner=kr.owner,
-        checkin_dates=tuple(c.date for c in seen),
-        values=tuple(float(c.value) for c in seen),
-        weeks_checked=checked,
-        weeks_elapsed=elapsed,
         start_source=source,
         has_data=data,
         risks=tuple(causes),
         due=kr.due,
         description=kr.description,
-        forecast=projected,
-        forecast_progress=None if projected is None else progress(kr, projected, start),
+        **checkin_fields(repo, ref, kr),
+        **forecast_fields(repo, ref, kr, start),
     )
+
+
+def checkin_fields(repo: Repo, ref: OkrRef, kr: KeyResult) -> dict[str, Any]:
+    """A key result's check-ins up to as-of, and how many weeks of the period have one."""
+    seen = checkins_until(kr, repo.as_of)
+    checked, elapsed = weeks(ref.period, repo.as_of, repo.calendar, (c.date for c in kr.checkins))
+    return {
+        "checkin_dates": tuple(c.date for c in seen),
+        "values": tuple(float(c.value) for c in seen),
+        "weeks_checked": checked,
+        "weeks_elapsed": elapsed,
+    }
+
+
+def forecast_fields(repo: Repo, ref: OkrRef, kr: KeyResult, start: float | None) -> dict[str, Any]:
+    projected = kr_forecast(repo, ref, kr)
+    return {
+        "forecast": projected,
+        "forecast_progress": None if projected is None else progress(kr, projected, start),
+    }
 
 
 def kr_forecast(repo: Repo, ref: OkrRef, kr: KeyResult) -> float | None:
