@@ -51,12 +51,13 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         text=True,
         cwd=cwd,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **_SOURCE_PATH},
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV},
     )
 
 
 # the okrbsc under test: the source tree the tests run with, not whichever is installed
-_SOURCE_PATH = {"PYTHONPATH": str(ROOT / "src")}
+#: a child okrbsc runs the code under test (this checkout's src/), not an installed copy
+CODE_ENV = {"PYTHONPATH": str(ROOT / "src")}
 
 
 GIT_ENV = {

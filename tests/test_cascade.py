@@ -140,6 +140,19 @@ def test_an_unknown_id_on_the_command_line_suggests_the_nearest(examples_copy: P
     )
 
 
+def test_an_unknown_team_on_the_command_line_suggests_the_nearest(examples_copy: Path) -> None:
+    for command in ("score", "status"):
+        proc = run_cli(command, "2026-Q4", "--team", "slaes", "--repo", str(examples_copy),
+                       "--as-of", "2026-11-20")  # fmt: skip
+        assert proc.returncode == 2, proc.stderr
+        assert "team 'slaes' has no OKRs in 2026-Q4 (did you mean 'sales'?)" in proc.stderr
+    proc = run_cli("score", "2026-Q4", "--team", "zzz", "--repo", str(examples_copy),
+                   "--as-of", "2026-11-20")  # fmt: skip
+    assert proc.returncode == 2
+    assert "team 'zzz' has no OKRs in 2026-Q4 (teams with OKRs in 2026-Q4: " in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_a_write_to_a_file_that_does_not_load_names_it_and_its_first_error(
     examples_copy: Path,
 ) -> None:

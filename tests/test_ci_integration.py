@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BASE, BASE_AS_OF, GIT_ENV, ROOT, git
+from .conftest import BASE, BASE_AS_OF, CODE_ENV, GIT_ENV, ROOT, git
 
 BIN = Path(sys.executable).parent
 
@@ -18,14 +18,18 @@ BIN = Path(sys.executable).parent
 def test_github_format_is_picked_inside_github_actions(base_repo: Path) -> None:
     sales = base_repo / "okrs/2026/Q3/sales.yaml"
     sales.write_text(sales.read_text().replace("aligns_to: [A1]", "aligns_to: [NOPE]"))
-    env = {"PATH": os.environ["PATH"], "GITHUB_ACTIONS": "true"}
+    env = {"PATH": os.environ["PATH"], "GITHUB_ACTIONS": "true", **CODE_ENV}
     args = [sys.executable, "-m", "okrbsc", "lint", "--repo", str(base_repo), "--as-of", BASE_AS_OF]
     inside = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)
     assert inside.returncode == 1
     assert inside.stdout.startswith("::")
     assert "::error file=okrs/2026/Q3/sales.yaml,line=7," in inside.stdout
     outside = subprocess.run(
-        args, env={"PATH": os.environ["PATH"]}, capture_output=True, text=True, timeout=60
+        args,
+        env={"PATH": os.environ["PATH"], **CODE_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert outside.stdout.startswith("okrs/") and "okrs/2026/Q3/sales.yaml:7:" in outside.stdout
     explicit = subprocess.run(

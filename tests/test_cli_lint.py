@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from okrbsc.cli import app
 from okrbsc.lint.rules import RULES
 
-from .conftest import BASE, BASE_AS_OF, EXAMPLES, run_cli
+from .conftest import BASE, BASE_AS_OF, CODE_ENV, EXAMPLES, run_cli
 
 EXAMPLES_AS_OF = "2026-11-20"
 LINE = re.compile(
@@ -203,12 +203,17 @@ def test_sarif_validates_against_the_official_schema(
 
 
 def test_colour_only_when_forced(broken: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "FORCE_COLOR": "1"}
+    env = {"PATH": "/usr/bin:/bin", "FORCE_COLOR": "1", **CODE_ENV}
     args = [sys.executable, "-m", "okrbsc", "lint", "--as-of", EXAMPLES_AS_OF]
     forced = subprocess.run(args, cwd=broken, env=env, capture_output=True, text=True, timeout=60)
     assert "\x1b[" in forced.stdout
     plain = subprocess.run(
-        args, cwd=broken, env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60
+        args,
+        cwd=broken,
+        env={"PATH": "/usr/bin:/bin", **CODE_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert "\x1b[" not in plain.stdout and plain.stdout.startswith("okrs/")
     off = subprocess.run(
