@@ -229,9 +229,9 @@ def test_warm_cli_runs_equal_cold_and_no_cache_writes_nothing(tmp_path: Path) ->
     also_off = _lint_cli(EXAMPLES, {**env, "OKRBSC_NO_CACHE": "1"})
     assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
     cold = _lint_cli(EXAMPLES, env)
-    entries = sorted((tmp_path / "xdg" / "okrbsc").rglob("*.json"))
+    entries = sorted((tmp_path / "xdg" / "okrbsc" / "read-v1").rglob("*.json"))
     assert len(entries) == len(list(EXAMPLES.rglob("*.yaml")))  # every file, the config too
     warm = _lint_cli(EXAMPLES, env)
     assert off.stdout == also_off.stdout == cold.stdout == warm.stdout
-    assert sorted((tmp_path / "xdg" / "okrbsc").rglob("*.json")) == entries
+    assert sorted((tmp_path / "xdg" / "okrbsc" / "read-v1").rglob("*.json")) == entries
     assert cold.returncode == warm.returncode == 0 and json.loads(warm.stdout)["findings"] == []

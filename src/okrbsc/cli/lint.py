@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from okrbsc.cli.options import (
 )
 from okrbsc.errors import UsageError
 from okrbsc.session import Session, repo_at_revision
+
+if TYPE_CHECKING:
+    from okrbsc.lint.engine import LintResult
 
 
 class LintFormat(enum.StrEnum):
@@ -55,6 +58,39 @@ def relative_paths(root: Path, known: set[str], paths: list[Path]) -> list[str]:
         else:
             raise UsageError(f"{path} is not a data file of this repo (see `files` in okrbsc.yaml)")
     return wanted
+
+
+def _result(session: Session, paths: list[Path], since: str | None) -> LintResult:
+    """The lint result: from the run cache when nothing it depends on changed."""
+    from okrbsc.lint import runcache
+
+    key = None
+    if session.cache and since is None and check_folder_ok(session.repo_dir):
+        arguments = [str(p.resolve()) for p in paths]
+        key = runcache.run_key(session.repo_dir or Path.cwd(), session.day, arguments)
+    cached = runcache.load(key) if key is not None else None
+    if cached is not None and key is not None:
+        if paths:
+            relative_paths(key.root, set(key.known), paths)  # the same usage errors
+        return cached
+    result = _fresh(session, paths, since)
+    if key is not None and key == runcache.run_key(key.root, session.day, arguments):
+        runcache.store(key, result)  # unless a file changed while the rules ran
+    return result
+
+
+def _fresh(session: Session, paths: list[Path], since: str | None) -> LintResult:
+    from okrbsc.lint import engine
+
+    strategy = session.repo
+    baseline = repo_at_revision(strategy, since) if since is not None else None
+    known = {f.path for f in strategy.all_files}
+    only = relative_paths(strategy.root, known, paths) if paths else None
+    return engine.run(strategy, only, baseline=baseline)
+
+
+def check_folder_ok(repo: Path | None) -> bool:
+    return repo is None or repo.is_dir()
 
 
 @app.command()
@@ -102,14 +138,10 @@ def lint(
 
       okrbsc lint --since origin/main     # also flag moved targets, rewritten check-ins
     """
-    from okrbsc.lint import engine
     from okrbsc.render.lint_formats import REPORTERS
 
-    strategy = Session(repo, as_of, quiet, verbose, cache=not no_cache).repo
-    baseline = repo_at_revision(strategy, since) if since is not None else None
-    known = {f.path for f in strategy.all_files}
-    only = relative_paths(strategy.root, known, paths) if paths else None
-    result = engine.run(strategy, only, baseline=baseline)
+    session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
+    result = _result(session, paths or [], since)
     fmt = output_format.value if output_format is not None else default_format()
     if fmt == "text" and colour_wanted(no_color):
         from okrbsc.render.lint_text import print_findings

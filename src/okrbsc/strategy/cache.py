@@ -106,7 +106,7 @@ class ReadCache:
 
     def _get(self, key: str, raw: bytes) -> Loaded | None:
         try:
-            entry = _read_entry(self.path(key))
+            entry = read_entry(self.path(key))
             data, problems, notes = unpack(entry, key)
         except (OSError, ValueError, TypeError, KeyError, RecursionError, _Bad):
             return None
@@ -119,18 +119,18 @@ class ReadCache:
         except (ValueError, TypeError, RecursionError, _Bad):
             return  # shared (aliased) data, or a value JSON cannot hold: not cached
         try:
-            _write_entry(self.path(key), entry)
+            write_entry(self.path(key), entry)
         except OSError:
             self.writable = False
 
 
-def _read_entry(path: Path) -> bytes:
+def read_entry(path: Path) -> bytes:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(fd, "rb") as handle:
         return handle.read()
 
 
-def _write_entry(path: Path, entry: bytes) -> None:
+def write_entry(path: Path, entry: bytes) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
