@@ -65,7 +65,8 @@ def _result(session: Session, paths: list[Path], since: str | None) -> LintResul
     from okrbsc.lint import runcache
 
     key = None
-    if session.cache and since is None and check_folder_ok(session.repo_dir):
+    # --verbose says what was read, so it reads; --since also reads git: neither is cached
+    if session.cache and since is None and not session.verbose and folder_ok(session.repo_dir):
         arguments = [str(p.resolve()) for p in paths]
         key = runcache.run_key(session.repo_dir or Path.cwd(), session.day, arguments)
     cached = runcache.load(key) if key is not None else None
@@ -89,7 +90,7 @@ def _fresh(session: Session, paths: list[Path], since: str | None) -> LintResult
     return engine.run(strategy, only, baseline=baseline)
 
 
-def check_folder_ok(repo: Path | None) -> bool:
+def folder_ok(repo: Path | None) -> bool:
     return repo is None or repo.is_dir()
 
 

@@ -7,8 +7,8 @@ the bytes of okrbsc.yaml and of every data file its globs name (and why a file
 was not read). An entry holds the findings and counts as JSON with a checksum,
 in the user's cache folder beside the read cache (`strategy.cache`), under the
 same rules: never inside the repo, never code, and anything unexpected is a
-miss that runs the rules afresh. `lint --since` is never cached (it also reads
-git).
+miss that runs the rules afresh. `lint --since` (it also reads git) and
+`lint --verbose` (it says what was read) are never cached.
 """
 
 from __future__ import annotations
