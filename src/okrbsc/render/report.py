@@ -199,7 +199,7 @@ def alignment(repo: Repo, result: PeriodScore) -> list[AlignmentRow]:
     for team in result.teams:
         for obj in team.objectives:
             ref = refs[(obj.path, obj.id)]
-            chain = [f"{t.id} {_title(t)}" for t in repo.alignments(ref)]
+            chain = _chain(repo, ref)
             reached = [names.get(p, p) for p in obj.perspectives]
             rows.append(AlignmentRow(team.name, obj, chain, reached))
     return rows
@@ -207,6 +207,22 @@ def alignment(repo: Repo, result: PeriodScore) -> list[AlignmentRow]:
 
 def _title(target: OkrRef | ScRef) -> str:
     return target.objective.title
+
+
+def _chain(repo: Repo, ref: OkrRef) -> list[str]:
+    """What ``ref`` aligns to, each "id title"; a key result (SPEC 10.5) names its objective."""
+    out = []
+    for ident in ref.objective.aligns_to:
+        target = repo.resolve_alignment(ref, ident)
+        if target is None:
+            continue
+        if isinstance(target, OkrRef) and target.id != ident:
+            obj = target.objective
+            kr = next(k for i, k in enumerate(obj.key_results) if obj.kr_id(i) == ident)
+            out.append(f"{ident} {kr.title} (key result of {target.id})")
+        else:
+            out.append(f"{target.id} {_title(target)}")
+    return out
 
 
 def dependencies(repo: Repo, result: PeriodScore) -> list[DependencyRow]:

@@ -428,14 +428,28 @@ class Repo:
     def okr_objective(self, period: Period, ident: str) -> OkrRef | None:
         return self._by_period_id.get(period, {}).get(ident)
 
+    @cached_property
+    def _kr_owner(self) -> dict[Period, dict[str, OkrRef]]:
+        """Per period, each key result id (explicit or default) -> its objective."""
+        out: dict[Period, dict[str, OkrRef]] = {}
+        for period, refs in self.periods.items():
+            ids = out.setdefault(period, {})
+            for ref in refs:
+                for index in range(len(ref.objective.key_results)):
+                    ids.setdefault(ref.objective.kr_id(index), ref)
+        return out
+
+    def kr_objective(self, period: Period, ident: str) -> OkrRef | None:
+        """The objective of ``period`` whose key result is ``ident`` (SPEC 10.5)."""
+        return self._kr_owner.get(period, {}).get(ident)
+
     def resolve_alignment(self, ref: OkrRef, ident: str) -> Target | None:
-        """What ``aligns_to: [ident]`` of ``ref`` names (SPEC 2.5), or None."""
-        period = ref.period
-        found = self.okr_objective(period, ident)
-        if found is not None:
-            return found
-        if period.is_quarter:
-            found = self.okr_objective(period.fiscal_year, ident)
+        """What ``aligns_to: [ident]`` of ``ref`` names (SPEC 2.5), or None: an objective
+        or a key result (SPEC 10.5: then its objective) of the same period, then of the
+        fiscal year's annual OKRs, then a scorecard objective."""
+        periods = [ref.period, ref.period.fiscal_year] if ref.period.is_quarter else [ref.period]
+        for period in periods:
+            found = self.okr_objective(period, ident) or self.kr_objective(period, ident)
             if found is not None:
                 return found
         return self.sc_objectives.get(ident)
@@ -504,7 +518,7 @@ class Repo:
     def dependency_answered(self, ref: OkrRef, team: str) -> bool:
         """Does ``team`` have an objective aligned to ``ref`` or depending back on it?"""
         return any(
-            ref.id in other.objective.aligns_to
+            any(self.resolve_alignment(other, i) is ref for i in other.objective.aligns_to)
             or ref.id in other.objective.depends_on
             or ref.team in other.objective.depends_on
             for other in self.periods.get(ref.period, [])

@@ -2,11 +2,12 @@
 
 A dangling reference breaks the chain from a team's quarter to the strategy:
 the objective looks aligned but traces to nothing. `aligns_to` of a quarterly
-objective looks in the same quarter, then the annual OKRs of its fiscal year,
-then the scorecard; `depends_on` names a team or an objective of the same
-period; `drives` names scorecard objectives; `team` and a team's `parent` name
-teams of okrbsc.yaml; `perspective` names a scorecard perspective; `source.from`
-of a measure or key result names a connection of `sources:` in okrbsc.yaml.
+objective looks for an objective or a key result in the same quarter, then in
+the annual OKRs of its fiscal year, then for a scorecard objective;
+`depends_on` names a team or an objective of the same period; `drives` names
+scorecard objectives; `team` and a team's `parent` name teams of okrbsc.yaml;
+`perspective` names a scorecard perspective; `source.from` of a measure or key
+result names a connection of `sources:` in okrbsc.yaml.
 
 Fails:
 
@@ -104,14 +105,18 @@ def _alignments(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
     for i, ident in enumerate(ref.objective.aligns_to):
         if repo.resolve_alignment(ref, ident) is None and ident not in gaps(repo).ids:
             hint = did_you_mean(ident, _alignable(repo, ref))
-            msg = f"{ref.id!r} aligns to {ident!r}, which names no objective{hint}"
+            msg = f"{ref.id!r} aligns to {ident!r}, which names no objective or key result{hint}"
             yield hit(ref.file, ref.objective.item_at("aligns_to", i), msg)
 
 
 def _alignable(repo: Repo, ref: OkrRef) -> Iterable[str]:
-    names = [r.id for r in repo.periods.get(ref.period, [])]
-    if ref.period.is_quarter:
-        names += [r.id for r in repo.periods.get(ref.period.fiscal_year, [])]
+    periods = [ref.period, ref.period.fiscal_year] if ref.period.is_quarter else [ref.period]
+    names = [
+        ident
+        for period in periods
+        for r in repo.periods.get(period, [])
+        for ident in (r.id, *(r.objective.kr_id(i) for i in range(len(r.objective.key_results))))
+    ]
     return names + list(repo.sc_objectives)
 
 
