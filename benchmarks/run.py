@@ -12,6 +12,8 @@ from wait4). Ratios ours / reference are what we track:
 * `okrbsc --help` against a minimal one-command Typer app's `--help`, and
   `okrbsc lint` on examples/ against that app's command;
 * yamllint on the same files, when it is installed;
+* `okrbsc export` (xlsx, csv) against `score --format json`, and `okrbsc
+  import` of that unchanged export against the bare C load;
 * `okrbsc history ID` over a git history of N commits against `git log -p`
   of the same history (what a reviewer reads without okrbsc).
 """
@@ -116,6 +118,8 @@ def bench_size(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
                 repeat,
             )
         )
+    if has_command("export") and has_command("import"):
+        rows += bench_sheets(teams, repeat, work)
     yamllint = shutil.which("yamllint", path=str(BIN)) or shutil.which("yamllint")
     if yamllint:
         rows.append(
@@ -128,6 +132,30 @@ def bench_size(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
         )
     for row in rows:
         row["teams"], row["mib"] = teams, round(size, 1)
+    return rows
+
+
+def bench_sheets(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
+    """`export` against `score --format json` (the same scoring, no files), and
+    `import` of the unchanged export (every check-in compared, no byte written)
+    against a bare C load of the YAML."""
+    root = work / f"repo-{teams}"
+    common = ["--repo", str(root), "--as-of", "2026-10-15"]
+    score = okrbsc("score", "2026-Q3", *common, "--format", "json")
+    book, folder = work / f"export-{teams}.xlsx", work / f"export-{teams}-csv"
+    rows = [
+        ours_vs(f"export xlsx ({teams}) / score --format json",
+                okrbsc("export", "2026-Q3", *common, "--out", str(book)), score, repeat),
+        ours_vs(f"export csv ({teams}) / score --format json",
+                okrbsc("export", "2026-Q3", *common, "--format", "csv", "--out", str(folder)),
+                score, repeat),
+    ]  # fmt: skip
+    bare = [PY, "-c", BARE, str(root)]
+    for name, path in (("xlsx", book), ("csv", folder)):
+        rows.append(
+            ours_vs(f"import {name} unchanged ({teams}) / bare C load",
+                    okrbsc("import", str(path), *common), bare, repeat)
+        )  # fmt: skip
     return rows
 
 

@@ -391,3 +391,23 @@ def test_new_team_files_from_the_okrbsc_layout(tmp_path: Path) -> None:
     text = (root / "okrs/2026/Q4/sales.yaml").read_text()
     assert "    type: committed\n    aligns_to: [A1]\n" in text
     assert "          - {date: 2026-10-05, value: 2.2, confidence: 0.6}\n" in text
+
+
+# --- tried as a new user would ----------------------------------------------------------
+
+
+def test_a_checkin_from_the_sheet_is_one_line_in_git_diff(repo: Path, book: Path) -> None:
+    from .conftest import commit_all, git
+
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "Q4 plan", "Dana Okafor", "2026-11-16T09:00")
+    edit(book, [["SL2.1", dt.date(2026, 11, 23), 0.9, 0.6, "renewal call done"]])
+    code, _, err = cli(repo, "import", str(book), as_of="2026-11-24")
+    assert code == 0, err
+    numstat = git(repo, "diff", "--numstat").strip()
+    assert numstat == f"1\t0\t{SALES}"
+    patch = git(repo, "diff", "-U0")
+    assert (
+        "+          - {date: 2026-11-23, value: 0.9, confidence: 0.6, note: renewal call done}"
+        in patch
+    )

@@ -14,6 +14,7 @@ from okrbsc.errors import DataError, ExitCode
 from okrbsc.sheets.table import Cell, Sheet
 
 EXTRA = 'pip install "okrbsc[xlsx]"'
+SHARES = frozenset({"progress", "score", "achievement"})  # computed fractions
 
 
 class MissingExtra(DataError):
@@ -49,20 +50,25 @@ def xlsx_bytes(sheets: list[Sheet], as_of: dt.date) -> bytes:
     book.set_properties({"created": dt.datetime.combine(as_of, dt.time())})
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
+    share = book.add_format({"num_format": "0.00"})  # shown rounded; the value is exact
     for sheet in sheets:
         page = book.add_worksheet(sheet.name)
         page.write_row(0, 0, sheet.header, bold)
+        shares = {i for i, name in enumerate(sheet.header) if name in SHARES}
         for r, row in enumerate(sheet.rows, start=1):
             for c, cell in enumerate(row):
-                _put(page, r, c, cell, day)
+                _put(page, r, c, cell, day, share if c in shares else None)
         page.freeze_panes(1, 0)
+        page.set_landscape()  # printed: one page wide, the header on every page
+        page.fit_to_pages(1, 0)
+        page.repeat_rows(0)
         page.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.header) - 1)
         _widths(page, sheet)
     book.close()
     return buffer.getvalue()
 
 
-def _put(page: Any, r: int, c: int, cell: Cell, day: Any) -> None:
+def _put(page: Any, r: int, c: int, cell: Cell, day: Any, share: Any) -> None:
     if cell is None:
         return
     if isinstance(cell, str):
@@ -70,7 +76,7 @@ def _put(page: Any, r: int, c: int, cell: Cell, day: Any) -> None:
     elif isinstance(cell, dt.date):
         page.write_datetime(r, c, dt.datetime.combine(cell, dt.time()), day)
     else:
-        page.write_number(r, c, cell)
+        page.write_number(r, c, cell, share)
 
 
 def _widths(page: Any, sheet: Sheet) -> None:
