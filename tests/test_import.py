@@ -44,8 +44,7 @@ def exported(root: Path, out: Path, *args: str, as_of: str = AS_OF) -> Path:
 
 REPOS = [
     (EXAMPLES, "2026-11-20"),
-    # every fixture with OKR files (a scorecard alone has no period to export)
-    *[(p, "2026-10-15") for p in sorted((TESTS / "fixtures").iterdir()) if (p / "okrs").is_dir()],
+    *[(p, "2026-10-15") for p in sorted((TESTS / "fixtures").iterdir()) if p.is_dir()],
 ]
 
 
