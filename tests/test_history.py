@@ -94,7 +94,14 @@ def test_key_result_values_and_moved_goalposts(story: tuple[Path, dict[str, str]
     assert values["2026-10-12"]["value"] == 0.9
     assert values["2026-10-12"]["recorded"]["commit"] == shas["lower"]  # the rewrite is the record
     assert values["2026-11-23"]["recorded"]["commit"] is None  # still uncommitted
-    assert values["2026-11-16"]["progress"] == pytest.approx(1.55 / 2.5)  # against today's target
+    # SPEC 10.7: each value against the definition in force when it was recorded
+    then = values["2026-11-16"]  # recorded at the start, when the target was 3.0
+    assert then["progress"] == pytest.approx(1.55 / 3.0)
+    assert then["against"]["target"] == 3.0 and then["definition_changed"] is True
+    rewritten = values["2026-10-12"]  # rewritten in the commit that lowered the target
+    assert rewritten["progress"] == pytest.approx(0.9 / 2.5)
+    assert rewritten["definition_changed"] is False
+    assert values["2026-11-23"]["progress"] == pytest.approx(1.7 / 2.5)  # uncommitted: today's
     assert [v["date"] for v in data["values"]] == sorted(values)
 
 
@@ -113,6 +120,9 @@ def test_text_chart_tells_the_story(story: tuple[Path, dict[str, str]]) -> None:
     assert before < marker < after  # the change sits on the timeline between check-ins
     assert "uncommitted" in lines[after]
     assert "█" in lines[before]
+    assert "◇ against target 3" in lines[before]  # 1.55 of the 3.0 asked then: 52%
+    assert "52%" in lines[before] and "◇" not in lines[after]
+    assert "◇ judged against the definition in force when the value was recorded" in out
     assert "Changes (3)" in out and "Lower the ARR target" in out
 
 

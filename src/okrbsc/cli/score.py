@@ -81,7 +81,15 @@ def score(
     team: TeamOpt = None,
     write: Annotated[
         bool,
-        typer.Option("--write", help="Record the computed KR and objective scores in the YAML."),
+        typer.Option(
+            "--write",
+            help="Record the computed KR and objective scores in the YAML (final scores: "
+            "from the period's last day on).",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="With --write: record scores before the period ends."),
     ] = False,
     repo: RepoOpt = None,
     as_of: AsOfOpt = None,
@@ -96,6 +104,8 @@ def score(
     """Score a quarter (or a year): KRs, objectives, teams, perspectives, scorecard.
 
     Exit 1 when the repo has reading or schema errors (fix them first).
+    --write records final scores, which then win over computed ones: before
+    the period's last day (at as-of) it refuses (exit 2) unless --force.
 
     Examples:
 
@@ -109,6 +119,10 @@ def score(
     """
     session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
     result = session.scored(period, team)
+    if write and not force:
+        from okrbsc.write.record import refuse_before_the_end
+
+        refuse_before_the_end(session.repo, result.period)
     SCORE_RENDERERS[output_format](session.repo, result, no_color)
     if write:
         from okrbsc.write.record import record_scores

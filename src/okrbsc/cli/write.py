@@ -52,6 +52,10 @@ def checkin(
         bool,
         typer.Option("--restate", help="A measure: replace a different actual already recorded."),
     ] = False,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="A key result: rewrite the check-in already on that date."),
+    ] = False,
     repo: RepoOpt = None,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
@@ -60,7 +64,8 @@ def checkin(
 ) -> None:
     """Record a value: a key result's check-in, or a scorecard measure's actual.
 
-    A key result gains a check-in in its file; a measure gains
+    A key result gains a check-in in its file (one already on that date is
+    refused, exit 1, unless --replace rewrites it); a measure gains
     `actuals[PERIOD] = VALUE` (a different value already there is refused,
     exit 1, unless --restate; the same value changes nothing). The file is
     locked, checked, and replaced atomically; a file that does not load
@@ -77,11 +82,13 @@ def checkin(
     strategy = Session(repo, as_of, quiet, verbose).repo
     wanted = parse_period(period, "--period") if period is not None else None
     if kr in strategy.measures and not strategy.key_results_named(kr):
+        if replace:
+            raise UsageError("--replace is for a key result's check-in; use --restate")
         message = _checkin_measure(strategy, kr, value, wanted, restate, (confidence, note, date))
     else:
         if restate:
             raise UsageError("--restate is for a measure's actual; this is a key result")
-        message = _checkin_kr(strategy, kr, value, wanted, (confidence, note, date))
+        message = _checkin_kr(strategy, kr, value, wanted, (confidence, note, date), replace)
     if not quiet:
         typer.echo(visible(message))
 
@@ -113,6 +120,7 @@ def _checkin_kr(
     value: str,
     period: Period | None,
     extras: tuple[str | None, str | None, str | None],
+    replace: bool,
 ) -> str:
     from okrbsc.write.checkin import append_checkin, find_target, parse_confidence, parse_value
 
@@ -121,8 +129,12 @@ def _checkin_kr(
     number = parse_value(target.kr, value)
     day = parse_date(date, "--date") or strategy.as_of
     chance = parse_confidence(strategy, confidence)
-    path = append_checkin(strategy, target, number, day=day, confidence=chance, note=note)
-    return f"{path}: checked in {target.kr_id} = {value} on {day}"
+    path = append_checkin(
+        strategy, target, number, day=day, confidence=chance, note=note, replace=replace
+    )
+    replaced = replace and any(c.date == day for c in target.kr.checkins)
+    done = "replaced the check-in of" if replaced else "checked in"
+    return f"{path}: {done} {target.kr_id} = {value} on {day}"
 
 
 @app.command()

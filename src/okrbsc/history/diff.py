@@ -178,6 +178,8 @@ def _scorecard_entities(path: str, card: Scorecard) -> Keyed:
                 "target": m.target,
                 "red_flag": m.red_flag,
                 "direction": m.direction,
+                "bands": m.bands.model_dump() if m.bands is not None else None,
+                "targets": {str(k): v for k, v in m.targets.items()} or None,
             }
             actuals = {str(k): (v, None) for k, v in m.actuals.items()}
             entity = Entity(

@@ -25,6 +25,8 @@ from okrbsc.strategy.repo import CONFIG_NAME, ParseCache, Repo, RepoError, no_gc
 
 Key = tuple[str, ...]
 T = TypeVar("T")
+# (key, date) -> the value as it stands, the first revision holding it, its entity then
+Recorded = dict[tuple[Key, str], tuple[Any, "Revision", Entity]]
 
 
 class HistoryError(OkrbscError):
@@ -85,9 +87,12 @@ class Point:
     date: str
     value: Any
     confidence: float | None
-    progress: float | None  # toward the target as defined now (a measure: its achievement)
+    # toward the target as defined when the value was recorded (a measure: achievement)
+    progress: float | None
     status: str | None  # measures: green, amber, red
     recorded: Revision | None  # the first revision holding this value as it is now
+    against: dict[str, Any] | None = None  # the goal fields in force then (SPEC 10.7)
+    definition_changed: bool = False  # ... which differ from the newest definition
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,7 +102,20 @@ class Point:
             "progress": self.progress,
             "status": self.status,
             "recorded": self.recorded.to_dict() if self.recorded else None,
+            "against": jsonable(self.against),
+            "definition_changed": self.definition_changed,
         }
+
+
+# what a value's progress (a measure's status) is computed from
+GOAL_FIELDS = {
+    "key result": ("kind", "start", "target", "direction"),
+    "measure": ("baseline", "target", "red_flag", "direction", "bands", "targets"),
+}
+
+
+def goal_fields(e: Entity) -> dict[str, Any]:
+    return {name: e.fields.get(name) for name in GOAL_FIELDS.get(e.kind, ())}
 
 
 @dataclass(frozen=True)
@@ -301,7 +319,7 @@ def build(root: Path, as_of: dt.date, ident: str, period: str | None) -> History
         walked, known = _walk(strategy, git_repo, ident, narrow=False)  # every id, to suggest
     key, others = choose(ident, [ents for _, ents in walked], period, known)
     events: list[Event] = []
-    recorded: dict[tuple[Key, str], tuple[Any, Revision]] = {}
+    recorded: Recorded = {}
     before: dict[Key, Entity] = {}
     newest: dict[Key, Entity] = {}
     for revision, ents in walked:
@@ -311,7 +329,7 @@ def build(root: Path, as_of: dt.date, ident: str, period: str | None) -> History
             newest[k] = e
             for date, value in (e.checkins or {}).items():
                 if recorded.get((k, date), (None,))[0] != value:
-                    recorded[(k, date)] = (value, revision)
+                    recorded[(k, date)] = (value, revision, e)  # and the definition then
         before = now
     present = key in walked[-1][1]
     final = walked[-1][1] if present else _last_with(key, walked)
@@ -362,7 +380,7 @@ def _history(
     key: Key,
     newest: dict[Key, Entity],
     final: dict[Key, Entity],
-    recorded: dict[tuple[Key, str], tuple[Any, Revision]],
+    recorded: Recorded,
     events: list[Event],
     commits: int,
     others: list[str],
@@ -374,11 +392,11 @@ def _history(
 
     def series(k: Key) -> Series:
         e = final[k]
-        points = tuple(
-            _point(strategy, e, date, value, recorded.get((k, date), (None, None))[1])
-            for date, value in _chronological(strategy, e)
-        )
-        return Series(e, points)
+        points = []
+        for date, value in _chronological(strategy, e):
+            _, revision, then = recorded.get((k, date), (None, None, e))
+            points.append(_point(strategy, e, then, date, value, revision))
+        return Series(e, tuple(points))
 
     own = series(key) if subject.kind in ("key result", "measure") else None
     part_series = tuple(series(k) for k in parts)
@@ -396,13 +414,23 @@ def _chronological(strategy: Repo, e: Entity) -> list[tuple[str, tuple[Any, Any]
 
 
 def _point(
-    strategy: Repo, e: Entity, date: str, value: tuple[Any, Any], revision: Revision | None
+    strategy: Repo,
+    e: Entity,
+    then: Entity,
+    date: str,
+    value: tuple[Any, Any],
+    revision: Revision | None,
 ) -> Point:
+    """A value judged against the definition in force when it was recorded (``then``):
+    a lowered target never rewrites the past (SPEC 10.7)."""
     number, confidence = value
+    against = goal_fields(then)
+    changed = against != goal_fields(e)
     if e.kind == "measure":
-        status, achieved = _measure_status(strategy, e, number)
-        return Point(date, number, None, achieved, status, revision)
-    return Point(date, number, confidence, _progress(e.fields, number), None, revision)
+        status, achieved = _measure_status(strategy, then, date, number)
+        return Point(date, number, None, achieved, status, revision, against, changed)
+    progress = _progress(then.fields, number)
+    return Point(date, number, confidence, progress, None, revision, against, changed)
 
 
 def _progress(fields: dict[str, Any], value: Any) -> float | None:
@@ -416,19 +444,19 @@ def _progress(fields: dict[str, Any], value: Any) -> float | None:
     return progress(kr, value)
 
 
-def _measure_status(strategy: Repo, e: Entity, value: Any) -> tuple[str | None, float | None]:
-    """Status and achievement (SPEC 4.4) of an actual against the measure as defined now."""
-    from okrbsc.strategy.measures import achievement, status
+def _measure_status(
+    strategy: Repo, e: Entity, period: str, value: Any
+) -> tuple[str | None, float | None]:
+    """Status and achievement (SPEC 4.4, 10.6) of the actual of ``period`` against the
+    measure ``e`` as it was defined (its target for that period)."""
+    from okrbsc.strategy.measures import achieved, goal, judge
+    from okrbsc.strategy.models import Measure
 
-    found = strategy.measures.get(e.id)
-    if found is None or not isinstance(value, int | float):
+    if not isinstance(e.node, Measure) or not isinstance(value, int | float):
         return None, None
     tolerance = strategy.config.scoring.measure_tolerance
-    measure = found[1]
-    return (
-        status(measure, float(value), tolerance).value,
-        achievement(measure, float(value), tolerance),
-    )
+    g = goal(e.node, tolerance, Period.parse(period), strategy.calendar)
+    return judge(g, float(value)).value, achieved(g, float(value))
 
 
 def _objective_progress(parts: tuple[Series, ...]) -> tuple[tuple[str, float], ...]:

@@ -65,6 +65,28 @@ def value_text(point: Point, fields: dict[str, Any]) -> str:
     return str(point.value)
 
 
+def then_text(point: Point, fields: dict[str, Any]) -> str:
+    """How the definition a value was judged against differs from today's: "" when not."""
+    if not point.definition_changed or point.against is None:
+        return ""
+    then = [
+        f"{name.replace('_', ' ')} {fmt(value)}"
+        for name, value in point.against.items()
+        if value != fields.get(name)
+    ]
+    return "◇ against " + ", ".join(then) if then else ""
+
+
+CHANGED_NOTE = (
+    "◇ judged against the definition in force when the value was recorded, "
+    "since changed (see the changes)"
+)
+
+
+def _recorded(point: Point, fields: dict[str, Any]) -> str:
+    return " · ".join(x for x in (who(point.recorded), then_text(point, fields)) if x)
+
+
 def latest_text(part: Series) -> str:
     """A part's latest value against its target: "5 of 12 customers", "done"."""
     f = part.entity.fields
@@ -153,7 +175,7 @@ def _kr_chart(h: History, s: Series, console: Console) -> None:
                     Text(bar(progress, None, BAR), style="green" if progress >= 0.7 else "cyan"),
                     pct(p.progress),
                     fmt(p.confidence),
-                    rich_text(who(p.recorded), "dim"),
+                    rich_text(_recorded(p, s.entity.fields), "dim"),
                 ],
             )
         )
@@ -163,6 +185,12 @@ def _kr_chart(h: History, s: Series, console: Console) -> None:
     if not s.points:
         console.print("  no check-ins yet")
     console.print(table)
+    _changed_note(s, console)
+
+
+def _changed_note(s: Series, console: Console) -> None:
+    if any(p.definition_changed for p in s.points):
+        console.print(rich_text("  " + CHANGED_NOTE, "dim"))
 
 
 def _objective_chart(h: History, console: Console) -> None:
@@ -192,11 +220,12 @@ def _measure_chart(s: Series, console: Console) -> None:
             Text(bar(achieved or 0.0, None, BAR), style=style),
             pct(achieved),
             Text(status, style=style),
-            rich_text(who(p.recorded), "dim"),
+            rich_text(_recorded(p, s.entity.fields), "dim"),
         )
     if not s.points:
         console.print("  no actuals yet")
     console.print(table)
+    _changed_note(s, console)
 
 
 def _parts_table(h: History, console: Console) -> None:
@@ -298,16 +327,18 @@ def _md_points(s: Series) -> list[str]:
         rows = ["| period | actual | achievement | status | recorded in |", "|---|---|---|---|---|"]
         rows += [
             f"| {p.date} | {md_text(value_text(p, f))} | {_md_bar(p.progress)} | "
-            f"{p.status or 'unknown'} | {md_text(who(p.recorded))} |"
+            f"{p.status or 'unknown'} | {md_text(_recorded(p, f))} |"
             for p in s.points
         ]
     else:
         rows = ["| date | value | progress | confidence | recorded in |", "|---|---|---|---|---|"]
         rows += [
             f"| {p.date} | {md_text(value_text(p, f))} | {_md_bar(p.progress)} | "
-            f"{fmt(p.confidence)} | {md_text(who(p.recorded))} |"
+            f"{fmt(p.confidence)} | {md_text(_recorded(p, f))} |"
             for p in s.points
         ]
+    if any(p.definition_changed for p in s.points):
+        rows += ["", CHANGED_NOTE + "."]
     return [*rows, ""] if s.points else ["No values yet.", ""]
 
 

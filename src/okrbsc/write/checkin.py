@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from okrbsc.errors import OkrbscError
+from okrbsc.errors import DataError, OkrbscError
 from okrbsc.strategy.models import KeyResult
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
@@ -157,8 +157,10 @@ def append_checkin(
     day: dt.date,
     confidence: float | None = None,
     note: str | None = None,
+    replace: bool = False,
 ) -> str:
-    """Write the check-in; returns the file's repo-relative path."""
+    """Write the check-in (with ``replace``: over the one of the same date); returns
+    the file's repo-relative path."""
     period, cal = target.ref.period, repo.calendar
     if not cal.contains(period, day):
         raise CheckinError(
@@ -172,12 +174,72 @@ def append_checkin(
         entry["note"] = note
     objective_index = target.ref.doc.objectives.index(target.ref.objective)
     path = repo.root / target.ref.file.path
+    earlier = same_day(target, day, replace=replace)
 
     def edit(data: Any) -> None:
-        _append(data["objectives"][objective_index]["key_results"][target.index], entry)
+        kr = data["objectives"][objective_index]["key_results"][target.index]
+        if earlier is None:
+            _append(kr, entry)
+        else:
+            _rewrite(kr["checkins"][earlier], entry)
 
     edit_yaml(path, target.ref.file.path, edit)
     return target.ref.file.path
+
+
+class SameDayCheckin(DataError):
+    """The key result already has a check-in on that date (exit 1): --replace rewrites it."""
+
+
+def same_day(target: Target, day: dt.date, *, replace: bool) -> int | None:
+    """The index of the check-in already dated ``day`` (the last one), or None.
+
+    Without ``replace`` an existing one is refused, naming it: a same-day
+    correction must not add a second check-in that silently wins (SPEC 10.7).
+    """
+    found = [i for i, c in enumerate(target.kr.checkins) if c.date == day]
+    if not found:
+        return None
+    index = found[-1]
+    if not replace:
+        old = target.kr.checkins[index]
+        line, col = target.kr.item_at("checkins", index)
+        shown = str(old.value).lower() if isinstance(old.value, bool) else f"{old.value:g}"
+        raise SameDayCheckin(
+            f"{target.ref.file.path}:{line}:{col}: {target.kr_id} already has a check-in on "
+            f"{day} (value {shown}): pass --replace to rewrite it (nothing was written)"
+        )
+    return index
+
+
+def _rewrite(node: Any, entry: dict[str, Any]) -> None:
+    """Make an existing check-in say ``entry``, in place: same position, same style,
+    its comments kept (what followed its last line still follows it)."""
+    last = list(node)[-1]
+    tail = node.ca.items.get(last)
+    for key in [k for k in node if k not in entry]:
+        del node[key]
+    for key, value in entry.items():
+        if key in node:
+            node[key] = value
+        else:
+            node.insert(len(node), key, value)
+    new_last = list(node)[-1]
+    if new_last != last and tail and len(tail) > 2 and tail[2] is not None:
+        _carry_tail(node, new_last, tail[2])
+
+
+def _carry_tail(node: Any, key: str, token: Any) -> None:
+    """The lines after a removed last key (a comment, a blank line) move to ``key``."""
+    from ruamel.yaml.tokens import CommentToken
+
+    _, newline, rest = token.value.partition("\n")
+    if not newline or not rest:
+        return
+    slot = node.ca.items.setdefault(key, [None, None, None, None])
+    mine = slot[2]
+    own, mark = (mine.value, mine.start_mark) if mine is not None else ("\n", token.start_mark)
+    slot[2] = CommentToken(own + rest, mark, None)
 
 
 def _append(kr: Any, entry: dict[str, Any]) -> None:

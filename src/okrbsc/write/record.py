@@ -5,11 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from okrbsc.errors import UsageError
 from okrbsc.scoring.engine import ObjectiveScore, PeriodScore
+from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
 from okrbsc.write.safe import edit_all, insert_before
 
 PLACES = 2  # recorded as shown: a frozen score reads like the report
+
+
+def refuse_before_the_end(repo: Repo, period: Period) -> None:
+    """Recorded scores are final (they win over computed ones): not before the last day."""
+    last = repo.calendar.end(period)
+    if repo.as_of < last:
+        days = (last - repo.as_of).days
+        raise UsageError(
+            f"{period} runs until {last}, {days} day{'s' if days != 1 else ''} after "
+            f"{repo.as_of}: recorded scores are final and win over computed ones, so "
+            f"--write would freeze {period} mid-way; run it on or after {last}, or pass "
+            "--force to record them now (nothing was written)"
+        )
 
 
 def record_scores(repo: Repo, result: PeriodScore, team: str | None = None) -> list[str]:
