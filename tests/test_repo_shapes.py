@@ -108,8 +108,14 @@ def test_scorecard_only_scores_the_quarter_of_as_of() -> None:
     assert calls["red_flag"] == pytest.approx(76.5)
     assert calls["achievement"] == pytest.approx((80 - 76.5) / (85 - 76.5))
     assert measures["C1-satisfied"]["status"] == "green"
+    reserves = measures["F1-reserves"]  # bands {green: 0.1, red: 0.4} of a target of 5
+    assert (reserves["status"], reserves["red_flag"]) == ("green", pytest.approx(3.0))
+    assert reserves["achievement"] == pytest.approx((4.6 - 3) / (5 - 3))
+    streets = measures["P1-streets"]  # a published traffic light, no number
+    assert (streets["actual"], streets["status"], streets["achievement"]) == (None, "amber", None)
     financial = next(p for p in data["perspectives"] if p["id"] == "financial")
-    assert financial["achievement"] == pytest.approx(0.5) and financial["okr_score"] is None
+    assert financial["achievement"] == pytest.approx((0.5 + 0.8) / 2)
+    assert financial["okr_score"] is None
 
 
 def test_scorecard_only_accepts_any_period() -> None:
@@ -163,7 +169,7 @@ def test_report_of_okrs_only(tmp_path: Path) -> None:
         assert text.count(NO_SCORECARD) == 1
         assert "Strategy map" not in text and "Red flag" not in text.title()
         assert "Repairs finished within two working days" in text
-    assert "across 1 team," in md
+    assert "across 1 team." in md
 
 
 def test_report_of_scorecard_only(tmp_path: Path) -> None:

@@ -63,10 +63,19 @@ def colour_wanted(no_color: bool) -> bool:
     return sys.stdout.isatty()
 
 
-def console(no_color: bool, *, stderr: bool = False) -> Any:
+def console(no_color: bool, *, stderr: bool = False, whole_rows: bool = False) -> Any:
+    """The rich console of a command. Piped, it is 140 wide; with ``whole_rows``
+    (SPEC 10.8: status and score tables) it is COLUMNS wide when that is set, else
+    wide enough that every row is printed whole."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
+    piped = 140
+    if whole_rows:
+        from okrbsc.render.fit import UNBOUNDED
+
+        columns = os.environ.get("COLUMNS", "")
+        piped = int(columns) if columns.isdigit() and int(columns) > 0 else UNBOUNDED
     return Console(
         no_color=no_color or None,
         highlight=False,
@@ -75,5 +84,5 @@ def console(no_color: bool, *, stderr: bool = False) -> Any:
         stderr=stderr,
         soft_wrap=False,
         force_terminal=True if colour_wanted(no_color) else None,
-        width=None if stream.isatty() else 140,  # piped: wide enough for the tables
+        width=None if stream.isatty() else piped,
     )

@@ -51,13 +51,13 @@ def _markdown(repo: Repo, result: PeriodScore, no_color: bool) -> None:
 def _table(repo: Repo, result: PeriodScore, no_color: bool) -> None:
     from okrbsc.render.score import print_table
 
-    print_table(result, console(no_color))
+    print_table(result, console(no_color, whole_rows=True))
 
 
 def _dashboard(repo: Repo, result: PeriodScore, no_color: bool) -> None:
     from okrbsc.render.status import print_status
 
-    print_status(repo, result, console(no_color))
+    print_status(repo, result, console(no_color, whole_rows=True))
 
 
 Show = Callable[["Repo", "PeriodScore", bool], None]

@@ -16,7 +16,22 @@ from pathlib import Path
 from typing import Any
 
 from okrbsc import __version__
-from okrbsc.render.score import PACE_TEXT, bar, kr_value, left_out, num, pct, quantity
+from okrbsc.render.score import (
+    PACE_TEXT,
+    STATUS_TEXT,
+    actual_text,
+    bar,
+    kr_grade,
+    kr_summary,
+    kr_value,
+    left_out,
+    measure_status,
+    measure_summary,
+    num,
+    pct,
+    quantity,
+    red_flag_text,
+)
 from okrbsc.render.text import md_text, mermaid_label
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore
 from okrbsc.strategy.periods import Period
@@ -277,6 +292,11 @@ def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
         "version": __version__,
         "pace_text": PACE_TEXT,
         "left_out": left_out(result),
+        "kr_summary": kr_summary(result),
+        "measure_summary": measure_summary(result),
+        "actuals_from": actuals_from(result),
+        "status_text": STATUS_TEXT,
+        "grade_bands": repo.config.scoring,
     }
 
 
@@ -290,6 +310,20 @@ def shipped_templates() -> Path:
     if (checkout / "report.html.j2").is_file() and (checkout / "__init__.py").is_file():
         return checkout
     return Path(str(files("okrbsc.templates")))
+
+
+def actuals_from(result: PeriodScore) -> str:
+    """The periods of the actuals the map colours, most used first: "2026-Q3", or
+    "2026-Q3 (12 measures), 2025 (1 measure)"; "no actual" when none has one."""
+    counts: dict[str, int] = {}
+    for s in result.scorecard:
+        for m in s.measures:
+            if m.actual_period is not None:
+                counts[m.actual_period] = counts.get(m.actual_period, 0) + 1
+    if len(counts) <= 1:
+        return next(iter(counts), "no actual")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{p} ({n} measure{'s' if n != 1 else ''})" for p, n in ranked)
 
 
 def environment(templates: Path | None) -> Any:
@@ -313,6 +347,10 @@ def environment(templates: Path | None) -> Any:
         quantity=quantity,
         bar=bar,
         kr_value=kr_value,
+        kr_grade=kr_grade,
+        actual_text=actual_text,
+        red_flag_text=red_flag_text,
+        measure_status=measure_status,
         pct=lambda v: pct(v, least=0.0),
     )
     return env

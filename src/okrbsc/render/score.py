@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from okrbsc.render.fit import Cell, Column, dropped_note, fit_width, fitted
 from okrbsc.render.text import md_text, rich_text
 from okrbsc.scoring.engine import (
     KrScore,
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 GRADE_STYLE = {"green": "green", "yellow": "yellow", "red": "red"}
 STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "red", "unknown": "dim"}
+# SPEC 10.4: no data is not failure: shown as "no data", in a neutral colour
+STATUS_TEXT = {"green": "green", "amber": "amber", "red": "red", "unknown": "no data"}
+NO_DATA_STYLE = "dim"
 PACE_TEXT = {
     "on_track": "on track",
     "behind": "behind",
@@ -85,6 +89,63 @@ def no_okrs(result: PeriodScore) -> str:
     return f"No OKR files for {result.period}: the scorecard alone."
 
 
+def kr_grade(k: KrScore) -> str:
+    """A key result's grade as shown: "no data" for one without any (SPEC 10.4)."""
+    return k.grade if k.has_data else "no data"
+
+
+def kr_grade_style(k: KrScore) -> str:
+    return GRADE_STYLE[k.grade] if k.has_data else NO_DATA_STYLE
+
+
+def measure_status(m: MeasureScore) -> str:
+    return STATUS_TEXT[m.status]
+
+
+def actual_text(m: MeasureScore) -> str:
+    """A measure's actual with the period it is from, "47.2 in 2026-Q3" (SPEC 10.4)."""
+    rated = f"rated {m.rating} in {m.rating_period}" if m.rating and m.rating_period else ""
+    if m.actual is None:
+        return rated or "–"
+    text = quantity(m.actual, m.unit)
+    text = f"{text} in {m.actual_period}" if m.actual_period else text
+    return f"{text}, {rated}" if rated and m.rating_period != m.actual_period else text
+
+
+def red_flag_text(m: MeasureScore) -> str:
+    """The red flag, marked when okrbsc derived it: "46.8 (target −10%)" (SPEC 10.4)."""
+    text = quantity(m.red_flag, m.unit)
+    if m.red_flag is None or not m.red_flag_derived or not m.target:
+        return text
+    share = (m.red_flag - m.target) / abs(m.target)
+    return f"{text} (target {'−' if share < 0 else '+'}{round(abs(share) * 100, 1):g}%)"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def kr_summary(result: PeriodScore) -> str:
+    """Key results at risk, off track and without data, counted apart (SPEC 10.4)."""
+    krs = [k for _, _, k in result.key_results()]
+    risky = sum(1 for k in krs if k.at_risk)
+    off = sum(1 for k in krs if k.pace == "off_track")
+    empty = sum(1 for k in krs if not k.has_data)
+    return (
+        f"{_count(len(krs), 'key result')}: {risky} at risk, {off} off track, {empty} without data."
+    )
+
+
+def measure_summary(result: PeriodScore) -> str:
+    """Scorecard measures by status; never "all green" when none has an actual."""
+    measures = [m for s in result.scorecard for m in s.measures]
+    counts = {name: sum(1 for m in measures if m.status == name) for name in STATUS_TEXT}
+    return (
+        f"{_count(len(measures), 'scorecard measure')}: {counts['red']} red, "
+        f"{counts['amber']} amber, {counts['green']} green, {counts['unknown']} without data."
+    )
+
+
 def left_out(result: PeriodScore) -> list[str]:
     """SPEC 10.1: the one line saying which part a repo of one shape lacks."""
     out = [] if result.has_scorecard else [NO_SCORECARD]
@@ -144,7 +205,8 @@ def _md_perspectives(result: PeriodScore) -> str:
         "|---|---:|---:|---|",
     ]
     rows += [
-        f"| {md_text(p.name)} | {num(p.okr_score)} | {num(p.achievement)} | {p.status} |"
+        f"| {md_text(p.name)} | {num(p.okr_score)} | {num(p.achievement)} | "
+        f"{STATUS_TEXT[p.status]} |"
         for p in result.perspectives
     ]
     return "\n".join(rows) + "\n"
@@ -160,8 +222,8 @@ def _md_scorecard(result: PeriodScore) -> str:
         for m in s.measures:
             rows.append(
                 f"| {md_text(s.id)} {md_text(s.title)} | {md_text(m.name)} | "
-                f"{md_text(quantity(m.actual, m.unit))} | {md_text(quantity(m.target, m.unit))} | "
-                f"{md_text(quantity(m.red_flag, m.unit))} | {m.status} |"
+                f"{md_text(actual_text(m))} | {md_text(quantity(m.target, m.unit))} | "
+                f"{md_text(red_flag_text(m))} | {measure_status(m)} |"
             )
     return "\n".join(rows) + "\n"
 
@@ -182,53 +244,53 @@ def print_table(result: PeriodScore, console: Console) -> None:
     )
     for line in left_out(result):
         console.print(line, style="dim")
+    dropped: set[int] = set()
     for team in result.teams:
-        console.print(_team_table(team))
+        table, width, kept = _team_table(team, console)
+        console.print(table, width=width)
+        dropped |= set(range(len(TEAM_COLUMNS))) - set(kept)
+    note = dropped_note(TEAM_COLUMNS, [i for i in range(8) if i not in dropped], fit_width(console))
+    if note:
+        console.print(note, style="dim")
     if result.has_scorecard:
         print_scorecard(result, console)
 
 
-_TEAM_COLUMNS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("id", {"no_wrap": True}),
-    ("objective / key result", {"ratio": 1, "min_width": 24}),
-    ("value", {"justify": "right", "no_wrap": True}),
-    ("progress", {"no_wrap": True}),
-    ("score", {"justify": "right", "no_wrap": True}),
-    ("grade", {"no_wrap": True}),
-    ("conf.", {"justify": "right", "no_wrap": True}),
-    ("pace", {"no_wrap": True}),
+TEAM_COLUMNS = (
+    Column("id"),
+    Column("objective / key result", wrap=True, floor=20),
+    Column("value", justify="right", wrap=True, floor=10),
+    Column("progress", drop=2),
+    Column("score", justify="right"),
+    Column("grade"),
+    Column("conf.", justify="right", drop=1),
+    Column("pace", wrap=True, floor=5),
 )
 
 
-def _team_table(team: TeamScore) -> Any:
-    from rich.table import Table
+def _team_table(team: TeamScore, console: Console) -> tuple[Any, int, list[int]]:
     from rich.text import Text
 
-    table = Table(
-        title=rich_text(f"{team.name} — {num(team.score)}"),
-        title_justify="left",
-        expand=False,
-        show_lines=False,
-    )
-    for name, options in _TEAM_COLUMNS:
-        table.add_column(name, **options)
+    rows: list[list[Cell]] = []
     for obj in team.objectives:
-        table.add_row(
-            rich_text(obj.id, "bold"),
-            rich_text(obj.title, "bold"),
-            "",
-            "",
-            Text(num(obj.score), style="bold"),
-            Text(obj.grade, style=GRADE_STYLE[obj.grade]),
-            "",
-            "",
+        rows.append(
+            [
+                rich_text(obj.id, "bold"),
+                rich_text(obj.title, "bold"),
+                "",
+                "",
+                Text(num(obj.score), style="bold"),
+                Text(obj.grade, style=GRADE_STYLE[obj.grade]),
+                "",
+                "",
+            ]
         )
-        for k in obj.key_results:
-            table.add_row(*_kr_cells(k))
-    return table
+        rows += [_kr_cells(k) for k in obj.key_results]
+    title = rich_text(f"{team.name} — {num(team.score)}")
+    return fitted(console, TEAM_COLUMNS, rows, boxed=True, title=title, title_justify="left")
 
 
-def _kr_cells(k: KrScore) -> list[Any]:
+def _kr_cells(k: KrScore) -> list[Cell]:
     from rich.text import Text
 
     confidence = Text(
@@ -246,35 +308,54 @@ def _kr_cells(k: KrScore) -> list[Any]:
     ]
 
 
+PERSPECTIVE_COLUMNS = (
+    Column("perspective", wrap=True, floor=8),
+    Column("OKR score", justify="right", wrap=True, floor=5),
+    Column("achievement", justify="right", wrap=True, floor=5),
+    Column("status", wrap=True, floor=4),
+)
+SCORECARD_COLUMNS = (
+    Column("objective", wrap=True, floor=12),
+    Column("measure", wrap=True, floor=12),
+    Column("actual", justify="right", wrap=True, floor=8),
+    Column("target", justify="right", wrap=True, floor=6),
+    Column("red flag", justify="right", wrap=True, floor=6),
+    Column("status", wrap=True, floor=4),
+)
+
+
 def print_scorecard(result: PeriodScore, console: Console) -> None:
-    from rich.table import Table
     from rich.text import Text
 
-    persp = Table(title="Perspectives", title_justify="left")
-    for name in ("perspective", "OKR score", "achievement", "status"):
-        persp.add_column(name)
-    for p in result.perspectives:
-        persp.add_row(
+    persp: list[list[Cell]] = [
+        [
             rich_text(p.name),
             num(p.okr_score),
             num(p.achievement),
-            Text(p.status, style=STATUS_STYLE[p.status]),
-        )
-    console.print(persp)
-    card = Table(title="Scorecard", title_justify="left")
-    for name in ("objective", "measure", "actual", "target", "red flag", "status"):
-        card.add_column(name)
-    for s in result.scorecard:
-        for m in s.measures:
-            card.add_row(
-                rich_text(f"{s.id} {s.title}"),
-                rich_text(m.name),
-                rich_text(quantity(m.actual, m.unit)),
-                rich_text(quantity(m.target, m.unit)),
-                rich_text(quantity(m.red_flag, m.unit)),
-                Text(m.status, style=STATUS_STYLE[m.status]),
-            )
-    console.print(card)
+            Text(STATUS_TEXT[p.status], style=STATUS_STYLE[p.status]),
+        ]
+        for p in result.perspectives
+    ]
+    table, width, _ = fitted(
+        console, PERSPECTIVE_COLUMNS, persp, boxed=True, title="Perspectives", title_justify="left"
+    )
+    console.print(table, width=width)
+    rows: list[list[Cell]] = [
+        [
+            rich_text(f"{s.id} {s.title}"),
+            rich_text(m.name),
+            rich_text(actual_text(m)),
+            rich_text(quantity(m.target, m.unit)),
+            rich_text(red_flag_text(m)),
+            Text(measure_status(m), style=STATUS_STYLE[m.status]),
+        ]
+        for s in result.scorecard
+        for m in s.measures
+    ]
+    table, width, _ = fitted(
+        console, SCORECARD_COLUMNS, rows, boxed=True, title="Scorecard", title_justify="left"
+    )
+    console.print(table, width=width)
 
 
 # --- JSON (SPEC 6) ---------------------------------------------------------------

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from okrbsc.render.fit import Cell, Column, dropped_note, fit_width, fitted
 from okrbsc.render.score import (
     GRADE_STYLE,
     PACE_TEXT,
     STATUS_STYLE,
+    actual_text,
     bar,
+    kr_summary,
     kr_value,
     left_out,
+    measure_status,
+    measure_summary,
     num,
     print_scorecard,
     quantity,
+    red_flag_text,
 )
 from okrbsc.render.text import rich_text
-from okrbsc.scoring.engine import KrScore, PeriodScore, TeamScore
+from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore, TeamScore
 from okrbsc.strategy.repo import Repo
 
 if TYPE_CHECKING:
@@ -38,6 +44,28 @@ def trend_word(values: tuple[float, ...]) -> str:
     return "↑" if change > 1e-9 else ("↓" if change < -1e-9 else "→")
 
 
+KR_COLUMNS = (
+    Column("id"),
+    Column("key result", wrap=True, floor=20),
+    Column("value", justify="right", wrap=True, floor=12),
+    Column("progress"),
+    Column("now → end", justify="right", drop=3),
+    Column("pace"),
+    Column("conf.", justify="right", drop=5),
+    Column("trend", drop=1),
+    Column("weeks", justify="right", drop=2),
+    Column("team", drop=4),
+)
+MEASURE_COLUMNS = (
+    Column("measure", wrap=True, floor=16),
+    Column("status"),
+    Column("actual", wrap=True, floor=8),
+    Column("target", wrap=True, floor=6),
+    Column("red flag", wrap=True, floor=6),
+    Column("addressed by", wrap=True, floor=8),
+)
+
+
 def print_status(repo: Repo, result: PeriodScore, console: Console) -> None:
     from rich.text import Text
 
@@ -54,22 +82,21 @@ def print_status(repo: Repo, result: PeriodScore, console: Console) -> None:
     for line in left_out(result):
         console.print(line, style="dim")
     if result.has_okrs:
-        _at_risk(result, console)
-    for team in result.teams:
-        _team(team, console)
+        _okrs(result, console)
     if not result.has_okrs:
+        console.print(measure_summary(result), style="bold")
         print_scorecard(result, console)  # the scorecard alone: all of it
     elif result.has_scorecard:
         _measures(repo, result, console)
 
 
-def _kr_row(team: str, k: KrScore) -> list[object]:
+def _kr_row(team: str, k: KrScore) -> list[Cell]:
     from rich.text import Text
 
     conf = Text(num(k.confidence), style="bold red" if k.at_risk else "")
     return [
         rich_text(k.id),
-        rich_text(k.title + (f" · due {k.due}" if k.due else ""), overflow="ellipsis"),
+        rich_text(k.title + (f" · due {k.due}" if k.due else "")),
         rich_text(kr_value(k)),
         bar(k.progress, k.expected, 12),
         f"{max(0.0, k.progress):.0%}" + _end(k),
@@ -86,88 +113,102 @@ def _end(k: KrScore) -> str:
     return "" if k.forecast_progress is None else f" → {max(0.0, k.forecast_progress):.0%}"
 
 
-def _kr_table(title: str, style: str) -> object:
-    from rich.table import Table
+def _objective_row(obj: ObjectiveScore) -> list[Cell]:
+    from rich.text import Text
+
+    grade = Text(f"{num(obj.score)} {obj.grade}", style=GRADE_STYLE[obj.grade])
+    return [rich_text(obj.id, "bold"), rich_text(obj.title, "bold"), grade, *[""] * 7]
+
+
+def _okrs(result: PeriodScore, console: Console) -> None:
+    """The at-risk key results, then each team's; one choice of columns for all."""
+    risky = [(t, k) for t, _, k in result.key_results() if k.at_risk]
+    calm = not risky and all(
+        k.has_data and k.pace != "off_track" for _, _, k in result.key_results()
+    )
+    console.print("\n" + kr_summary(result), style="green" if calm else "bold")
+    console.print(
+        "Bars: █ progress, │ where progress should be by now; now → end: today's progress "
+        "and the forecast for the last day; trend: confidence over the latest check-ins.",
+        style="dim",
+    )
+    tables: list[tuple[str, str, list[list[Cell]]]] = []
+    if risky:
+        rows = [_kr_row(team.team, k) for team, k in risky]
+        tables.append((f"At risk ({len(risky)})", "bold red", rows))
+    for team in result.teams:
+        tables.append(_team_rows(team))
+    everything = [row for _, _, rows in tables for row in rows]
+    _, _, kept = fitted(console, KR_COLUMNS, everything)
+    for title, style, rows in tables:
+        teamless = [i for i in kept if i != len(KR_COLUMNS) - 1 or style == "bold red"]
+        _print_table(console, KR_COLUMNS, rows, teamless, title, style)
+    note = dropped_note(KR_COLUMNS, kept, fit_width(console))
+    if note:
+        console.print(note, style="dim")
+
+
+def _team_rows(team: TeamScore) -> tuple[str, str, list[list[Cell]]]:
+    discipline = "" if team.discipline is None else f" · check-ins {team.discipline:.0%} of weeks"
+    rows: list[list[Cell]] = []
+    for obj in team.objectives:
+        rows.append(_objective_row(obj))
+        rows += [_kr_row("", k) for k in sorted(obj.key_results, key=lambda k: not k.at_risk)]
+    return f"{team.name} — {num(team.score)}{discipline}", "bold", rows
+
+
+def _print_table(
+    console: Console,
+    columns: tuple[Column, ...],
+    rows: list[list[Cell]],
+    kept: list[int],
+    title: str,
+    style: str,
+) -> None:
     from rich.text import Text
 
     heading = Text.assemble("\n", rich_text(title))  # a blank line, then the escaped title
-    table = Table(title=heading, title_justify="left", title_style=style, box=None, pad_edge=False)
-    table.add_column("id", no_wrap=True, min_width=6)
-    table.add_column("key result", max_width=44, no_wrap=True, overflow="ellipsis")
-    table.add_column("value", justify="right", no_wrap=True, max_width=22, overflow="ellipsis")
-    table.add_column("progress (│ expected)", no_wrap=True, min_width=12)
-    table.add_column("now → end", justify="right", no_wrap=True, min_width=11)
-    table.add_column("pace", no_wrap=True)
-    table.add_column("conf.", justify="right", no_wrap=True)
-    table.add_column("trend", no_wrap=True)
-    table.add_column("weeks", justify="right", no_wrap=True)
-    table.add_column("team", no_wrap=True)
-    return table
-
-
-def _at_risk(result: PeriodScore, console: Console) -> None:
-    risky = [(t, k) for t, _, k in result.key_results() if k.at_risk]
-    if not risky:
-        console.print("\nNo key result is at risk.", style="green")
-        return
-    table = _kr_table(f"At risk ({len(risky)})", "bold red")
-    for team, k in risky:
-        table.add_row(*_kr_row(team.team, k))  # type: ignore[attr-defined]
-    console.print(table)
-
-
-def _team(team: TeamScore, console: Console) -> None:
-    from rich.text import Text
-
-    discipline = "" if team.discipline is None else f" · check-ins {team.discipline:.0%} of weeks"
-    table = _kr_table(f"{team.name} — {num(team.score)}{discipline}", "bold")
-    for obj in team.objectives:
-        table.add_row(  # type: ignore[attr-defined]
-            rich_text(obj.id, "bold"),
-            rich_text(obj.title, "bold"),
-            "",
-            "",
-            "",
-            "",
-            Text(f"{num(obj.score)} {obj.grade}", style=GRADE_STYLE[obj.grade]),
-            "",
-            "",
-            "",
-        )
-        for k in sorted(obj.key_results, key=lambda k: not k.at_risk):
-            table.add_row(*_kr_row("", k))  # type: ignore[attr-defined]
-    console.print(table)
-
-
-def _measures(repo: Repo, result: PeriodScore, console: Console) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    rows = [(s, m) for s in result.scorecard for m in s.measures if m.status in ("red", "amber")]
-    if not rows:
-        console.print("\nEvery scorecard measure with an actual is green.", style="green")
-        return
-    addressed = _addressing(repo, result)
-    table = Table(
-        title="\nScorecard measures in red and amber",
+    table, width, _ = fitted(
+        console,
+        columns,
+        rows,
+        kept=kept,
+        title=heading,
         title_justify="left",
-        title_style="bold",
+        title_style=style,
         box=None,
         pad_edge=False,
     )
-    for name in ("measure", "status", "actual", "target", "red flag", "addressed by"):
-        table.add_column(name, no_wrap=name != "addressed by")
+    console.print(table, width=width)
+
+
+def _measures(repo: Repo, result: PeriodScore, console: Console) -> None:
+    from rich.text import Text
+
+    rows = [(s, m) for s in result.scorecard for m in s.measures if m.status in ("red", "amber")]
+    everything = [m for s in result.scorecard for m in s.measures]
+    calm = bool(everything) and all(m.status == "green" for m in everything)
+    console.print("\n" + measure_summary(result), style="green" if calm else "bold")
+    if not rows:
+        return
+    addressed = _addressing(repo, result)
+    cells: list[list[Cell]] = []
     for s, m in sorted(rows, key=lambda r: r[1].status != "red"):
         okrs = ", ".join(addressed.get(s.id, [])) or "nothing this period"
-        table.add_row(
-            rich_text(f"{m.id} {m.name}"),
-            Text(m.status, style=STATUS_STYLE[m.status]),
-            rich_text(quantity(m.actual, m.unit)),
-            rich_text(quantity(m.target, m.unit)),
-            rich_text(quantity(m.red_flag, m.unit)),
-            rich_text(okrs, "" if s.id in addressed else "red"),
+        cells.append(
+            [
+                rich_text(f"{m.id} {m.name}"),
+                Text(measure_status(m), style=STATUS_STYLE[m.status]),
+                rich_text(actual_text(m)),
+                rich_text(quantity(m.target, m.unit)),
+                rich_text(red_flag_text(m)),
+                rich_text(okrs, "" if s.id in addressed else "red"),
+            ]
         )
-    console.print(table)
+    kept = list(range(len(MEASURE_COLUMNS)))
+    _print_table(
+        console, MEASURE_COLUMNS, cells, kept, "Scorecard measures in red and amber", "bold"
+    )
 
 
 def _addressing(repo: Repo, result: PeriodScore) -> dict[str, list[str]]:

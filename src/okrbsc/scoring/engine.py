@@ -114,6 +114,7 @@ class MeasureScore:
     actual_period: str | None = None  # the period the actual is from
     red_flag_derived: bool = False  # from `bands` or `measure_tolerance`, not written
     rating: str | None = None  # a recorded rating (SPEC 10.6) that set the status
+    rating_period: str | None = None  # the period of that rating
 
 
 @dataclass(frozen=True)
@@ -496,6 +497,7 @@ def score_measure(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
         actual_period=None if found.actual_period is None else str(found.actual_period),
         red_flag_derived=found.goal.derived,
         rating=found.rating,
+        rating_period=None if found.rating_period is None else str(found.rating_period),
     )
 
 
