@@ -73,14 +73,14 @@ def run_key(start: Path, day: dt.date, arguments: list[str]) -> RunKey | None:
     paths = discover(root, config.files.scorecard) + discover(root, config.files.okrs)
     digest = hashlib.blake2b(program(), digest_size=32)
     for part in (str(root), day.isoformat(), *arguments):
-        digest.update(part.encode() + b"\0")
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     known = []
     for path in [root / CONFIG_NAME, *dict.fromkeys(paths)]:
         raw = read_inside(root, path, limit)
         rel = path.relative_to(root).as_posix()
         known.append(rel)
         body = raw if isinstance(raw, bytes) else repr(raw).encode()
-        digest.update(f"{rel}\0{len(body)}\0".encode() + body)
+        digest.update(f"{rel}\0{len(body)}\0".encode("utf-8", "surrogateescape") + body)
     key = digest.hexdigest()
     folder = reads.folder.parent / f"runs-v{FORMAT}" / key[:2]
     return RunKey(root, folder / f"{key[2:]}.json", frozenset(known[1:]))
@@ -103,7 +103,7 @@ def store(key: RunKey, result: LintResult) -> None:
         for f in result.findings
     ]
     body = {"files": result.files, "unreadable": result.unreadable, "findings": findings}
-    raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    raw = json.dumps(body, separators=(",", ":")).encode()  # ASCII: a surrogate path round-trips
     head = json.dumps({"okrbsc": FORMAT, "sum": _sum(raw)}).encode()
     with contextlib.suppress(OSError):  # an unwritable cache folder: the next run lints afresh
         write_entry(key.path, head + b"\n" + raw)
