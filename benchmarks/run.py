@@ -4,11 +4,17 @@
     python benchmarks/run.py --sizes 10 100  # smaller
     python benchmarks/run.py --out benchmarks/results.json
 
-Each command runs `--repeat` times (median wall time; peak RSS of the child
-from wait4). Ratios ours / reference are what we track:
+Runs go in rounds: each round runs the reference once and then every command
+of ours once, so each ratio ours / reference pairs runs made moments apart on
+a machine whose load may change. The table gives the median ratio over the
+rounds and its spread (lowest to highest), wall seconds (median) and peak RSS
+of the child (from wait4). What we track (the targets of issue 14):
 
-* `okrbsc lint`, `score --format json`, `report --format html` against a bare
-  `yaml.load(..., Loader=yaml.CSafeLoader)` of the same files;
+* `okrbsc lint` cold (`--no-cache`), lint filling an empty cache, lint warm
+  with nothing changed, lint warm with one file changed, `score --format
+  json`, `report --format html` and `status` (all cold) against a bare
+  `yaml.load(..., Loader=yaml.CSafeLoader)` of the same files, and the peak
+  memory of cold lint per MiB of YAML;
 * `okrbsc --help` against a minimal one-command Typer app's `--help`, and
   `okrbsc lint` on examples/ against that app's command;
 * yamllint on the same files, when it is installed;
@@ -30,6 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,36 +57,86 @@ BARE = (
     "    with open(f, encoding='utf-8') as h:\n"
     "        yaml.load(h.read(), Loader=yaml.CSafeLoader)\n"
 )
+TARGETS = {  # issue 14: ratio to the bare C load (1,000 teams), or to the Typer app
+    "lint cold": 0.30,
+    "lint warm, one file changed": 0.10,
+    "lint warm, nothing changed": 0.05,
+    "score --format json": 0.45,
+    "report --format html": 0.80,
+    "status": 1.00,
+    "okrbsc --help": 0.65,
+}
+MEMORY_TARGET = 12.0  # peak MiB of cold lint per MiB of YAML
 
 
-def measure(cmd: list[str], repeat: int) -> dict[str, float]:
-    """Median wall seconds and max peak RSS (MiB) of ``cmd`` run as a child."""
-    walls, peaks = [], []
+def run_once(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``cmd`` run as a child."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: findings; anything else: the timing means nothing
+        raise SystemExit(f"benchmark: {' '.join(cmd)} exited {code}")
+    return wall, usage.ru_maxrss / 1024
+
+
+@dataclass
+class Case:
+    """One command of ours, with what must happen before each of its runs."""
+
+    name: str
+    cmd: list[str]
+    before: Callable[[], None] = lambda: None
+    env: dict[str, str] | None = None
+    walls: list[float] = field(default_factory=list)
+    peaks: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)
+
+
+def rounds(ref: list[str], cases: list[Case], repeat: int) -> dict[str, float]:
+    """``repeat`` rounds of: the reference once, then each case once."""
+    ref_walls, ref_peaks = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):  # 1: findings; anything else: the timing means nothing
-            raise SystemExit(f"benchmark: {' '.join(cmd)} exited {code}")
-    return {"seconds": round(statistics.median(walls), 3), "peak_mib": round(max(peaks), 1)}
+        wall, peak = run_once(ref)
+        ref_walls.append(wall)
+        ref_peaks.append(peak)
+        for case in cases:
+            case.before()
+            ours, mem = run_once(case.cmd, case.env)
+            case.walls.append(ours)
+            case.peaks.append(mem)
+            case.ratios.append(ours / wall)
+    return {"seconds": round(statistics.median(ref_walls), 3), "peak_mib": max(ref_peaks)}
+
+
+def row_of(case: Case, reference: dict[str, float], label: str) -> dict[str, object]:
+    ratio, wall = statistics.median(case.ratios), statistics.median(case.walls)
+    name = f"{case.name} / {label}"
+    print(
+        f"{name:<58} {wall:>8.3f}s {max(case.peaks):>7.1f}MiB"
+        f" | ref {reference['seconds']:>8.3f}s {reference['peak_mib']:>7.1f}MiB"
+        f" | ratio {ratio:.3f} ({min(case.ratios):.3f}-{max(case.ratios):.3f})",
+        flush=True,
+    )
+    return {
+        "name": name,
+        "ours": {"seconds": round(wall, 3), "peak_mib": round(max(case.peaks), 1)},
+        "reference": {"seconds": reference["seconds"], "peak_mib": round(reference["peak_mib"], 1)},
+        "ratio": round(ratio, 3),
+        "ratio_spread": [round(min(case.ratios), 3), round(max(case.ratios), 3)],
+    }
+
+
+def ours_vs(name: str, ours: list[str], ref: list[str], repeat: int) -> dict[str, object]:
+    """One command of ours against one reference, in ``repeat`` rounds."""
+    mine, theirs = name.split(" / ", 1)
+    case = Case(mine, ours)
+    return row_of(case, rounds(ref, [case], repeat), theirs)
 
 
 def okrbsc(*args: str) -> list[str]:
     return [str(BIN / "okrbsc"), *args]
-
-
-def ours_vs(name: str, ours: list[str], ref: list[str], repeat: int) -> dict[str, object]:
-    a, b = measure(ours, repeat), measure(ref, repeat)
-    row = {"name": name, "ours": a, "reference": b, "ratio": round(a["seconds"] / b["seconds"], 2)}
-    print(
-        f"{name:<44} {a['seconds']:>8.3f}s {a['peak_mib']:>8.1f}MiB | ref "
-        f"{b['seconds']:>8.3f}s {b['peak_mib']:>8.1f}MiB | ratio {row['ratio']:.2f}",
-        flush=True,
-    )
-    return row
 
 
 def has_command(*args: str) -> bool:
@@ -88,48 +146,72 @@ def has_command(*args: str) -> bool:
         return False
 
 
-def bench_size(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
+def _edit_one_file(path: Path) -> Callable[[], None]:
+    """Change one team file's bytes before each run (a comment with a counter)."""
+    original = path.read_text(encoding="utf-8")
+    count = [0]
+
+    def edit() -> None:
+        count[0] += 1
+        path.write_text(original + f"# edit {count[0]}\n", encoding="utf-8")
+
+    return edit
+
+
+def size_cases(teams: int, root: Path, work: Path) -> list[Case]:
+    common = ["--repo", str(root), "--as-of", "2026-10-15"]
+    xdg, empty = work / f"xdg-{teams}", work / f"xdg-empty-{teams}"
+    env = {**os.environ, "XDG_CACHE_HOME": str(xdg)}
+    cold = ["--no-cache"]
+    subprocess.run(okrbsc("lint", *common, "-q"), env=env, capture_output=True)  # fill
+    cases = [
+        Case("lint cold", okrbsc("lint", *common, "-q", *cold)),
+        Case(
+            "lint, filling an empty cache",
+            okrbsc("lint", *common, "-q"),
+            lambda: shutil.rmtree(empty, ignore_errors=True),
+            {**env, "XDG_CACHE_HOME": str(empty)},
+        ),
+        Case("lint warm, nothing changed", okrbsc("lint", *common, "-q"), env=env),
+        Case(
+            "lint warm, one file changed",
+            okrbsc("lint", *common, "-q"),
+            _edit_one_file(root / "okrs/2026/Q3/t1.yaml"),
+            env,
+        ),
+        Case("score --format json", okrbsc("score", "2026-Q3", *common, "--format", "json", *cold)),
+        Case(
+            "report --format html",
+            okrbsc(
+                "report", "2026-Q3", *common, "--format", "html", "--out", str(work / "r"), *cold
+            ),
+        ),
+        Case("status", okrbsc("status", "2026-Q3", *common, *cold)),
+    ]
+    return cases
+
+
+def bench_size(
+    teams: int, repeat: int, work: Path, yamllint_up_to: int = 10**9
+) -> list[dict[str, object]]:
     root = work / f"repo-{teams}"
     if not root.exists():
         generate(root, teams, big_file=teams >= 1000)
     size = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
-    print(f"\n== {teams} teams, {size:.1f} MiB of YAML")
-    bare = [PY, "-c", BARE, str(root)]
-    common = ["--repo", str(root), "--as-of", "2026-10-15"]
-    rows = [
-        ours_vs(f"lint ({teams} teams) / bare C load", okrbsc("lint", *common, "-q"), bare, repeat)
-    ]
-    if has_command("score"):
-        rows.append(
-            ours_vs(
-                f"score --format json ({teams}) / bare C load",
-                okrbsc("score", "2026-Q3", *common, "--format", "json"),
-                bare,
-                repeat,
-            )
-        )
-    if has_command("report"):
-        out = work / f"report-{teams}"
-        rows.append(
-            ours_vs(
-                f"report --format html ({teams}) / bare C load",
-                okrbsc("report", "2026-Q3", *common, "--format", "html", "--out", str(out)),
-                bare,
-                repeat,
-            )
-        )
+    print(f"\n== {teams} teams, {size:.1f} MiB of YAML ({repeat} rounds)")
+    cases = size_cases(teams, root, work)
+    reference = rounds([PY, "-c", BARE, str(root)], cases, repeat)
+    rows = [row_of(case, reference, f"bare C load ({teams} teams)") for case in cases]
+    per_mib = max(cases[0].peaks) / size
+    print(f"peak memory of cold lint: {per_mib:.1f} MiB per MiB of YAML (target {MEMORY_TARGET})")
+    rows[0]["peak_mib_per_mib_yaml"] = round(per_mib, 1)
     if has_command("export") and has_command("import"):
         rows += bench_sheets(teams, repeat, work)
     yamllint = shutil.which("yamllint", path=str(BIN)) or shutil.which("yamllint")
-    if yamllint:
-        rows.append(
-            ours_vs(
-                f"lint ({teams}) / yamllint",
-                okrbsc("lint", *common, "-q"),
-                [yamllint, "-d", "relaxed", str(root)],
-                1,
-            )
-        )
+    if yamllint and teams <= yamllint_up_to:
+        lint_case = Case("lint cold", okrbsc("lint", "--repo", str(root), "--as-of", "2026-10-15"))
+        ref = rounds([yamllint, "-d", "relaxed", str(root)], [lint_case], 1)
+        rows.append(row_of(lint_case, ref, f"yamllint ({teams} teams)"))
     for row in rows:
         row["teams"], row["mib"] = teams, round(size, 1)
     return rows
@@ -198,16 +280,47 @@ def bench_history(teams: int, commits: int, repeat: int, work: Path) -> dict[str
             git(root, "commit", "-qam", f"change {k}")
         (root / ".complete").write_text("")
     print(f"\n== history: {teams} teams, {commits} commits")
-    row = ours_vs(
-        f"history ({teams} teams, {commits} commits) / git log -p",
+    case = Case(
+        "history",
         okrbsc(
             "history", "T0O0K0", "--repo", str(root), "--as-of", "2026-10-15", "--format", "json"
         ),
-        ["git", "-C", str(root), "log", "-p", "--no-color", "--", "."],
-        repeat,
     )
+    ref = rounds(["git", "-C", str(root), "log", "-p", "--no-color", "--", "."], [case], repeat)
+    row = row_of(case, ref, f"git log -p ({teams} teams, {commits} commits)")
     row["teams"], row["commits"] = teams, commits
     return row
+
+
+def startup(repeat: int) -> list[dict[str, object]]:
+    typer_app = [PY, str(HERE / "minimal_typer_app.py")]
+    print("== start-up")
+    help_case = Case("okrbsc --help", [PY, "-m", "okrbsc", "--help"])
+    ref = rounds([*typer_app, "--help"], [help_case], repeat)
+    rows = [row_of(help_case, ref, "minimal Typer --help")]
+    examples = ["--repo", str(ROOT / "examples"), "--as-of", "2026-11-20", "--no-cache"]
+    lint_case = Case("lint examples/", [PY, "-m", "okrbsc", "lint", *examples])
+    ref = rounds([*typer_app, "hello"], [lint_case], repeat)
+    return [*rows, row_of(lint_case, ref, "minimal Typer command")]
+
+
+def summary(rows: list[dict[str, object]], teams: int) -> None:
+    """Every ratio of the issue's target table, for the largest size run."""
+    print(f"\n== targets ({teams} teams; --help against the Typer app)")
+    print(f"{'command':<32} {'ratio':>7} {'spread':>15} {'target':>7}  met?")
+    for name, target in TARGETS.items():
+        for row in rows:
+            if str(row["name"]).startswith(name + " /") and row.get("teams") in (teams, None):
+                low, high = json.loads(json.dumps(row["ratio_spread"]))
+                ratio = float(str(row["ratio"]))
+                met = "yes" if ratio <= target else "no"
+                print(f"{name:<32} {ratio:>7.3f} {low:>7.3f}-{high:<7.3f} {target:>7.2f}  {met}")
+                break
+    for row in rows:
+        if "peak_mib_per_mib_yaml" in row:
+            per = float(str(row["peak_mib_per_mib_yaml"]))
+            met = "yes" if per <= MEMORY_TARGET else "no"
+            print(f"peak MiB of lint per MiB YAML ({row['teams']} teams): {per} (target 12) {met}")
 
 
 def main() -> None:
@@ -222,30 +335,19 @@ def main() -> None:
         nargs=2,
         default=[100, 100],
         metavar=("TEAMS", "COMMITS"),
-        help="size of the history benchmark",
+        help="size of the history benchmark (0 0: none)",
+    )
+    parser.add_argument(
+        "--yamllint-up-to", type=int, default=10**9, metavar="TEAMS", help="skip yamllint above"
     )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    typer_app = [PY, str(HERE / "minimal_typer_app.py")]
-    print("== start-up")
-    rows = [
-        ours_vs(
-            "okrbsc --help / minimal Typer --help",
-            [PY, "-m", "okrbsc", "--help"],
-            [*typer_app, "--help"],
-            args.repeat * 3,
-        ),
-        ours_vs(
-            "lint examples/ / minimal Typer command",
-            [PY, "-m", "okrbsc", "lint", "--repo", str(ROOT / "examples"), "--as-of", "2026-11-20"],
-            [*typer_app, "hello"],
-            args.repeat * 3,
-        ),
-    ]
+    rows = startup(args.repeat * 3)
     for teams in args.sizes:
-        rows += bench_size(teams, args.repeat, args.work)
-    if has_command("history"):
+        rows += bench_size(teams, args.repeat, args.work, args.yamllint_up_to)
+    if has_command("history") and args.history[0] > 0:
         rows.append(bench_history(*args.history, args.repeat, args.work))
+    summary(rows, max(args.sizes))
     args.out.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\nwrote {args.out}")
 
