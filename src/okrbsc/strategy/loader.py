@@ -261,6 +261,11 @@ def load_text(text: str) -> Loaded:
     return Loaded(data, builder.problems, text, builder.notes)
 
 
+def scalar_value(node: ScalarNode) -> Any:
+    """The value the reader gives a scalar node (None for one it cannot read)."""
+    return _Builder()._scalar(node)
+
+
 def _within(text: str, problem: Problem) -> Problem:
     """Move a problem reported past the end of the text (libyaml does) to its last line."""
     lines = text.splitlines() or [""]

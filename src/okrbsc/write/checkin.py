@@ -13,6 +13,8 @@ from okrbsc.strategy.models import KeyResult
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
 from okrbsc.write.safe import WriteError, edit_yaml
+from okrbsc.write.scalars import LARGEST_WHOLE
+from okrbsc.write.splice import Doc
 
 
 class CheckinError(OkrbscError):
@@ -138,8 +140,24 @@ def parse_number(text: str, unit: str = "the unit") -> int | float:
                     f"({unit} says what it counts)"
                 ) from None
             raise CheckinError(f"expected a number, got {text!r}") from None
+    return representable(number, text)
+
+
+def representable(number: int | float, text: str) -> int | float:
+    """The number as okrbsc can write and read it back (SPEC 12.1): whole numbers
+    beyond 10**15 become floats; a number no float holds is an error naming it."""
+    shown = (
+        text.strip() if len(text.strip()) <= 40 else f"{text.strip()[:20]}… ({len(text)} digits)"
+    )
+    if isinstance(number, int) and abs(number) > LARGEST_WHOLE:
+        try:
+            number = float(number)
+        except OverflowError:
+            raise CheckinError(
+                f"value {shown} is too large: okrbsc holds numbers up to about 1.8e+308"
+            ) from None
     if not math.isfinite(number):
-        raise CheckinError(f"value {text!r} is not a finite number")
+        raise CheckinError(f"value {shown!r} is not a finite number")
     return number
 
 
@@ -175,13 +193,13 @@ def append_checkin(
     objective_index = target.ref.doc.objectives.index(target.ref.objective)
     path = repo.root / target.ref.file.path
     earlier = same_day(target, day, replace=replace)
+    where = ("objectives", objective_index, "key_results", target.index)
 
-    def edit(data: Any) -> None:
-        kr = data["objectives"][objective_index]["key_results"][target.index]
+    def edit(doc: Doc) -> None:
         if earlier is None:
-            _append(kr, entry)
+            add_checkins(doc, where, [(None, entry)])
         else:
-            _rewrite(kr["checkins"][earlier], entry)
+            _rewrite(doc, (*where, "checkins", earlier), entry)
 
     edit_yaml(path, target.ref.file.path, edit)
     return target.ref.file.path
@@ -212,87 +230,22 @@ def same_day(target: Target, day: dt.date, *, replace: bool) -> int | None:
     return index
 
 
-def _rewrite(node: Any, entry: dict[str, Any]) -> None:
+def _rewrite(doc: Doc, at: tuple[str | int, ...], entry: dict[str, Any]) -> None:
     """Make an existing check-in say ``entry``, in place: same position, same style,
-    its comments kept (what followed its last line still follows it)."""
-    last = list(node)[-1]
-    tail = node.ca.items.get(last)
-    for key in [k for k in node if k not in entry]:
-        del node[key]
+    its comments kept; keys it no longer has are removed."""
+    for key in [k for k in doc.original_at(at) if k not in entry]:
+        doc.delete(at, key)
     for key, value in entry.items():
-        if key in node:
-            node[key] = value
-        else:
-            node.insert(len(node), key, value)
-    new_last = list(node)[-1]
-    if new_last != last and tail and len(tail) > 2 and tail[2] is not None:
-        _carry_tail(node, new_last, tail[2])
+        doc.set(at, key, value)
 
 
-def _carry_tail(node: Any, key: str, token: Any) -> None:
-    """The lines after a removed last key (a comment, a blank line) move to ``key``."""
-    from ruamel.yaml.tokens import CommentToken
-
-    _, newline, rest = token.value.partition("\n")
-    if not newline or not rest:
-        return
-    slot = node.ca.items.setdefault(key, [None, None, None, None])
-    mine = slot[2]
-    own, mark = (mine.value, mine.start_mark) if mine is not None else ("\n", token.start_mark)
-    slot[2] = CommentToken(own + rest, mark, None)
-
-
-def _append(kr: Any, entry: dict[str, Any]) -> None:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    item = CommentedMap(entry)
-    checkins = kr.get("checkins")
-    if checkins is None:
-        checkins = CommentedSeq()
-        kr["checkins"] = checkins
-    flow = [c.fa.flow_style() for c in checkins if isinstance(c, CommentedMap)]
-    if not flow or flow[-1]:
-        item.fa.set_flow_style()
-    _append_keeping_comments(checkins, item)
-
-
-def _append_keeping_comments(seq: Any, item: Any) -> None:
-    """Append ``item``; blank lines and comments that followed the old last item
-    (they belong to what comes next) move below the new one."""
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.tokens import CommentToken
-
-    holder, slot = _trailing_comment(seq)
-    seq.append(item)
-    if holder is None:
-        return
-    token = holder[slot]
-    head, _, tail = token.value.partition("\n")
-    if not tail:
-        return
-    if head.strip():
-        token.value = head + "\n"
+def add_checkins(
+    doc: Doc, kr: tuple[str | int, ...], entries: list[tuple[int | None, Any]]
+) -> None:
+    """Put check-ins into the key result at ``kr``: each (index or None for last, entry),
+    indexes into the list as it was read; a key result without a list gets one."""
+    if doc.is_list((*kr, "checkins")):
+        for index, entry in entries:
+            doc.append((*kr, "checkins"), entry, index)
     else:
-        holder[slot] = None
-    moved = CommentToken("\n" + tail, token.start_mark, None)
-    if isinstance(item, CommentedMap) and not item.fa.flow_style():
-        item.ca.items[list(item)[-1]] = [None, None, moved, None]
-    else:
-        seq.ca.items[len(seq) - 1] = [moved, None, None, None]
-
-
-def _trailing_comment(seq: Any) -> tuple[Any, int]:
-    """Where ruamel keeps the comment after the last item: (holder list, slot)."""
-    from ruamel.yaml.comments import CommentedMap
-
-    if not seq:
-        return None, 0
-    entry = seq.ca.items.get(len(seq) - 1)
-    if entry and entry[0] is not None:
-        return entry, 0
-    last = seq[-1]
-    if isinstance(last, CommentedMap) and len(last):
-        entry = last.ca.items.get(list(last)[-1])
-        if entry and len(entry) > 2 and entry[2] is not None:
-            return entry, 2
-    return None, 0
+        doc.set(kr, "checkins", [entry for _, entry in entries], before=("source",))

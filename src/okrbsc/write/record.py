@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from okrbsc.errors import UsageError
 from okrbsc.scoring.engine import ObjectiveScore, PeriodScore
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
-from okrbsc.write.safe import edit_all, insert_before
+from okrbsc.write.safe import edit_all
+from okrbsc.write.splice import Doc
 
 PLACES = 2  # recorded as shown: a frozen score reads like the report
 
@@ -43,13 +43,14 @@ def record_scores(repo: Repo, result: PeriodScore, team: str | None = None) -> l
     return edit_all(repo.root, edits)  # every file, or none (SPEC 12.1)
 
 
-def _writer(items: list[tuple[int, ObjectiveScore]]) -> Callable[[Any], None]:
-    return lambda data: _write(data, items)
+def _writer(items: list[tuple[int, ObjectiveScore]]) -> Callable[[Doc], None]:
+    return lambda doc: _write(doc, items)
 
 
-def _write(data: Any, items: list[tuple[int, ObjectiveScore]]) -> None:
+def _write(doc: Doc, items: list[tuple[int, ObjectiveScore]]) -> None:
     for index, obj in items:
-        node = data["objectives"][index]
-        insert_before(node, "score", round(obj.score, PLACES), ("key_results", "initiatives"))
-        for kr_node, kr in zip(node.get("key_results") or [], obj.key_results, strict=False):
-            insert_before(kr_node, "score", round(kr.score, PLACES), ("checkins",))
+        where = ("objectives", index)
+        doc.set(where, "score", round(obj.score, PLACES), ("key_results", "initiatives"))
+        for k, kr in enumerate(obj.key_results):
+            kr_where = (*where, "key_results", k)
+            doc.set(kr_where, "score", round(kr.score, PLACES), ("checkins",))

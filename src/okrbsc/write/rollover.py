@@ -9,8 +9,6 @@ name something in TO. Nothing is ever overwritten.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 
 from okrbsc.errors import OkrbscError
@@ -18,6 +16,7 @@ from okrbsc.scoring.engine import KrScore, ObjectiveScore, score_period
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
 from okrbsc.write.safe import write_all
+from okrbsc.write.scalars import LARGEST_WHOLE, real, text
 
 
 class RolloverError(OkrbscError):
@@ -32,19 +31,15 @@ class Planned:
     left: list[str]
 
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _.,%()/&+-]*")
-_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-
-
-def q(text: str) -> str:
-    """A YAML scalar for any text: plain when that is safe, else a JSON string."""
-    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS and not text.endswith(" "):
-        return text
-    return json.dumps(text, ensure_ascii=False)
+def q(value: str) -> str:
+    """A YAML scalar for any text, read back as that text (SPEC 12.2)."""
+    return text(value)
 
 
 def number(value: float) -> str:
-    return repr(int(value)) if float(value).is_integer() else repr(round(value, 6))
+    if float(value).is_integer() and abs(value) <= LARGEST_WHOLE:
+        return str(int(value))
+    return real(round(value, 6))
 
 
 def plan(repo: Repo, source: Period, target: Period) -> list[Planned]:

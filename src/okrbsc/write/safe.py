@@ -1,9 +1,9 @@
 """Safe edits of a user's YAML file (SPEC 3, Writes).
 
-* round trip with ruamel.yaml, so comments, key order, quoting, flow style and
-  blank lines of the untouched parts stay as they were;
+* minimal text edits (`write.splice`): only the intended lines change, and
+  every other byte (comments, quoting, flow style, line endings, a BOM) stays;
 * refuse, changing nothing, when the file does not load cleanly now, or when
-  the edited text would not;
+  the edited text would not load to exactly the data the edit meant;
 * write atomically (a temporary file in the same folder, fsync, rename), under
   an exclusive lock on the folder, so two writers at once both land and a
   killed writer leaves the old file whole.
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import io
-import itertools
 import logging
 import os
 import stat
@@ -22,11 +20,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from okrbsc.errors import DataError, OkrbscError
 from okrbsc.strategy.loader import load_bytes
 from okrbsc.strategy.validate import validate_data
+from okrbsc.write.splice import Doc, Unsplicable, plain, same
 
 
 class WriteError(DataError):
@@ -59,45 +57,18 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     _commit([(path, prepare(path, text))])
 
 
-def _round_trip(text: str) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a user's long lines
-    offset = block_seq_indent or 0
-    mapping = _mapping_indent(text) or indent
-    yaml.indent(mapping=mapping, sequence=max(indent, offset + 2), offset=offset)
-    yaml.explicit_start = text.lstrip().startswith("---")
-    return yaml
-
-
-def _mapping_indent(text: str) -> int | None:
-    """How far a block mapping nested in a mapping is indented (ruamel guesses only
-    the sequence indent, and would re-indent `source:` blocks with it)."""
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    for here, below in itertools.pairwise(lines):
-        stripped = here.strip()
-        key_only = stripped.endswith(":") and not stripped.startswith(("- ", "?"))
-        if key_only and not below.lstrip().startswith("- "):
-            step = (len(below) - len(below.lstrip())) - (len(here) - len(here.lstrip()))
-            if step > 0:
-                return step
-    return None
-
-
 def edit_yaml(
     path: Path,
     label: str,
-    edit: Callable[[Any], None],
-    write: Callable[[Path, str], None] | None = None,
-) -> str:
-    """Apply ``edit`` to the round-trip data of ``path`` and write it back safely.
+    edit: Callable[[Doc], None],
+    write: Callable[[Path, str | bytes], None] | None = None,
+) -> bytes:
+    """Apply ``edit`` to ``path`` as minimal text edits and write it back safely.
 
-    ``label`` names the file in messages (repo-relative). Returns the new text.
+    ``label`` names the file in messages (repo-relative). Returns the new bytes.
     ``write`` replaces the atomic write (`edit_all` collects texts with it).
+    Refused, the file untouched, unless the new text loads cleanly to exactly
+    the data the edit meant (every other byte is kept as it was).
     """
     root = lock_root(path)
     with repo_lock(root):
@@ -111,18 +82,7 @@ def edit_yaml(
             raise WriteError(
                 f"{label} does not load cleanly, so it was left unchanged:", details=problems[:10]
             )
-        text = raw.decode("utf-8-sig")
-        yaml = _round_trip(text)
-        data = yaml.load(text)
-        edit(data)
-        buffer = io.StringIO()
-        yaml.dump(data, buffer)
-        new = buffer.getvalue()
-        if raw.startswith(b"\xef\xbb\xbf"):
-            new = "\ufeff" + new
-        after = problems_of(new.encode("utf-8"), label)
-        if after:  # never write what we could not read back
-            raise WriteError(f"{label}: the edit would not load cleanly:", details=after)
+        new = _spliced(raw, label, edit)
         try:
             (write or atomic_write)(path, new)
         except OSError as exc:
@@ -130,17 +90,34 @@ def edit_yaml(
         return new
 
 
-def insert_before(mapping: Any, key: str, value: Any, before: tuple[str, ...]) -> None:
-    """Set ``key``; a new key goes before the first of ``before`` present, else last."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    keys = list(mapping.keys())
-    for name in before:
-        if name in keys:
-            mapping.insert(keys.index(name), key, value)
-            return
-    mapping[key] = value
+_BOM = b"\xef\xbb\xbf"
+
+
+def _spliced(raw: bytes, label: str, edit: Callable[[Doc], None]) -> bytes:
+    """The file's new bytes: the edits spliced into its text, checked by reading them back."""
+    bom = _BOM if raw.startswith(_BOM) else b""
+    try:
+        doc = Doc(raw[len(bom) :].decode("utf-8"))
+        edit(doc)
+        new = bom + doc.result().encode("utf-8")
+    except Unsplicable as exc:
+        raise WriteError(_refusal(label, str(exc))) from None
+    after = load_bytes(new)
+    problems = [p.at(label) for p in after.problems]
+    if problems or not same(plain(after.data), doc.expected):
+        why = "; ".join(problems[:3]) or "it would read back as other data"
+        raise WriteError(_refusal(label, why))
+    if validate_data(after.data)[1]:  # never write what we could not read back
+        raise WriteError(_refusal(label, "it would not validate"))
+    return new
+
+
+def _refusal(label: str, why: str) -> str:
+    return (
+        f"{label}: okrbsc cannot make this edit without changing other parts of the file "
+        f"({why}), so it was left unchanged: write the entry in block or flow style like "
+        "the ones around it (docs/format.md), or add it by hand"
+    )
 
 
 # --- the boundary of writes (SPEC 12.1) ---------------------------------------------
@@ -363,7 +340,7 @@ def _nothing_written(label: str, exc: OSError, count: int) -> str:
     return f"cannot write {label}: {exc.strerror or exc}; nothing was written{many}"
 
 
-def edit_all(root: Path, edits: list[tuple[Path, str, Callable[[Any], None]]]) -> list[str]:
+def edit_all(root: Path, edits: list[tuple[Path, str, Callable[[Doc], None]]]) -> list[str]:
     """`edit_yaml` over several files of the repo, all or nothing: every edit is made
     and checked, then every file written by `write_all`. Returns the labels."""
     with repo_lock(root):
@@ -371,7 +348,7 @@ def edit_all(root: Path, edits: list[tuple[Path, str, Callable[[Any], None]]]) -
         for path, label, edit in edits:
             real = inside(root, path, label)
 
-            def keep(target: Path, text: str, label: str = label) -> None:
+            def keep(target: Path, text: str | bytes, label: str = label) -> None:
                 collected.append((target, label, text))
 
             edit_yaml(real, label, edit, write=keep)

@@ -32,7 +32,7 @@ API (kept stable; callers build rows, never edit YAML themselves)::
   has one, equal within 1e-9) or ``restated`` (anything else; written only
   with ``restate=True``).
 * :func:`write` edits each file once through :func:`okrbsc.write.safe.edit_yaml`
-  (round trip, comments and order kept, atomic, under the lock, refused on
+  (minimal text edits, every other byte kept, atomic, under the lock, refused on
   a file that does not load cleanly), inserting new entries in period and
   date order in the block or flow style around them; values are written as
   a person types them (integers without ``.0``, binary values 0/1, unquoted
@@ -60,6 +60,8 @@ from okrbsc.strategy.models import CheckIn, KeyResult, Measure
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
 from okrbsc.write.safe import WriteError, edit_yaml, problems_of, repo_lock, write_all
+from okrbsc.write.scalars import LARGEST_WHOLE
+from okrbsc.write.splice import Doc
 
 TOLERANCE = 1e-9
 Value = int | float | bool
@@ -306,7 +308,7 @@ def typed(value: Value) -> Value:
     """A value as a person types it: 3, not 3.0; binary as 0/1."""
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+    if isinstance(value, float) and value.is_integer() and abs(value) <= LARGEST_WHOLE:
         return int(value)
     return value
 
@@ -344,7 +346,7 @@ def write(
         for path, changes in by_file.items():
             _unchanged_since_read(repo, path, texts.get(path))
 
-            def keep(target: Path, text: str, label: str = path) -> None:
+            def keep(target: Path, text: str | bytes, label: str = path) -> None:
                 collected.append((target, label, text))
 
             edit_yaml(repo.root / path, path, _editor(changes), write=keep)
@@ -364,12 +366,15 @@ def _new_files_absent(repo: Repo, created: dict[str, str]) -> None:
 
 
 def _editor(changes: list[Change]) -> Any:
-    def edit(data: Any) -> None:
+    def edit(doc: Doc) -> None:
+        groups: dict[tuple[str, tuple[int, int]], list[Change]] = {}
         for change in changes:
-            if change.kind == "measure":
-                _write_actual(data, change)
+            groups.setdefault((change.kind, change._place), []).append(change)
+        for (kind, place), group in groups.items():
+            if kind == "measure":
+                _write_actuals(doc, place, group)
             else:
-                _write_checkin(data, change)
+                _write_checkins(doc, place, group)
 
     return edit
 
@@ -384,28 +389,28 @@ def _unchanged_since_read(repo: Repo, path: str, expected: str | None) -> None:
         raise WriteError(f"{path} changed while okrbsc was reading it: run the command again")
 
 
-def _write_actual(data: Any, change: Change) -> None:
-    from ruamel.yaml.comments import CommentedMap
-
-    sc_index, m_index = change._place
-    node = data["objectives"][sc_index]["measures"][m_index]
-    actuals = node.get("actuals")
-    if actuals is None:
-        actuals = CommentedMap()
-        actuals.fa.set_flow_style()
-        _put(node, "actuals", actuals)
-    period = Period.parse(change.key)
-    key: str | int = period.year if period.quarter is None else str(period)
-    existing = [k for k in actuals if _period_or_none(k) == period]
-    if existing:
-        actuals[existing[-1]] = change.new
+def _write_actuals(doc: Doc, place: tuple[int, int], changes: list[Change]) -> None:
+    """The actuals of one measure, in period order, in the style around them."""
+    node = ("objectives", place[0], "measures", place[1])
+    changes = sorted(changes, key=lambda c: Period.parse(c.key))
+    if not isinstance(doc.original_at(node).get("actuals"), dict):
+        new = {_period_key(Period.parse(c.key)): c.new for c in changes}
+        doc.set(node, "actuals", new, before=("source",))
         return
-    after = [i for i, k in enumerate(actuals) if (_period_or_none(k) or period) < period]
-    position = after[-1] + 1 if after else 0
-    if position >= len(actuals):
-        actuals[key] = change.new
-    else:
-        actuals.insert(position, key, change.new)
+    where = (*node, "actuals")
+    keys = list(doc.original_at(where))
+    for change in changes:
+        period = Period.parse(change.key)
+        existing = [k for k in keys if _period_or_none(k) == period]
+        if existing:
+            doc.set(where, existing[-1], change.new)
+            continue
+        later = [i for i, k in enumerate(keys) if (_period_or_none(k) or period) > period]
+        doc.insert(where, _period_key(period), change.new, later[0] if later else None)
+
+
+def _period_key(period: Period) -> str | int:
+    return period.year if period.quarter is None else str(period)
 
 
 def _period_or_none(key: Any) -> Period | None:
@@ -415,49 +420,35 @@ def _period_or_none(key: Any) -> Period | None:
         return None
 
 
-def _put(node: Any, key: str, value: Any) -> None:
-    """A new key at the end of an item, before its `source` when it has one."""
-    keys = list(node.keys())
-    if "source" in keys:
-        node.insert(keys.index("source"), key, value)
-    else:
-        node[key] = value
+def _write_checkins(doc: Doc, place: tuple[int, int], changes: list[Change]) -> None:
+    """The check-ins of one key result: restated in place, added in date order."""
+    from okrbsc.write.checkin import add_checkins
+
+    kr = ("objectives", place[0], "key_results", place[1])
+    listed = doc.original_at(kr).get("checkins")
+    old = listed if isinstance(listed, list) else []
+    added: list[tuple[int | None, Any]] = []
+    for change in sorted(changes, key=lambda c: c.key):
+        row = change._row
+        assert isinstance(row, CheckinRow)
+        if change.change is ChangeKind.RESTATED:
+            match = [i for i, c in enumerate(old) if _date_of(c) == row.date]
+            _restate(doc, (*kr, "checkins", match[-1]), change, row)
+            continue
+        later = [i for i, c in enumerate(old) if (_date_of(c) or row.date) > row.date]
+        added.append((later[0] if later else None, _entry(change, row)))
+    if added:
+        add_checkins(doc, kr, added)
 
 
-def _write_checkin(data: Any, change: Change) -> None:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    o_index, k_index = change._place
-    kr = data["objectives"][o_index]["key_results"][k_index]
-    row = change._row
-    assert isinstance(row, CheckinRow)
-    checkins = kr.get("checkins")
-    if checkins is None:
-        checkins = CommentedSeq()
-        _put(kr, "checkins", checkins)
-    day = row.date
-    if change.change is ChangeKind.RESTATED:
-        match = [c for c in checkins if hasattr(c, "get") and _as_date(c.get("date")) == day]
-        entry = match[-1]
-        entry["value"] = change.new
-        if row.confidence is not None:
-            _set(entry, "confidence", typed(row.confidence), ("note", "source"))
-        if row.source is not None:
-            entry["source"] = row.source
-        elif "source" in entry:
-            del entry["source"]
-        return
-    item = CommentedMap(_entry(change, row))
-    flow = [c.fa.flow_style() for c in checkins if isinstance(c, CommentedMap)]
-    if not flow or flow[-1]:
-        item.fa.set_flow_style()
-    later = [i for i, c in enumerate(checkins) if _later(c, day)]
-    if later:
-        checkins.insert(later[0], item)
-    else:
-        from okrbsc.write.checkin import _append_keeping_comments
-
-        _append_keeping_comments(checkins, item)
+def _restate(doc: Doc, entry: tuple[str | int, ...], change: Change, row: CheckinRow) -> None:
+    doc.set(entry, "value", change.new)
+    if row.confidence is not None:
+        doc.set(entry, "confidence", typed(row.confidence), ("note", "source"))
+    if row.source is not None:
+        doc.set(entry, "source", row.source)
+    elif "source" in doc.original_at(entry):
+        doc.delete(entry, "source")
 
 
 def _entry(change: Change, row: CheckinRow) -> dict[str, Any]:
@@ -471,20 +462,8 @@ def _entry(change: Change, row: CheckinRow) -> dict[str, Any]:
     return entry
 
 
-def _set(mapping: Any, key: str, value: Any, before: tuple[str, ...]) -> None:
-    from okrbsc.write.safe import insert_before
-
-    insert_before(mapping, key, value, before)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return None
-
-
-def _later(entry: Any, day: dt.date) -> bool:
-    found = _as_date(entry.get("date")) if hasattr(entry, "get") else None
-    return found is not None and found > day
+def _date_of(entry: Any) -> dt.date | None:
+    found = entry.get("date") if isinstance(entry, dict) else None
+    if isinstance(found, dt.datetime):
+        return found.date()
+    return found if isinstance(found, dt.date) else None
