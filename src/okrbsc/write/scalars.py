@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _.,%()/&+-]*")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _.%()/&+-]*")  # no `,`: it ends a flow scalar
 _PERIOD = re.compile(r"[0-9]{4}-(?:Q[1-4]|H[12])")  # text in YAML 1.1 and 1.2 alike
 _WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x1b": "\\e"}

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from okrbsc.strategy.loader import load_text, scalar_value
@@ -36,6 +38,48 @@ class _Edit:
     end: int
     new: str
     order: int
+
+
+class _Composer(yaml.CSafeLoader):
+    """libyaml's events (the reader's parser) composed in Python, so that each use
+    of an alias is a node of its own with the alias's position (libyaml's composer
+    gives the anchored node itself, whose position is elsewhere in the file)."""
+
+    get_single_node = Composer.get_single_node
+    compose_document = Composer.compose_document
+    compose_scalar_node = Composer.compose_scalar_node
+    compose_sequence_node = Composer.compose_sequence_node
+    compose_mapping_node = Composer.compose_mapping_node
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.anchors: dict[str, Node] = {}
+        self.uses: dict[int, str] = {}  # id(node) -> its anchor, for aliases and anchored nodes
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        if not self.check_event(AliasEvent):
+            node: Any = Composer.compose_node(self, parent, index)  # type: ignore[arg-type]
+            return node  # type: ignore[no-any-return]
+        event: Any = self.get_event()
+        target = self.anchors[event.anchor]
+        copy_: Node
+        if isinstance(target, ScalarNode):
+            copy_ = ScalarNode(target.tag, target.value, event.start_mark, event.end_mark, "")
+        elif isinstance(target, MappingNode):
+            copy_ = MappingNode(target.tag, target.value, event.start_mark, event.end_mark, True)
+        else:
+            copy_ = SequenceNode(target.tag, target.value, event.start_mark, event.end_mark, True)
+        self.uses[id(copy_)] = self.uses[id(target)] = event.anchor
+        return copy_
+
+
+def compose(text: str) -> tuple[Node | None, dict[int, str]]:
+    """The node tree of ``text`` (one document), and which nodes are aliased."""
+    loader: Any = _Composer(text)
+    try:
+        return loader.get_single_node(), loader.uses
+    finally:
+        loader.dispose()
 
 
 def plain(data: Any) -> Any:
@@ -63,7 +107,7 @@ class Doc:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        node, self._aliased = compose(text)
         if not isinstance(node, MappingNode):
             raise Unsplicable("the file does not hold a mapping")
         self.root: MappingNode = node
@@ -75,7 +119,9 @@ class Doc:
 
     # --- reading --------------------------------------------------------------------
 
-    def node(self, path: Path_) -> Node:
+    def node(self, path: Path_, check: bool = True) -> Node:
+        """The node at ``path``; with ``check``, refused when it is shared through an
+        alias (an edit there would land in every place that uses it)."""
         here: Node = self.root
         for part in path:
             if isinstance(here, MappingNode):
@@ -87,12 +133,18 @@ class Doc:
                 here = here.value[part]
             else:
                 raise Unsplicable(f"{part!r} is not where it was read")
+            if check and id(here) in self._aliased and not isinstance(here, ScalarNode):
+                anchor = self._aliased[id(here)]
+                raise Unsplicable(
+                    f"{part!r} is shared through the alias *{anchor}: write it out in full "
+                    f"where it is used, in place of *{anchor}"
+                )
         return here
 
     def is_list(self, path: Path_) -> bool:
         """Is there a list at ``path`` (a missing key or a null is not one)?"""
         try:
-            return isinstance(self.node(path), SequenceNode)
+            return isinstance(self.node(path, check=False), SequenceNode)
         except Unsplicable:
             return False
 
@@ -206,11 +258,26 @@ class Doc:
     def _replace(self, node: Node, value: Any) -> None:
         if not isinstance(node, ScalarNode):
             raise Unsplicable("the value to replace is not a single value")
-        start, end = node.start_mark.index, self._end(node)
+        start, end = self._own_start(node), self._end(node)
         new = scalar_or_flow(value)
         if start == end and self.text[start - 1 : start] == ":":
             new = " " + new
         self._splice(start, end, new)
+
+    def _own_start(self, node: ScalarNode) -> int:
+        """Where a scalar's own text starts, after its anchor (`&a`) and tag (`!!int`)."""
+        if id(node) in self._aliased:
+            raise Unsplicable(
+                f"the value is shared through the alias *{self._aliased[id(node)]}: "
+                "write it out in full in each place"
+            )
+        at, end = node.start_mark.index, node.end_mark.index
+        while at < end and self.text[at] in "&!":
+            while at < end and self.text[at] not in " \t\r\n":
+                at += 1
+            while at < end and self.text[at] in " \t":
+                at += 1
+        return at
 
     def _insert_entry(self, mapping: MappingNode, key: Key, value: Any, index: int | None) -> None:
         entry = f"{scalar(key)}: {scalar_or_flow(value)}"
