@@ -223,6 +223,10 @@ class _Reader(yaml.CSafeLoader):
         return tag
 
 
+Reader = _Reader
+"""The reader's parser and tags (the writers find positions with it, so both agree)."""
+
+
 def decode(raw: bytes) -> tuple[str | None, Problem | None]:
     """UTF-8 (with or without BOM) to text, or a positioned E001."""
     try:

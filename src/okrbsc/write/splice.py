@@ -16,12 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from yaml.composer import Composer
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from okrbsc.strategy.loader import load_text, scalar_value
+from okrbsc.strategy.loader import Reader, load_text, scalar_value
 from okrbsc.write.scalars import NotWritable, scalar
 
 Key = str | int
@@ -40,8 +39,8 @@ class _Edit:
     order: int
 
 
-class _Composer(yaml.CSafeLoader):
-    """libyaml's events (the reader's parser) composed in Python, so that each use
+class _Composer(Reader):
+    """The reader's libyaml events and tags, composed in Python so that each use
     of an alias is a node of its own with the alias's position (libyaml's composer
     gives the anchored node itself, whose position is elsewhere in the file)."""
 
