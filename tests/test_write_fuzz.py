@@ -106,7 +106,7 @@ class Emitter:
         if isinstance(value, str) and self.chance(0.15) and self.foldable(value):
             return self.block_scalar(head, value, indent + self.step)
         tab = self.tabs and head.strip() != ":" and self.chance(0.3)  # not after `? key`
-        sep = ":\t" if tab else ": "
+        sep = ":\t" if tab else self.r.choice([": ", ": ", ":   "])
         return [head[:-1] + sep + self.scalar(value, flow=False) + self.comment()]
 
     def sequence(self, items: list[Any], indent: int) -> list[str]:
@@ -132,15 +132,23 @@ class Emitter:
         return bool(re.fullmatch(r"\S+( \S+)*", value)) and plain_text(value) == value
 
     def block_scalar(self, head: str, value: str, indent: int) -> list[str]:
+        """A text over several lines: literal, folded, or a plain or quoted scalar
+        continued on the next lines (each reads back as the same one-line text)."""
         pad = " " * indent
-        if self.chance(0.5):
+        style = self.r.choice(["|-", ">-", "plain", "'", '"'])
+        if style == "|-":
             return [head + " |-", pad + value]
         words, lines = value.split(" "), []
         while words:
             take = self.r.randint(1, len(words))
-            lines.append(pad + " ".join(words[:take]))
+            lines.append(" ".join(words[:take]))
             words = words[take:]
-        return [head + " >-", *lines]
+        if style == ">-":
+            return [head + " >-", *(pad + line for line in lines)]
+        quote = "" if style == "plain" else style
+        lines[0] = quote + lines[0]
+        lines[-1] += quote
+        return [head + " " + lines[0], *(pad + line for line in lines[1:])]
 
     # --- flow and scalars -------------------------------------------------------------
 
@@ -165,6 +173,8 @@ class Emitter:
         if alias and name in self.anchors and self.chance(0.5):
             return "*" + self.anchors[name]
         text = self.bare(value)
+        if self.chance(0.03) and isinstance(value, str | float) and not isinstance(value, bool):
+            text = ("!!str " if isinstance(value, str) else "!!float ") + text
         if alias and name not in self.anchors and self.chance(0.25):
             self.anchors[name] = f"a{len(self.anchors)}"
             return f"&{self.anchors[name]} {text}"
@@ -203,6 +213,7 @@ def variant(seed: int) -> str:
         for kr in objective["key_results"]:
             for checkin in kr.get("checkins", []):
                 checkin["date"] = dt.date.fromisoformat(checkin["date"])
+    data["objectives"][0]["key_results"][0]["checkins"][-1]["note"] = "two deals signed"
     for objective in data["objectives"]:  # a value in many places, for aliases
         objective["owner"] = "Dana"
         objective["key_results"][-1]["owner"] = "Dana"
@@ -218,6 +229,8 @@ def variant(seed: int) -> str:
             20, 60
         )
     text = emitter.document(data)
+    if rnd.random() < 0.1 and not text.endswith("|-\n"):
+        text = text.rstrip("\n")  # no newline at the end
     if rnd.random() < 0.25:
         text = text.replace("\n", "\r\n")
     if rnd.random() < 0.15:
@@ -248,8 +261,13 @@ def only_insertions(old: bytes, new: bytes) -> bool:
     return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
 
 
+REFUSED: list[str] = []  # what the fuzzer saw refused
+
+
 def outcome(root: Path, before: bytes, result: Any) -> bool:
-    """True when written; a refusal must be exit 1, name the file, leave it untouched."""
+    """True when written. A refusal is exit 1, names the file and leaves it untouched;
+    it is recorded, and fails the test unless ``OKRBSC_WRITE_FUZZ_ALLOW_REFUSALS`` is
+    set: every style this generator makes is one okrbsc can write."""
     output = result.output
     assert "internal error" not in output and "Traceback" not in output, output
     if result.exit_code == 0:
@@ -257,7 +275,13 @@ def outcome(root: Path, before: bytes, result: Any) -> bool:
     assert result.exit_code == 1, output
     assert OKR in output and "left unchanged" in output, output
     assert (root / OKR).read_bytes() == before
+    refused(output)
     return False
+
+
+def refused(message: str) -> None:
+    REFUSED.append(message)
+    assert os.environ.get("OKRBSC_WRITE_FUZZ_ALLOW_REFUSALS"), f"refused: {message}"
 
 
 def data_of(raw: bytes) -> Any:
@@ -266,15 +290,11 @@ def data_of(raw: bytes) -> Any:
     return plain(loaded.data)
 
 
-REFUSED: list[str] = []  # what the fuzzer saw refused (reported by a test below)
-
-
 def check_checkin(root: Path, before: bytes) -> None:
     runner = CliRunner()
     args = ["checkin", "S1.1", "2.6", "--note", "no", "--repo", str(root), "--as-of", AS_OF]
     result = runner.invoke(app, args)
     if not outcome(root, before, result):
-        REFUSED.append(result.output)
         return
     after = (root / OKR).read_bytes()
     assert only_insertions(before, after), (before, after)
@@ -300,7 +320,6 @@ def check_score_write(root: Path, before: bytes) -> None:
     args = ["score", "2026-Q3", "--write", "-q", "--repo", str(root), "--as-of", AS_OF]
     result = runner.invoke(app, args)
     if not outcome(root, before, result):
-        REFUSED.append(result.output)
         return
     after = (root / OKR).read_bytes()
     assert only_insertions(before, after)
@@ -327,7 +346,7 @@ def check_pull(root: Path, before: bytes) -> None:
         values.write(repo, values.merge(repo, rows), restate=True)
     except values.WriteError as exc:
         assert OKR in str(exc) and (root / OKR).read_bytes() == before
-        REFUSED.append(str(exc))
+        refused(str(exc))
         return
     assert_same_bytes_kind(before, (root / OKR).read_bytes())
     new = data_of((root / OKR).read_bytes())
