@@ -105,7 +105,7 @@ def test_folded_title_comes_back_byte_identical(tmp_path: Path) -> None:
     root = make_repo(tmp_path, CASES["folded title"])
     assert okrbsc(root, "checkin", "S1.1", "2.6").returncode == 0
     assert FOLDED in (root / OKR).read_text()
-    assert okrbsc(root, "score", "2026-Q3", "--write", "-q").returncode == 0
+    assert okrbsc(root, "score", "2026-Q3", "--write", "--force", "-q").returncode == 0
     assert FOLDED in (root / OKR).read_text()
 
 
@@ -113,7 +113,7 @@ def test_folded_title_comes_back_byte_identical(tmp_path: Path) -> None:
 def test_score_write_changes_only_score_lines(tmp_path: Path, case: str) -> None:
     text = CASES[case]
     root = make_repo(tmp_path, text)
-    result = okrbsc(root, "score", "2026-Q3", "--write", "-q")
+    result = okrbsc(root, "score", "2026-Q3", "--write", "--force", "-q")
     assert result.returncode == 0, result.stdout + result.stderr
     raw = (root / OKR).read_bytes()
     old_lines = text.encode("utf-8").splitlines(keepends=True)

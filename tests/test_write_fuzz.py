@@ -317,7 +317,7 @@ def assert_same_bytes_kind(before: bytes, after: bytes) -> None:
 
 def check_score_write(root: Path, before: bytes) -> None:
     runner = CliRunner()
-    args = ["score", "2026-Q3", "--write", "-q", "--repo", str(root), "--as-of", AS_OF]
+    args = ["score", "2026-Q3", "--write", "--force", "-q", "--repo", str(root), "--as-of", AS_OF]
     result = runner.invoke(app, args)
     if not outcome(root, before, result):
         return
