@@ -273,3 +273,18 @@ def test_bands_with_a_red_flag_is_an_error_at_its_line(published: Path) -> None:
     assert proc.returncode == 1
     line = text.splitlines().index("        bands: {green: 0, red: 0.5}") + 1
     assert f"scorecard.yaml:{line}:16: E002 a measure takes `bands` or `red_flag`" in proc.stdout
+
+
+def test_the_scorecard_only_fixture_has_traffic_lights_and_bands() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "scorecard-only"
+    got = _measures(fixture)
+    panel = got["C1-panel"]  # 2025's published amber, no number
+    assert (panel["status"], panel["rating"], panel["achievement"]) == ("amber", "amber", None)
+    reports = got["P1-reports"]  # 86 misses 90 by 4 <= 0.05 x 90; red flag 90 - 0.25 x 90
+    assert (reports["status"], reports["red_flag"], reports["red_flag_derived"]) == (
+        "green",
+        67.5,
+        True,
+    )
+    assert reports["achievement"] == pytest.approx((86 - 67.5) / 22.5)
+    assert _measures(fixture, "2024")["P1-reports"]["status"] == "amber"  # 78: misses by 12

@@ -100,6 +100,9 @@ mission: "{MISSION_PLACEHOLDER}"
 vision: "{VISION_PLACEHOLDER}"
 """
     + """# Perspectives default to Learning & Growth -> Internal Process -> Customer -> Financial.
+# A measure may also take bands: {green: 0.05, red: 0.2} (status relative to its target),
+# targets: {2026-Q2: 12} (a quarter's step toward target) and ratings: {2026-Q1: amber}
+# (a published traffic light); `okrbsc checkin F1-arr 11.5` records an actual.
 objectives:
   - id: F1
     perspective: financial
