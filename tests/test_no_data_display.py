@@ -78,7 +78,7 @@ def test_the_report_grades_a_key_result_without_data_as_no_data(tmp_path: Path) 
 def test_no_measure_with_an_actual_is_never_all_green() -> None:
     result = CliRunner().invoke(app, ["status", "2023", "--repo", str(CARD_ONLY), "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
-    assert "7 scorecard measures: 0 red, 0 amber, 0 green, 7 without data." in result.output
+    assert "9 scorecard measures: 0 red, 0 amber, 0 green, 9 without data." in result.output
     assert "is green" not in result.output
     assert "unknown" not in result.output and "no data" in result.output
 
