@@ -135,4 +135,4 @@ def test_a_map_of_mixed_periods_counts_them(tmp_path: Path) -> None:
     proc = run_cli("report", "--repo", str(root), "--as-of", AS_OF, "--out", str(tmp_path / "r"))
     assert proc.returncode == 0, proc.stderr
     md = (tmp_path / "r" / "2026-Q3.md").read_text(encoding="utf-8")
-    assert "from the actuals of 2025 (5 measures), 2026-Q2 (1 measure)" in md
+    assert "from the actuals of 2025 (6 measures), 2026-Q2 (1 measure)" in md
