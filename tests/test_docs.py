@@ -83,7 +83,7 @@ def test_guide_git_story_runs_as_written(examples_copy: Path) -> None:
         text = text.replace(old, new)
     sales.write_text(text)
     commit_all(root, "Realistic targets for the rest of Q4", "Noor Haddad", "2026-11-24T16:00")
-    section = GUIDE.read_text(encoding="utf-8").split(GIT_SECTION)[1]
+    section = GUIDE.read_text(encoding="utf-8").split(GIT_SECTION)[1].split("\n## ")[0]
     assert run_blocks(console_blocks(section), root, may_fail=("okrbsc lint",)) == 4
     assert git(root, "status", "--porcelain") == ""  # --dry-run wrote nothing
 
@@ -94,3 +94,22 @@ def test_readme_counts_the_rules_there_are() -> None:
     said = re.search(r"runs (\d+) rules across", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert said is not None
     assert int(said.group(1)) == len(RULES)
+
+
+PULL_SECTION = "## 8. Numbers from your systems"
+
+
+def test_guide_pull_section_runs_as_written(examples_copy: Path) -> None:
+    """Section 8: the dry run, the pulls and the check, with the outputs it shows, and
+    the `source:` it quotes as the example repo has it."""
+    section = GUIDE.read_text(encoding="utf-8").split(PULL_SECTION)[1].split("\n## ")[0]
+    blocks = console_blocks(section)
+    assert run_blocks(blocks, examples_copy) >= 5
+    examples = ROOT / "examples"
+    card = (examples / "scorecard.yaml").read_text(encoding="utf-8")
+    sales = (examples / "okrs/2026/Q4/sales.yaml").read_text(encoding="utf-8")
+    config = (examples / "okrbsc.yaml").read_text(encoding="utf-8")
+    for block in re.findall(r"```yaml\n(.*?)```", section, re.S):
+        for line in block.splitlines():
+            if line.strip() not in ("", "...", "sources:"):
+                assert line in card or line in sales or line in config, line
