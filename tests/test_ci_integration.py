@@ -7,10 +7,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .conftest import BASE, BASE_AS_OF, CODE_ENV, GIT_ENV, ROOT, git
+from .conftest import BASE, BASE_AS_OF, CODE_ENV, EXAMPLES, GIT_ENV, ROOT, git
 
 BIN = Path(sys.executable).parent
 
@@ -232,3 +233,116 @@ def test_composite_action_holds_a_pull_request_against_its_base(tmp_path: Path) 
     assert text.startswith(f"### Strategy changes ({base_sha} → working tree)")
     assert "| key result | S1.1 | 2026-Q3 | changed `target` **(easier)** | 3.5 | 3 |" in text
     assert "# Base Co — plan on a page, 2026-Q3" in text
+
+
+def _pulled_examples(tmp_path: Path) -> Path:
+    """examples/ in a git repo of its own, as a scheduled workflow checks it out."""
+    strategy = tmp_path / "strategy"
+    shutil.copytree(EXAMPLES, strategy)
+    git(strategy, "init", "-q", "-b", "main")
+    git(strategy, "add", "-A")
+    git(strategy, "commit", "-qm", "strategy")
+    return strategy
+
+
+def _steps(path: Path) -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_init_writes_a_weekly_pull_workflow_that_opens_a_pull_request(tmp_path: Path) -> None:
+    repo = tmp_path / "new"
+    subprocess.run(
+        [sys.executable, "-m", "okrbsc", "init", str(repo), "--org", "X", "-q"],
+        check=True,
+        timeout=60,
+    )
+    workflow = repo / ".github/workflows/okrbsc-pull.yml"
+    checker = str(BIN / "check-jsonschema")
+    proc = subprocess.run(
+        [checker, "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout
+    flow = _steps(workflow)
+    triggers = flow[True] if True in flow else flow["on"]  # YAML 1.1 reads `on` as true
+    minute, hour, day, month, weekday = triggers["schedule"][0]["cron"].split()
+    assert minute.isdigit() and hour.isdigit() and (day, month) == ("*", "*")
+    assert weekday.isdigit()  # once a week, at a fixed time
+    assert flow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    steps = flow["jobs"]["pull"]["steps"]
+    assert [s for s in steps if s.get("run") == 'pip install "okrbsc[data]"']
+    opener = next(s for s in steps if "create-pull-request" in s.get("uses", ""))
+    assert opener["with"]["body-path"] == "${{ runner.temp }}/okrbsc-pull.md"
+    # the pull step, run as Actions runs it (bash -e), on a copy of the examples
+    pull_step = next(s for s in steps if s.get("id") == "pull")
+    strategy = _pulled_examples(tmp_path)
+    output = tmp_path / "output"
+    env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path),
+           "GITHUB_OUTPUT": str(output), **CODE_ENV}  # fmt: skip
+    done = subprocess.run(["bash", "-e", "-c", pull_step["run"]], cwd=strategy, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert output.read_text() == "code=0\n"
+    body = (tmp_path / "okrbsc-pull.md").read_text()
+    assert "scorecard.yaml:24: F1-arr 2025-Q3: added 38.6 from files" in body
+    assert body.startswith("Numbers fetched by `okrbsc pull` on ")
+    changed = git(strategy, "status", "--porcelain").split()
+    assert "scorecard.yaml" in changed  # left for create-pull-request to commit
+    # the CI workflow's gate passes on the pulled repo and fails on a hand-edited number
+    ci = _steps(repo / ".github/workflows/okrbsc.yml")["jobs"]["okrbsc"]["steps"]
+    gate = next(s for s in ci if s.get("run") == "okrbsc pull --check")
+    assert ci[ci.index(gate) - 1]["run"] == 'pip install "okrbsc[data]"'
+    ok = subprocess.run(["bash", "-e", "-c", gate["run"]], cwd=strategy, env=env,
+                        capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    card = strategy / "scorecard.yaml"
+    card.write_text(card.read_text().replace("2026-Q3: 108.0}", "2026-Q3: 109.0}", 1))
+    bad = subprocess.run(["bash", "-e", "-c", gate["run"]], cwd=strategy, env=env,
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert bad.returncode == 1
+    assert "F1-nrr 2026-Q3: restated 109 -> 108" in bad.stdout
+
+
+def test_composite_action_pull_mode(tmp_path: Path) -> None:
+    """`command: pull` skips the lint steps and runs `okrbsc pull` with `args`."""
+    action = _steps(ROOT / "action.yml")
+    assert action["inputs"]["command"]["default"] == "lint"
+    steps = action["runs"]["steps"]
+    assert steps[2]["if"] == "inputs.command != 'pull'"
+    assert steps[3]["if"] == "always() && inputs.command != 'pull'"
+    pull_step = next(s for s in steps if s.get("if") == "inputs.command == 'pull'")
+    strategy = _pulled_examples(tmp_path)
+    summary = tmp_path / "summary.md"
+    env = {
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "OKRBSC_REPO": str(strategy),
+        "OKRBSC_PERIOD": "",
+        "OKRBSC_ARGS": "--check --as-of 2026-11-20",
+        **CODE_ENV,
+    }
+
+    def run(args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["bash", "-e", "-c", pull_step["run"]], env={**env, "OKRBSC_ARGS": args},
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    check = run("--check --as-of 2026-11-20")
+    assert check.returncode == 1  # finance's 2025 quarters are not in the file yet
+    assert "2 added, 78 unchanged, 0 restated; check: nothing written" in check.stdout
+    wrote = run("--as-of 2026-11-20")
+    assert wrote.returncode == 0, wrote.stderr
+    assert git(strategy, "status", "--porcelain").strip() == "M scorecard.yaml"
+    assert run("--check --as-of 2026-11-20").returncode == 0
+    text = summary.read_text()
+    assert text.startswith("## okrbsc pull\n\n```\n")
+    assert "2 added, 78 unchanged, 0 restated; 1 files written" in text
+    install = steps[1]
+    bogus = subprocess.run(["bash", "-e", "-c", install["run"]], capture_output=True, text=True,
+                           env={"PATH": os.environ["PATH"], "OKRBSC_COMMAND": "deploy"}, timeout=60)  # fmt: skip
+    assert bogus.returncode == 2
+    assert "command must be lint or pull, not 'deploy'" in bogus.stdout

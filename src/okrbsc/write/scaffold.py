@@ -42,6 +42,7 @@ def files_for(plan: Plan) -> dict[str, str]:
         team_file: _quarter(plan),
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/okrbsc.yml": WORKFLOW,
+        ".github/workflows/okrbsc-pull.yml": PULL_WORKFLOW,
         f"{SCHEMA_DIR}/data.schema.json": render("data") + "\n",
         f"{SCHEMA_DIR}/config.schema.json": render("config") + "\n",
     }
@@ -223,4 +224,64 @@ jobs:
       - name: Strategy changes in the job summary
         if: github.event_name == 'pull_request'
         run: okrbsc diff "$BASE" --format md >> "$GITHUB_STEP_SUMMARY"
+      # Numbers reproducible: every value with a `source:` agrees with its source (exit 1
+      # if not). Needs the sources reachable from CI: narrow with --source NAME, or drop it.
+      - run: pip install "okrbsc[data]"
+      - name: Numbers agree with their sources
+        run: okrbsc pull --check
+"""
+
+PULL_WORKFLOW = r"""# Every Monday: fetch the numbers of each `source:` (okrbsc pull) and open a pull
+# request with them, so new numbers are reviewed like any other change.
+name: strategy numbers
+on:
+  schedule:
+    - cron: "17 6 * * 1"   # Mondays 06:17 UTC
+  workflow_dispatch:
+permissions:
+  contents: write
+  pull-requests: write
+jobs:
+  pull:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install "okrbsc[data]"
+      - name: Pull the numbers from the sources of okrbsc.yaml
+        id: pull
+        # a connection with ${NAME} in its url reads it here, e.g.
+        # env: {WAREHOUSE_PASSWORD: "${{ secrets.WAREHOUSE_PASSWORD }}"}
+        run: |
+          set +e
+          okrbsc pull --no-color > "$RUNNER_TEMP/okrbsc-pull.txt"
+          code=$?
+          set -e
+          cat "$RUNNER_TEMP/okrbsc-pull.txt"
+          {
+            echo "Numbers fetched by \`okrbsc pull\` on $(date -u +%F)."
+            echo
+            echo '```'
+            cat "$RUNNER_TEMP/okrbsc-pull.txt"
+            echo '```'
+            if [ "$code" = 1 ]; then
+              echo "Restated values were left as they are: \`okrbsc pull --restate\` takes them."
+            elif [ "$code" = 2 ]; then
+              echo "A source failed: see the workflow log."
+            fi
+          } > "$RUNNER_TEMP/okrbsc-pull.md"
+          echo "code=$code" >> "$GITHUB_OUTPUT"
+      - name: Open a pull request with the new numbers
+        uses: peter-evans/create-pull-request@v7
+        with:
+          branch: okrbsc/pull
+          delete-branch: true
+          commit-message: Numbers pulled from the sources of okrbsc.yaml
+          title: Numbers pulled from the sources
+          body-path: ${{ runner.temp }}/okrbsc-pull.md
+      - name: Fail when a source failed
+        if: steps.pull.outputs.code == '2'
+        run: exit 2
 """
