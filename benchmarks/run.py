@@ -21,7 +21,10 @@ of the child (from wait4). What we track (the targets of issue 14):
 * `okrbsc export` (xlsx, csv) against `score --format json`, and `okrbsc
   import` of that unchanged export against the bare C load;
 * `okrbsc history ID` over a git history of N commits against `git log -p`
-  of the same history (what a reviewer reads without okrbsc).
+  of the same history (what a reviewer reads without okrbsc);
+* `okrbsc pull 2026-Q3` of N sourced key results (one per team, each its own
+  query; a DuckDB file, and a CSV DuckDB reads), a dry run and a pull writing
+  one check-in into each of N files, against the bare C load (`--pull N`).
 """
 
 from __future__ import annotations
@@ -292,6 +295,69 @@ def bench_history(teams: int, commits: int, repeat: int, work: Path) -> dict[str
     return row
 
 
+PULL_AS_OF = "2026-10-15"
+PULL_ENGINES = {
+    "DuckDB file": ('{url: "duckdb:///data/checkins.duckdb"}', "checkins"),
+    "CSV via DuckDB": ('{url: "duckdb:"}', "'data/checkins.csv'"),
+}
+
+
+def sourced_repo(root: Path, teams: int, engine: str) -> None:
+    """The benchmark repo with one sourced key result per team (``T{n}O0K0``): its own
+    query on one table of check-ins holding the 13 the file has (unchanged) and one of
+    2026-09-30 (added)."""
+    generate(root, teams)
+    url, table = PULL_ENGINES[engine]
+    with (root / "okrbsc.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"sources:\n  metrics: {url}\n")
+    rows = ["kr,day,value"]
+    checkin = re.compile(r"\{date: (\S+), value: ([0-9.]+),")
+    for team in range(teams):
+        path = root / f"okrs/2026/Q3/t{team}.yaml"
+        text = path.read_text(encoding="utf-8")
+        kr = f"T{team}O0K0"
+        days = checkin.findall(text.split(f"id: {kr}\n", 1)[1].split("      - id: ", 1)[0])
+        rows += [f"{kr},{day},{value}" for day, value in days]
+        rows.append(f"{kr},2026-09-30,{float(days[-1][1]) + 0.5:.2f}")
+        query = f"select day, value from {table} where kr = '{kr}'"
+        source = f'        source: {{from: metrics, query: "{query}"}}\n'
+        path.write_text(text.replace("        unit: pct\n", "        unit: pct\n" + source, 1))
+    (root / "data").mkdir()
+    (root / "data/checkins.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import duckdb
+
+    con = duckdb.connect(str(root / "data/checkins.duckdb"))
+    con.execute(f"create table checkins as select * from '{root / 'data/checkins.csv'}'")
+    con.close()
+
+
+def bench_pull(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
+    """`okrbsc pull` of ``teams`` sourced key results per engine, paired in rounds with
+    the bare C load: a dry run, and a pull writing every team file (a fresh copy each)."""
+    rows: list[dict[str, object]] = []
+    for n, engine in enumerate(PULL_ENGINES):
+        root, copy = work / f"pull-{teams}-{n}", work / f"pull-{teams}-{n}-write"
+        if not (root / ".complete").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            sourced_repo(root, teams, engine)
+            (root / ".complete").write_text("")
+        print(f"\n== pull: {teams} sourced key results on {teams} teams, {engine}")
+        common = ["2026-Q3", "--as-of", PULL_AS_OF, "-q"]
+
+        def fresh_copy(root: Path = root, copy: Path = copy) -> None:
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(root, copy)
+
+        cases = [
+            Case(f"pull --dry-run ({engine})", okrbsc("pull", "--repo", str(root), "--dry-run", *common)),
+            Case(f"pull writing {teams} files ({engine})", okrbsc("pull", "--repo", str(copy), *common),
+                 before=fresh_copy),
+        ]  # fmt: skip
+        reference = rounds([PY, "-c", BARE, str(root)], cases, repeat)
+        rows += [row_of(case, reference, f"bare C load ({teams} teams)") for case in cases]
+    return rows
+
+
 def startup(repeat: int) -> list[dict[str, object]]:
     typer_app = [PY, str(HERE / "minimal_typer_app.py")]
     print("== start-up")
@@ -340,6 +406,13 @@ def main() -> None:
     parser.add_argument(
         "--yamllint-up-to", type=int, default=10**9, metavar="TEAMS", help="skip yamllint above"
     )
+    parser.add_argument(
+        "--pull",
+        type=int,
+        default=1000,
+        metavar="TEAMS",
+        help="size of the pull benchmark (0: none)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     rows = startup(args.repeat * 3)
@@ -347,6 +420,8 @@ def main() -> None:
         rows += bench_size(teams, args.repeat, args.work, args.yamllint_up_to)
     if has_command("history") and args.history[0] > 0:
         rows.append(bench_history(*args.history, args.repeat, args.work))
+    if has_command("pull") and args.pull > 0:
+        rows += bench_pull(args.pull, args.repeat, args.work)
     summary(rows, max(args.sizes))
     args.out.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\nwrote {args.out}")
