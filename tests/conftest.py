@@ -97,3 +97,13 @@ def commit_all(top: Path, message: str, author: str, when: str) -> str:
         env={"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
     )
     return git(top, "rev-parse", "HEAD").strip()
+
+
+def changed_lines(root: Path) -> list[str]:
+    """The changed lines of the work tree against the last commit, as - and + lines."""
+    out = git(root, "diff", "--unified=0", "--no-color")
+    return [
+        line
+        for line in out.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from okrbsc.cli import app
 
-from .conftest import commit_all, git, run_cli
+from .conftest import changed_lines, commit_all, git, run_cli
 
 AS_OF = "2026-11-23"  # in 2026-Q4
 LINE = "        actuals: {2025: 40.0, 2026-Q1: 42.5, 2026-Q2: 45.0, 2026-Q3: 47.2}"
@@ -29,14 +29,7 @@ def checkin(root: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def diff(root: Path) -> list[str]:
-    """The changed lines of the work tree against the last commit, as - and + lines."""
-    out = git(root, "diff", "--unified=0", "--no-color")
-    return [
-        line
-        for line in out.splitlines()
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
+diff = changed_lines
 
 
 def test_an_actual_goes_into_the_quarter_containing_as_of(repo: Path) -> None:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from okrbsc.cli import app
 
-from .conftest import commit_all, git, run_cli
+from .conftest import changed_lines, commit_all, git, run_cli
 
 AS_OF = "2026-11-23"  # a Monday in 2026-Q4
 SALES = "okrs/2026/Q4/sales.yaml"
@@ -30,13 +30,7 @@ def cli(root: Path, *args: str, as_of: str = AS_OF) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def diff(root: Path) -> list[str]:
-    out = git(root, "diff", "--unified=0", "--no-color")
-    return [
-        line
-        for line in out.splitlines()
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
+diff = changed_lines
 
 
 # --- same-day check-ins ----------------------------------------------------------------
