@@ -138,16 +138,22 @@ class FiscalCalendar:
         return Period.parse(value)
 
     def start(self, period: Period) -> dt.date:
-        return _start(period, self.first_month, self.named_by)
+        return _bounds(period, self.first_month, self.named_by)[0]
 
     def end(self, period: Period) -> dt.date:
-        return _end(period, self.first_month, self.named_by)
+        return _bounds(period, self.first_month, self.named_by)[1]
+
+    def bounds(self, period: Period) -> tuple[dt.date, dt.date]:
+        """The first and last day, in one look-up: a loop over many dates asks once."""
+        return _bounds(period, self.first_month, self.named_by)
 
     def days(self, period: Period) -> int:
-        return (self.end(period) - self.start(period)).days + 1
+        start, end = self.bounds(period)
+        return (end - start).days + 1
 
     def contains(self, period: Period, day: dt.date) -> bool:
-        return self.start(period) <= day <= self.end(period)
+        start, end = self.bounds(period)
+        return start <= day <= end
 
     def quarter_of(self, day: dt.date) -> Period:
         """The fiscal quarter that contains ``day``."""
@@ -161,13 +167,8 @@ class FiscalCalendar:
 
 
 @functools.lru_cache(maxsize=4096)
-def _start(period: Period, first_month: int, named_by: str) -> dt.date:
-    return period.start(first_month, named_by)
-
-
-@functools.lru_cache(maxsize=4096)
-def _end(period: Period, first_month: int, named_by: str) -> dt.date:
-    return period.end(first_month, named_by)
+def _bounds(period: Period, first_month: int, named_by: str) -> tuple[dt.date, dt.date]:
+    return period.start(first_month, named_by), period.end(first_month, named_by)
 
 
 def bare_quarter(value: str) -> int | None:

@@ -26,15 +26,16 @@ Passes:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
-from okrbsc.lint.rules._common import key_results
+from okrbsc.lint.rules._common import objectives
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.models import Measure, OkrFile
 from okrbsc.strategy.periods import Period
-from okrbsc.strategy.repo import Repo, SourceFile
+from okrbsc.strategy.repo import OkrRef, Repo, SourceFile
 
 CODE = "E006"
 NAME = "period-mismatch"
@@ -131,16 +132,18 @@ def _okr_periods(repo: Repo) -> Iterator[Hit]:
             )
             yield hit(file, doc.at("period"), msg)
     cal = repo.calendar
-    for ref, _, kr in key_results(repo):
-        if ref.file.path in wrong_period:
-            continue  # the period is the one problem: its dates are not judged against it
-        if kr.due is not None and not cal.contains(ref.period, kr.due):
-            span = f"{cal.start(ref.period)} to {cal.end(ref.period)}"
-            yield hit(
-                ref.file, kr.at("due"), f"due date {kr.due} lies outside {ref.period} ({span})"
-            )
+    for ref in objectives(repo):
+        if ref.file.path not in wrong_period:  # else the period is the one problem
+            yield from _outside(ref, *cal.bounds(ref.period))
+
+
+def _outside(ref: OkrRef, start: dt.date, end: dt.date) -> Iterator[Hit]:
+    """Due dates and check-ins of the objective's key results outside start to end."""
+    for kr in ref.objective.key_results:
+        if kr.due is not None and not start <= kr.due <= end:
+            msg = f"due date {kr.due} lies outside {ref.period} ({start} to {end})"
+            yield hit(ref.file, kr.at("due"), msg)
         for i, checkin in enumerate(kr.checkins):
-            if not cal.contains(ref.period, checkin.date):
-                span = f"{cal.start(ref.period)} to {cal.end(ref.period)}"
-                msg = f"check-in of {checkin.date} lies outside {ref.period} ({span})"
+            if not start <= checkin.date <= end:
+                msg = f"check-in of {checkin.date} lies outside {ref.period} ({start} to {end})"
                 yield hit(ref.file, kr.item_at("checkins", i), msg)
