@@ -78,15 +78,30 @@ def without_owner(title: str) -> str:
     return rest.strip()
 
 
-def leading_verb(title: str, verbs: list[str]) -> str | None:
+VerbIndex = dict[str, list[tuple[str, list[str]]]]
+"""Activity verbs by their first word, lowercased: each verb with its words, in order."""
+
+
+def verb_index(verbs: list[str]) -> VerbIndex:
+    out: VerbIndex = {}
+    for verb in verbs:
+        parts = verb.lower().split()
+        if parts:
+            out.setdefault(parts[0], []).append((verb, parts))
+    return out
+
+
+def leading_verb(title: str, verbs: list[str], index: VerbIndex | None = None) -> str | None:
     """The activity verb ``title`` starts with, as a whole word, if any.
 
     Not when the verb is directly followed by a number: that counts an outcome.
+    ``index`` is ``verb_index(verbs)``, made once for many titles.
     """
     words = without_owner(title).lower().split()
-    for verb in verbs:
-        parts = verb.lower().split()
-        if parts and words[: len(parts)] == parts:
+    if not words:
+        return None
+    for verb, parts in (index if index is not None else verb_index(verbs)).get(words[0], ()):
+        if words[: len(parts)] == parts:
             after = words[len(parts) : len(parts) + 1]
             if after and _is_number(after[0]):
                 return None
@@ -96,11 +111,12 @@ def leading_verb(title: str, verbs: list[str]) -> str | None:
 
 def check(repo: Repo) -> Iterator[Hit]:
     verbs = repo.config.lint.activity_verbs
-    for ref, index, kr in key_results(repo):
-        verb = leading_verb(kr.title, verbs)
+    index = verb_index(verbs)
+    for ref, i, kr in key_results(repo):
+        verb = leading_verb(kr.title, verbs, index)
         if verb is not None:
             msg = (
-                f"key result {ref.objective.kr_id(index)!r} starts with {verb!r}: "
+                f"key result {ref.objective.kr_id(i)!r} starts with {verb!r}: "
                 "it reads like an initiative; state the outcome it should change"
             )
             yield hit(ref.file, kr.at("title"), msg)
