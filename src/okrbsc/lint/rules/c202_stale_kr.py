@@ -28,13 +28,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
-from okrbsc.lint.rules._common import key_results
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
-from okrbsc.scoring.engine import checkins_until, kr_direction
+from okrbsc.scoring.engine import kr_direction
 from okrbsc.strategy.measures import TOLERANCE
-from okrbsc.strategy.models import KeyResult
-from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.models import CheckIn, KeyResult
+from okrbsc.strategy.repo import OkrRef, Repo
 
 CODE = "C202"
 NAME = "stale-kr"
@@ -45,16 +44,21 @@ def check(repo: Repo) -> Iterator[Hit]:
     days = repo.config.lint.stale_after_days
     as_of = repo.as_of
     misplaced = gaps(repo).misplaced
-    for ref, index, kr in key_results(repo):
-        if ref.file.path in misplaced:
-            continue
-        period = ref.period
+    for period, refs in repo.periods.items():
         if not repo.running(period) or (as_of - repo.calendar.start(period)).days <= days:
             continue
-        if finished(kr, as_of):
+        for ref in refs:
+            if ref.file.path not in misplaced:
+                yield from _stale(ref, as_of, days)
+
+
+def _stale(ref: OkrRef, as_of: dt.date, days: int) -> Iterator[Hit]:
+    """The objective's key results without a check-in in the last ``days`` days."""
+    for index, kr in enumerate(ref.objective.key_results):
+        last = latest_checkin(kr, as_of)
+        if _finished(kr, last):
             continue
-        dates = [c.date for c in kr.checkins if c.date <= as_of]
-        latest = max(dates, default=None)
+        latest = last.date if last is not None else None
         if latest is not None and (as_of - latest).days <= days:
             continue
         kr_id = ref.objective.kr_id(index)
@@ -63,14 +67,27 @@ def check(repo: Repo) -> Iterator[Hit]:
         yield hit(ref.file, kr.at(), msg)
 
 
+def latest_checkin(kr: KeyResult, as_of: dt.date) -> CheckIn | None:
+    """The last of `checkins_until(kr, as_of)`, found without sorting: the latest date
+    on or before as-of, and of several check-ins that day the last written."""
+    last = None
+    for checkin in kr.checkins:
+        if checkin.date <= as_of and (last is None or checkin.date >= last.date):
+            last = checkin
+    return last
+
+
 def finished(kr: KeyResult, as_of: dt.date) -> bool:
     """Done, at its target in its direction, or scored: nothing left to check in."""
+    return _finished(kr, latest_checkin(kr, as_of))
+
+
+def _finished(kr: KeyResult, last: CheckIn | None) -> bool:
     if kr.score is not None:
         return True
-    seen = checkins_until(kr, as_of)
     if kr.kind == "binary":
-        return bool(seen[-1].value) if seen else bool(kr.done)
-    value = float(seen[-1].value) if seen else kr.current
+        return bool(last.value) if last is not None else bool(kr.done)
+    value = float(last.value) if last is not None else kr.current
     if value is None or kr.target is None:
         return False  # no data (SPEC 10.4): not finished
     if kr_direction(kr) == "up":
