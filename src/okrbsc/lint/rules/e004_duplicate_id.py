@@ -32,54 +32,65 @@ from collections.abc import Iterator
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.loader import Pos
-from okrbsc.strategy.repo import Repo, SourceFile
+from okrbsc.strategy.models import Node
+from okrbsc.strategy.repo import OkrRef, Repo, SourceFile
 
 CODE = "E004"
 NAME = "duplicate-id"
 SEVERITY = Severity.ERROR
 
-Seen = dict[str, tuple[SourceFile, Pos]]
+Where = tuple[SourceFile, Node, str | None]
+"""An id's file, and the node and key whose position (``node.at(key)``) is asked only
+for a finding: nearly every id is used once."""
+Seen = dict[str, Where]
 
 
-def _claim(seen: Seen, ident: str, file: SourceFile, pos: Pos, what: str) -> Iterator[Hit]:
-    first = seen.get(ident)
-    if first is None:
-        seen[ident] = (file, pos)
+def _pos(where: Where) -> Pos:
+    return where[1].at(where[2])
+
+
+def _claim(seen: Seen, ident: str, where: Where, what: str) -> Iterator[Hit]:
+    first = seen.setdefault(ident, where)
+    if first is where:
         return
-    where = f"{first[0].path}:{first[1][0]}"
-    yield hit(file, pos, f"duplicate {what} id {ident!r} (first used at {where})")
+    place = f"{first[0].path}:{_pos(first)[0]}"
+    yield hit(where[0], _pos(where), f"duplicate {what} id {ident!r} (first used at {place})")
 
 
 def check(repo: Repo) -> Iterator[Hit]:
     teams: Seen = {}
     for team in repo.config.teams:
-        yield from _claim(teams, team.id, repo.config_file, team.at("id"), "team")
+        yield from _claim(teams, team.id, (repo.config_file, team, "id"), "team")
     scorecard: Seen = {}
     for file, card in repo.scorecards:
         perspectives: Seen = {}
         for persp in card.perspectives or []:
-            yield from _claim(perspectives, persp.id, file, persp.at("id"), "perspective")
+            yield from _claim(perspectives, persp.id, (file, persp, "id"), "perspective")
         for obj in card.objectives:
-            yield from _claim(scorecard, obj.id, file, obj.at("id"), "scorecard")
+            yield from _claim(scorecard, obj.id, (file, obj, "id"), "scorecard")
             for measure in obj.measures:
-                yield from _claim(scorecard, measure.id, file, measure.at("id"), "scorecard")
+                yield from _claim(scorecard, measure.id, (file, measure, "id"), "scorecard")
     for refs in repo.periods.values():
         okrs: Seen = {}
         for ref in refs:
-            okr = ref.objective
-            clash = list(_okr_id(scorecard, okrs, ref.file, okr.id, okr.at("id")))
-            yield from clash
-            for index, kr in enumerate(okr.key_results):
-                if clash and kr.id is None:
-                    continue  # default ids of a repeated objective id repeat by themselves
-                pos = kr.at("id") if kr.id else kr.at()
-                yield from _okr_id(scorecard, okrs, ref.file, okr.kr_id(index), pos)
+            yield from _objective(scorecard, okrs, ref)
 
 
-def _okr_id(scorecard: Seen, okrs: Seen, file: SourceFile, ident: str, pos: Pos) -> Iterator[Hit]:
-    if ident in scorecard:
-        first = scorecard[ident]
-        where = f"{first[0].path}:{first[1][0]}"
-        yield hit(file, pos, f"OKR id {ident!r} repeats a scorecard id (at {where})")
+def _objective(scorecard: Seen, okrs: Seen, ref: OkrRef) -> Iterator[Hit]:
+    okr = ref.objective
+    clash = list(_okr_id(scorecard, okrs, okr.id, (ref.file, okr, "id")))
+    yield from clash
+    for index, kr in enumerate(okr.key_results):
+        if clash and kr.id is None:
+            continue  # default ids of a repeated objective id repeat by themselves
+        where = (ref.file, kr, "id" if kr.id else None)
+        yield from _okr_id(scorecard, okrs, okr.kr_id(index), where)
+
+
+def _okr_id(scorecard: Seen, okrs: Seen, ident: str, where: Where) -> Iterator[Hit]:
+    first = scorecard.get(ident)
+    if first is not None:
+        place = f"{first[0].path}:{_pos(first)[0]}"
+        yield hit(where[0], _pos(where), f"OKR id {ident!r} repeats a scorecard id (at {place})")
         return
-    yield from _claim(okrs, ident, file, pos, "OKR")
+    yield from _claim(okrs, ident, where, "OKR")
