@@ -446,10 +446,24 @@ class Repo:
     def resolve_alignment(self, ref: OkrRef, ident: str) -> Target | None:
         """What ``aligns_to: [ident]`` of ``ref`` names (SPEC 2.5), or None: an objective
         or a key result (SPEC 10.5: then its objective) of the same period, then of the
-        fiscal year's annual OKRs, then a scorecard objective."""
-        periods = [ref.period, ref.period.fiscal_year] if ref.period.is_quarter else [ref.period]
-        for period in periods:
-            found = self.okr_objective(period, ident) or self.kr_objective(period, ident)
+        fiscal year's annual OKRs, then a scorecard objective.
+
+        The answer depends on the period and the id alone, and is kept: several rules
+        ask for every objective's alignments."""
+        key = (ref.period, ident)
+        memo = self._resolved
+        if key not in memo:
+            memo[key] = self._resolve(ref.period, ident)
+        return memo[key]
+
+    @cached_property
+    def _resolved(self) -> dict[tuple[Period, str], Target | None]:
+        return {}
+
+    def _resolve(self, period: Period, ident: str) -> Target | None:
+        periods = [period, period.fiscal_year] if period.is_quarter else [period]
+        for candidate in periods:
+            found = self.okr_objective(candidate, ident) or self.kr_objective(candidate, ident)
             if found is not None:
                 return found
         return self.sc_objectives.get(ident)
