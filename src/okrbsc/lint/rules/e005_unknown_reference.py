@@ -67,6 +67,7 @@ def _sources(repo: Repo) -> Iterator[Hit]:
         (ref.file, ref.objective.kr_id(i), kr.source)
         for ref in objectives(repo)
         for i, kr in enumerate(ref.objective.key_results)
+        if kr.source is not None  # the id only of a key result that is pulled
     ]
     for file, ident, source in items:
         if source is not None and source.from_ not in known:
