@@ -32,13 +32,14 @@ SEVERITY = Severity.WARNING
 
 def check(repo: Repo) -> Iterator[Hit]:
     for ref, index, kr in key_results(repo):
-        kr_id = ref.objective.kr_id(index)
-        for i in range(1, len(kr.checkins)):
-            before, this = kr.checkins[i - 1].date, kr.checkins[i].date
+        checkins = kr.checkins
+        for i in range(1, len(checkins)):
+            before, this = checkins[i - 1].date, checkins[i].date
+            if this > before:
+                continue  # in order: the key result's id is made only for a finding
+            kr_id = ref.objective.kr_id(index)
             if this == before:
                 msg = f"key result {kr_id!r} has two check-ins on {this}"
-            elif this < before:
-                msg = f"check-in of {this} of {kr_id!r} follows one of {before}: keep date order"
             else:
-                continue
+                msg = f"check-in of {this} of {kr_id!r} follows one of {before}: keep date order"
             yield hit(ref.file, kr.item_at("checkins", i), msg)
