@@ -45,8 +45,12 @@ def check(repo: Repo) -> Iterator[Hit]:
 
 
 def _may_hold(text: str) -> bool:
-    """As is, or as a double-quoted escape (\\u202e, \\U0000202E)."""
-    return "\\u" in text or "\\U" in text or any(ch in text for ch in BIDI)
+    """As is, or as a double-quoted escape (\\u202e, \\U0000202E). A text without a
+    backslash is not searched for the two-character escapes: looking for one
+    character is a memchr, for two a slower search (20 us on a 23 KB file)."""
+    if "\\" in text and ("\\u" in text or "\\U" in text):
+        return True
+    return any(ch in text for ch in BIDI)
 
 
 def _texts(node: BaseModel) -> Iterator[tuple[Node, str, str]]:
