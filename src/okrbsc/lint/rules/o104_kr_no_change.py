@@ -37,13 +37,14 @@ def check(repo: Repo) -> Iterator[Hit]:
     for ref, index, kr in key_results(repo):
         if kr.kind != "metric" or kr.start is None or kr.target is None:
             continue
-        kr_id = ref.objective.kr_id(index)
         if kr.start == kr.target:
+            kr_id = ref.objective.kr_id(index)
             msg = (
                 f"key result {kr_id!r} keeps {kr.start:g}: a health metric belongs on the scorecard"
             )
             yield hit(ref.file, kr.at("target"), msg)
         elif _behind(kr.start, kr.target, kr.direction):
+            kr_id = ref.objective.kr_id(index)
             msg = (
                 f"key result {kr_id!r} starts at {kr.start:g}, already past its target "
                 f"{kr.target:g} ({kr.direction}): raise the target, or leave `start` out "
