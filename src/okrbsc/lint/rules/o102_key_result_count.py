@@ -40,10 +40,11 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     low, high = repo.config.lint.key_results_per_objective
     for ref in objectives(repo):
-        if lost_key_results(ref):
-            continue  # a key result failed validation: its E002 is the finding
         number = len(ref.objective.key_results)
-        if not low <= number <= high:
-            has = count(number, "key result")
-            msg = f"objective {ref.id!r} has {has}; expected {low} to {high}"
-            yield hit(ref.file, ref.objective.at(), msg)
+        if low <= number <= high:
+            continue
+        if lost_key_results(ref):  # asked only of an objective with too few or many
+            continue  # a key result failed validation: its E002 is the finding
+        has = count(number, "key result")
+        msg = f"objective {ref.id!r} has {has}; expected {low} to {high}"
+        yield hit(ref.file, ref.objective.at(), msg)
