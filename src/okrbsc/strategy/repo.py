@@ -469,8 +469,19 @@ class Repo:
         return self.sc_objectives.get(ident)
 
     def alignments(self, ref: OkrRef) -> list[Target]:
-        targets = (self.resolve_alignment(ref, ident) for ident in ref.objective.aligns_to)
-        return [t for t in targets if t is not None]
+        """What the objective's aligns_to names, resolved once per objective (O109 and
+        the reaches of perspectives_of and scorecard_reach each ask for all of them)."""
+        objective = ref.objective
+        kept = self._alignments.get(id(objective))
+        if kept is None or kept[0] is not objective:  # kept with the objective: its id stays
+            targets = (self.resolve_alignment(ref, ident) for ident in objective.aligns_to)
+            kept = (objective, [t for t in targets if t is not None])
+            self._alignments[id(objective)] = kept
+        return list(kept[1])
+
+    @cached_property
+    def _alignments(self) -> dict[int, tuple[Objective, list[Target]]]:
+        return {}
 
     def perspectives_of(self, ref: OkrRef) -> list[str]:
         """Perspective ids reached through aligns_to, in map order."""
