@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from okrbsc.lint.rules.e006_period_mismatch import folder_period
-from okrbsc.strategy.periods import Period, bare_quarter
+from okrbsc.strategy.periods import FiscalCalendar, Period, bare_quarter
 
 
 def test_parse_and_print() -> None:
@@ -57,3 +57,15 @@ def test_folder_period() -> None:
     assert folder_period("okrs/2026/annual.yaml") == (Period(2026), True)
     assert folder_period("okrs/2026/teams/x.yaml") == (Period(2026), False)
     assert folder_period("okrs/sales.yaml") is None
+
+
+@pytest.mark.parametrize("named_by", ["start", "end"])
+@pytest.mark.parametrize("month", [1, 2, 4, 12])
+def test_calendar_bounds_are_its_start_and_end(month: int, named_by: str) -> None:
+    cal = FiscalCalendar(month, named_by)
+    for period in (Period(2026), *(Period(2026, q) for q in range(1, 5)), Period(1, 1)):
+        start, end = cal.bounds(period)
+        assert (start, end) == (period.start(month, named_by), period.end(month, named_by))
+        assert (cal.start(period), cal.end(period)) == (start, end)
+        assert cal.contains(period, start) and cal.contains(period, end)
+        assert not cal.contains(period, end + dt.timedelta(days=1))
