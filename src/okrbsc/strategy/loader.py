@@ -79,6 +79,7 @@ class Loaded:
     problems: list[Problem]
     text: str
     notes: list[Problem] = field(default_factory=list)  # warnings (E009): the data is sound
+    fast: bool = False  # plain dicts and lists, no positions (`fastread`): no problem, no note
 
 
 class _Abort(Exception):
@@ -370,12 +371,12 @@ def _check_nesting(text: str) -> None:
     safely (libyaml's own limits are 1,000) and the builder refuses it.
     """
     room = _CHECK_FROM - _flow_bound(text)  # levels left to block nesting
-    if room >= 2 and not _block_may_reach(text, room // 2):
+    if room >= 2 and not block_may_reach(text, room // 2):
         return
     _check_nesting_exactly(text)
 
 
-def _block_may_reach(text: str, column: int) -> bool:
+def block_may_reach(text: str, column: int) -> bool:
     """Might a block collection open at ``column`` or further right?"""
     after_newline, after_any = _deep_lines(column)
     if after_newline.search(text):
