@@ -1,4 +1,10 @@
-"""The read cache: a warm run reads what a cold run reads; a bad entry is only a miss."""
+"""The read cache: a warm run reads what a cold run reads; a bad entry is only a miss.
+
+The cache keeps what the positioned reader reads; a file the fast reader takes
+(`strategy.fastread`) never needs an entry. So most tests here turn the fast
+path off (OKRBSC_READER=positioned), to put every file through the cache; the
+last ones check the two together.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,15 @@ CORPUS = sorted(
     for p in folder.rglob("*")
     if p.suffix in (".yaml", ".yml") and p.is_file()
 )
+
+
+POSITIONED = {"OKRBSC_READER": "positioned"}
+
+
+@pytest.fixture(autouse=True)
+def _positioned(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "fast_path" not in request.keywords:
+        monkeypatch.setenv("OKRBSC_READER", "positioned")
 
 
 def same(a: Any, b: Any) -> bool:
@@ -193,7 +208,12 @@ def _lint_cli(root: Path, env: dict[str, str], *extra: str) -> subprocess.Comple
         [*command, "--format", "json", *extra],
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", ""), **env},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+            "OKRBSC_READER": os.environ.get("OKRBSC_READER", ""),
+            **env,
+        },
         timeout=120,
     )
 
@@ -235,3 +255,30 @@ def test_warm_cli_runs_equal_cold_and_no_cache_writes_nothing(tmp_path: Path) ->
     assert off.stdout == also_off.stdout == cold.stdout == warm.stdout
     assert sorted((tmp_path / "xdg" / "okrbsc" / "read-v1").rglob("*.json")) == entries
     assert cold.returncode == warm.returncode == 0 and json.loads(warm.stdout)["findings"] == []
+
+
+@pytest.mark.fast_path
+def test_with_the_fast_path_only_declined_files_make_entries(tmp_path: Path) -> None:
+    """A clean file is read fast, with no entry; one the fast path declines (here
+    for a YAML 1.1 value, E009) is cached, and its warm read equals its cold one."""
+    assert os.environ.get("OKRBSC_READER", "") != "positioned"
+    clean = (BASE / "okrs/2026/Q3/sales.yaml").read_bytes()
+    odd = clean.replace(b"kind: okrs", b"kind: okrs\nrewards_note: yes", 1)
+    cache = ReadCache(tmp_path)
+    assert cache.load(clean).fast and cache.misses == cache.hits == 0
+    assert not list(tmp_path.rglob("*.json"))
+    cold, first, warm = load_bytes(odd), cache.load(odd), cache.load(odd)
+    assert [n.code for n in cold.notes] == ["E009"]
+    assert same_loaded(cold, first) and same_loaded(cold, warm)
+    assert (cache.misses, cache.hits, len(list(tmp_path.rglob("*.json")))) == (1, 1, 1)
+
+
+@pytest.mark.fast_path
+def test_warm_cli_runs_with_the_fast_path_equal_cold(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    off = _lint_cli(EXAMPLES, env, "--no-cache")
+    cold, warm = _lint_cli(EXAMPLES, env), _lint_cli(EXAMPLES, env)
+    positioned = _lint_cli(EXAMPLES, {**env, **POSITIONED, "OKRBSC_NO_CACHE": "1"})
+    assert off.stdout == cold.stdout == warm.stdout == positioned.stdout
+    entries = list((tmp_path / "xdg" / "okrbsc" / "read-v1").rglob("*.json"))
+    assert len(entries) < len(list(EXAMPLES.rglob("*.yaml")))  # the clean ones need none

@@ -36,11 +36,7 @@ def severities(repo: Repo) -> tuple[dict[str, Severity], list[Finding]]:
     for key, value in settings.rules.items():
         rule = find_rule(key)
         if rule is None:
-            pos = settings.at("rules")
-            src = settings._src
-            rules_src = src.get("rules") if src is not None else None
-            if rules_src is not None and key in getattr(rules_src, "kpos", {}):
-                pos = rules_src.kpos[key]
+            pos = settings.key_at("rules", key)
             msg = f"lint.rules: unknown rule {key!r}{did_you_mean(key, RULES_BY_KEY)}"
             schema = RULES_BY_KEY["E002"]
             location = Location(repo.config_file.path, *pos)

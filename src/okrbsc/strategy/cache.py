@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from okrbsc.strategy import loader
+from okrbsc.strategy.fastread import read_fast
 from okrbsc.strategy.loader import Loaded, PosDict, PosList, Problem, decode, load_bytes
 
 FORMAT = 1
@@ -92,7 +93,12 @@ class ReadCache:
         return self.folder / key[:2] / f"{key[2:]}.json"
 
     def load(self, raw: bytes) -> Loaded:
-        """``load_bytes(raw)``, from the cache when an intact entry is there."""
+        """``fastread.load_bytes(raw)``; what only the positioned reader reads comes
+        from the cache when an intact entry is there (the fast reader is quicker
+        than any entry)."""
+        fast = read_fast(raw)
+        if fast is not None:
+            return fast
         key = self.key(raw)
         found = self._get(key, raw)
         if found is not None:

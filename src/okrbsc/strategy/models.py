@@ -1,15 +1,17 @@
 """Pydantic models of okrbsc.yaml, scorecard files and OKR files (SPEC section 2).
 
-Every model remembers the source mapping it was validated from, so rules can
-point at ``path:line:col`` of any object or field (see :meth:`Node.at`).
+Any model read from a file can tell where it came from, so rules can point at
+``path:line:col`` of any object or field (see :meth:`Node.at`); positions are
+worked out only when asked (:class:`Sources`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -17,12 +19,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     model_validator,
 )
 
-from okrbsc.strategy.loader import Pos, PosDict
+from okrbsc.strategy.loader import Pos, PosDict, load_text
 from okrbsc.strategy.periods import Period
 
 
@@ -99,19 +100,14 @@ class Node(BaseModel):
     model_config = ConfigDict(
         extra="forbid", allow_inf_nan=False, arbitrary_types_allowed=True, frozen=False
     )
-    _src: PosDict | None = PrivateAttr(default=None)
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_source(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        obj = handler(data)
-        if isinstance(data, PosDict) and isinstance(obj, Node):
-            obj._src = data
-        return obj
+    def origin(self) -> PosDict | None:
+        """The positioned mapping this object was validated from (read on demand)."""
+        return source_of(self)
 
     def at(self, key: str | None = None) -> Pos:
         """Line and column of this object, or of the value of one of its keys."""
-        src = self._src
+        src = source_of(self)
         if src is None:
             return (1, 1)
         if key is not None and key in src.vpos:
@@ -120,7 +116,7 @@ class Node(BaseModel):
 
     def key_at(self, key: str, inner: object) -> Pos:
         """Line and column of the key ``inner`` of the mapping under ``key``."""
-        src = self._src
+        src = source_of(self)
         if src is not None:
             mapping = src.get(key)
             kpos = getattr(mapping, "kpos", None)
@@ -131,7 +127,7 @@ class Node(BaseModel):
 
     def item_at(self, key: str, index: int) -> Pos:
         """Line and column of item ``index`` of the list under ``key``."""
-        src = self._src
+        src = source_of(self)
         if src is not None:
             seq = src.get(key)
             ipos = getattr(seq, "ipos", None)
@@ -139,6 +135,97 @@ class Node(BaseModel):
                 pos: Pos = ipos[index]
                 return pos
         return self.at(key)
+
+
+class Sources:
+    """Where the models of one file came from, worked out when first asked.
+
+    Validation keeps no link from a model to its source mapping (that link
+    cost a third of validation). A file's models are indexed by id when a
+    position is first asked of any model nobody has indexed yet, and the
+    file's positioned tree is read (or taken, if the file was read with
+    positions) and walked beside its models when a position of one of them
+    is first asked. ``models`` holds every indexed model, so no id is reused
+    while its entry lives.
+    """
+
+    def __init__(self, root: Node, text: str, data: PosDict | None) -> None:
+        self.root, self.text, self.data = root, text, data
+        self.models: dict[int, Node] = {}
+        self.links: dict[int, PosDict] | None = None
+        _PENDING.add(self)
+        if isinstance(root, Root):
+            root._sources = self  # lives as long as the file's model does
+
+    def index(self) -> None:
+        stack: list[object] = [self.root]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, Node):
+                self.models[id(value)] = value
+                _OWNER[id(value)] = self
+                stack.extend(value.__dict__.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, dict):
+                stack.extend(value.values())
+
+    def positioned(self, model: Node) -> PosDict | None:
+        if self.links is None:
+            self.links = {}
+            data = self.data if self.data is not None else _read_positioned(self.text)
+            _link(self.root, data, self.links)
+        return self.links.get(id(model))
+
+
+class Root(Node):
+    """A model a whole file is validated as: it keeps its file's :class:`Sources`."""
+
+    _sources: Sources | None = PrivateAttr(default=None)
+
+
+_PENDING: weakref.WeakSet[Sources] = weakref.WeakSet()
+_OWNER: weakref.WeakValueDictionary[int, Sources] = weakref.WeakValueDictionary()
+
+
+def source_of(model: Node) -> PosDict | None:
+    """The positioned mapping ``model`` was validated from, if it came from a file."""
+    sources = _OWNER.get(id(model))
+    if sources is None and _PENDING:
+        for pending in list(_PENDING):
+            pending.index()
+            _PENDING.discard(pending)
+        sources = _OWNER.get(id(model))
+    if sources is None or sources.models.get(id(model)) is not model:
+        return None
+    return sources.positioned(model)
+
+
+def _read_positioned(text: str) -> PosDict | None:
+    data = load_text(text).data
+    return data if isinstance(data, PosDict) else None
+
+
+def _link(model: Node, data: object, links: dict[int, PosDict]) -> None:
+    """Pair ``model`` and what it holds with the positioned ``data`` it came from."""
+    if not isinstance(data, PosDict):
+        return
+    links[id(model)] = data
+    for name, info in type(model).model_fields.items():
+        key = info.alias or name
+        if key in data:
+            _link_value(model.__dict__.get(name), data[key], links)
+
+
+def _link_value(value: object, data: object, links: dict[int, PosDict]) -> None:
+    if isinstance(value, Node):
+        _link(value, data, links)
+    elif isinstance(value, list) and isinstance(data, list):
+        for item, item_data in zip(value, data, strict=False):
+            _link_value(item, item_data, links)
+    elif isinstance(value, dict) and isinstance(data, dict):
+        for item, item_data in zip(value.values(), data.values(), strict=False):
+            _link_value(item, item_data, links)
 
 
 # --- okrbsc.yaml -----------------------------------------------------------------
@@ -251,7 +338,7 @@ class Connection(Node):
     url: Text
 
 
-class Config(Node):
+class Config(Root):
     organisation: Text
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
     fiscal_year_named_by: Literal["start", "end"] = "start"
@@ -361,7 +448,7 @@ class ScorecardObjective(Node):
     drives: list[Id] = Field(default_factory=list)
 
 
-class Scorecard(Node):
+class Scorecard(Root):
     kind: Literal["scorecard"]
     mission: Text | None = None
     vision: Text | None = None
@@ -466,7 +553,7 @@ class Objective(Node):
         return self.key_results[index].id or f"{self.id}.{index + 1}"
 
 
-class OkrFile(Node):
+class OkrFile(Root):
     kind: Literal["okrs"]
     team: Id
     period: PeriodField

@@ -17,10 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from okrbsc.errors import OkrbscError
 from okrbsc.strategy.cache import ReadCache
-from okrbsc.strategy.loader import Loaded, Problem, load_bytes
+from okrbsc.strategy.fastread import load_bytes
+from okrbsc.strategy.loader import Loaded, Problem, load_text
 from okrbsc.strategy.models import (
     Config,
     Measure,
@@ -30,10 +32,11 @@ from okrbsc.strategy.models import (
     Perspective,
     Scorecard,
     ScorecardObjective,
+    Sources,
     Team,
 )
 from okrbsc.strategy.periods import FiscalCalendar, Period
-from okrbsc.strategy.validate import validate_as, validate_data
+from okrbsc.strategy.validate import validate_as, validate_clean, validate_data
 
 CONFIG_NAME = "okrbsc.yaml"
 
@@ -193,6 +196,11 @@ def load_config(root: Path, cache: ReadCache | None = None) -> tuple[SourceFile,
 
 
 def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
+    clean = _clean(rel, loaded, lambda data: validate_clean(data, Config))
+    if clean is not None:
+        assert isinstance(clean.model, Config)
+        return clean, clean.model
+    loaded = _positioned(loaded)
     problems = list(loaded.problems)
     config: Config | None = None
     if loaded.data is None and not problems:
@@ -200,7 +208,7 @@ def config_from(rel: str, loaded: Loaded) -> tuple[SourceFile, Config]:
     elif loaded.data is not None:
         config, found = validate_as(Config, loaded.data)
         problems.extend(_not_repeated(found, problems))
-    source = SourceFile(rel, loaded.text, config, problems, loaded.notes)
+    source = _source_file(rel, loaded, config, problems)
     return source, config or Config(organisation="(unnamed)")
 
 
@@ -211,11 +219,36 @@ def load_data_file(
 
 
 def data_from(rel: str, loaded: Loaded) -> SourceFile:
+    clean = _clean(rel, loaded, validate_clean)
+    if clean is not None:
+        return clean
+    loaded = _positioned(loaded)
     problems = list(loaded.problems)
     model: Node | None = None
     if not any(p.code == "E001" for p in problems):
         model, found = validate_data(loaded.data)
         problems.extend(_not_repeated(found, problems))
+    return _source_file(rel, loaded, model, problems)
+
+
+def _clean(rel: str, loaded: Loaded, validate: Callable[[Any], Node | None]) -> SourceFile | None:
+    """The file read without positions, if it validates with no problem at all."""
+    model = validate(loaded.data) if loaded.fast else None
+    if model is None:
+        return None
+    Sources(model, loaded.text, None)  # positions, when asked, from reading the text again
+    return SourceFile(rel, loaded.text, model, [], [])
+
+
+def _positioned(loaded: Loaded) -> Loaded:
+    """Read again with positions what was read without (it has something to report)."""
+    return load_text(loaded.text) if loaded.fast else loaded
+
+
+def _source_file(
+    rel: str, loaded: Loaded, model: Node | None, problems: list[Problem]
+) -> SourceFile:
+    # (validation gave the model its Sources: the positioned data it was read from)
     return SourceFile(rel, loaded.text, model, problems, loaded.notes)
 
 

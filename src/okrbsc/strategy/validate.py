@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from okrbsc.strategy.loader import PosDict, PosList, Problem
-from okrbsc.strategy.models import DATA_KINDS, Node, OkrFile, Scorecard
+from okrbsc.strategy.models import DATA_KINDS, Node, OkrFile, Scorecard, Sources
 
 M = TypeVar("M", bound=Node)
 _PRUNE_ROUNDS = 8
@@ -43,6 +43,28 @@ def validate_data(data: Any) -> tuple[Node | None, list[Problem]]:
     return result, problems
 
 
+def validate_clean(data: Any, model: type[Node] | None = None) -> Node | None:
+    """The model of plain (unpositioned) data that validates with no problem at all.
+
+    None when anything would be reported: the caller then reads the file with
+    positions and validates that (`validate_data`, `validate_as`), so every
+    problem is found, and placed, by one path only.
+    """
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("kind")
+    chosen = model or (DATA_KINDS.get(kind) if isinstance(kind, str) else None)
+    if chosen is None:
+        return None
+    try:
+        result = chosen.model_validate(data)
+    except ValidationError:
+        return None
+    if isinstance(result, OkrFile | Scorecard) and next(result.kind_problems(), None):
+        return None
+    return result
+
+
 def validate_as(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
     """Validate, pruning what fails, and return the model of what is left."""
     if not isinstance(data, PosDict):
@@ -51,7 +73,9 @@ def validate_as(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
     problems: list[Problem] = []
     for round_ in range(_PRUNE_ROUNDS):
         try:
-            return model.model_validate(data), problems
+            result = model.model_validate(data)
+            Sources(result, "", data)  # its positions are the (pruned) positioned data
+            return result, problems
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
             if round_ == 0:

@@ -110,7 +110,9 @@ def _gaps(repo: Repo) -> Gaps:
 
 def failed(file: SourceFile, node: Node, key: str) -> bool:
     """Was ``key`` written on ``node`` but its value failed validation (or reading)?"""
-    src = node._src
+    if not file.problems:
+        return False  # (and a clean file is not read again for its positions)
+    src = node.origin()
     if src is None or key not in src.kpos:
         return False
     if key not in src:
@@ -121,6 +123,8 @@ def failed(file: SourceFile, node: Node, key: str) -> bool:
 
 def lost_key_results(ref: OkrRef) -> bool:
     """Did validation drop something written in the key results of ``ref``'s objective?"""
+    if not ref.file.problems:
+        return False
     siblings = ref.doc.objectives
     index = next(i for i, obj in enumerate(siblings) if obj is ref.objective)
     start = ref.objective.at("key_results")
@@ -140,9 +144,10 @@ def cascades(repo: Repo, finding: Finding) -> bool:
     for refs in repo.periods.values():
         for ref in refs:
             obj = ref.objective
-            here = (finding.line, finding.column) in (obj.at(), obj.at("aligns_to"))
-            if ref.file.path == finding.path and here:
-                src = obj._src
+            if ref.file.path != finding.path:
+                continue  # (before asking positions: other files are not read again)
+            if (finding.line, finding.column) in (obj.at(), obj.at("aligns_to")):
+                src = obj.origin() if ref.file.problems else None
                 pruned = src is not None and any(key not in src for key in src.kpos)
                 return pruned or any(ident in unsure for ident in obj.aligns_to)
     return False

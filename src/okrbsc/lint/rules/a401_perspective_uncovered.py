@@ -45,8 +45,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         reached = {p for ref in refs for p in repo.perspectives_of(ref)}
         first = files[0]
         doc = first.model
-        pos = doc.at("period") if doc is not None else (1, 1)
         for persp in repo.perspectives:
             if persp.id not in reached:
                 msg = f"no objective of {period} reaches perspective {persp.id!r} ({persp.name})"
-                yield hit(first, pos, msg)
+                yield hit(first, doc.at("period") if doc is not None else (1, 1), msg)

@@ -54,5 +54,4 @@ def check(repo: Repo) -> Iterator[Hit]:
 
 
 def declares_type(measure: Measure) -> bool:
-    src = measure._src
-    return src is not None and "type" in src.kpos
+    return "type" in measure.model_fields_set

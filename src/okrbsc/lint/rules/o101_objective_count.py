@@ -31,6 +31,7 @@ from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import count
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
+from okrbsc.strategy.models import OkrFile
 from okrbsc.strategy.repo import Repo, SourceFile
 
 CODE = "O101"
@@ -40,18 +41,18 @@ SEVERITY = Severity.WARNING
 
 def check(repo: Repo) -> Iterator[Hit]:
     low, high = repo.config.lint.objectives_per_team
-    counts: dict[tuple[object, str], tuple[SourceFile, tuple[int, int], int]] = {}
+    counts: dict[tuple[object, str], tuple[SourceFile, OkrFile, int]] = {}
     for file, doc in repo.okr_files:
         if not doc.period.is_quarter:
             continue
         key = (doc.period, doc.team)
-        first, pos, number = counts.get(key, (file, doc.at("objectives"), 0))
-        counts[key] = (first, pos, number + len(doc.objectives))
+        first, first_doc, number = counts.get(key, (file, doc, 0))
+        counts[key] = (first, first_doc, number + len(doc.objectives))
     unsure = gaps(repo)
-    for (period, team), (file, pos, number) in counts.items():
+    for (period, team), (file, doc, number) in counts.items():
         if unsure.team_unsure(period, team):  # type: ignore[arg-type]
             continue
         if not low <= number <= high:
             has = count(number, "objective")
             msg = f"team {team!r} has {has} in {period}; expected {low} to {high}"
-            yield hit(file, pos, msg)
+            yield hit(file, doc.at("objectives"), msg)

@@ -1,0 +1,345 @@
+"""The fast reading path against the positioned one: the same data, the same findings.
+
+`strategy.fastread` reads a file without positions when its guard finds
+nothing whose reading could differ; everything else takes the positioned
+reader. The claim tested here, over every kind of input the suite has: when
+the fast path takes a text, the positioned reader reads the very same data
+from it, with no problem and no note; and lint reports the same findings, at
+the same places, whichever path read the files. Run longer with
+OKRBSC_FASTREAD_EXAMPLES=20000 pytest tests/test_fastread.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okrbsc.lint import engine as lint
+from okrbsc.strategy import fastread, models
+from okrbsc.strategy.fastread import DECLINED, read_plain
+from okrbsc.strategy.loader import load_text
+from okrbsc.strategy.repo import Repo
+
+from . import hostile_repos
+from .conftest import BASE, BASE_AS_OF, TESTS
+from .test_fuzz import SALES, documents
+
+ROOT = TESTS.parent
+EXAMPLES = int(os.environ.get("OKRBSC_FASTREAD_EXAMPLES", "300"))
+MANY = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+REPOS = [
+    (ROOT / "examples", "2026-11-20"),
+    *((path, BASE_AS_OF) for path in sorted((TESTS / "fixtures").iterdir()) if path.is_dir()),
+    (TESTS / "corpus" / "false-alarms", "2026-11-20"),
+]
+
+
+def plain(value: Any) -> Any:
+    """Positioned data as plain dicts and lists."""
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types, all the way down (True is not 1, NaN is NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(same, a, b))
+    return bool(a == b)
+
+
+def check_agrees(raw: bytes) -> bool:
+    """Fail unless the fast path declines ``raw`` or reads what the positioned path reads."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    fast = read_plain(raw, text)
+    if fast is DECLINED:
+        return False
+    positioned = load_text(text)
+    assert positioned.problems == [], (text, positioned.problems)
+    assert positioned.notes == [], (text, positioned.notes)
+    assert same(plain(positioned.data), fast), (text, positioned.data, fast)
+    return True
+
+
+# --- the data: every corpus the suite has ---------------------------------------------
+
+
+def corpus_files() -> list[Path]:
+    folders = [ROOT / "examples", TESTS / "fixtures", TESTS / "corpus", TESTS / "rules" / "cases"]
+    return sorted(p for folder in folders for p in folder.rglob("*.y*ml"))
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_corpus_file_reads_alike(path: Path) -> None:
+    check_agrees(path.read_bytes())
+
+
+def test_the_fast_path_takes_the_clean_files() -> None:
+    """Not a path that declines everything: the examples are read fast."""
+    taken = [p for p in (ROOT / "examples").rglob("*.yaml") if check_agrees(p.read_bytes())]
+    assert len(taken) >= 8, taken
+
+
+@MANY
+@given(documents())
+def test_generated_documents_read_alike(document: Any) -> None:
+    check_agrees(yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))
+
+
+@MANY
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(SALES)), st.integers(0, 8), st.binary(max_size=6)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_mutated_files_read_alike(edits: list[tuple[int, int, bytes]]) -> None:
+    raw = bytearray(SALES.encode("utf-8"))
+    for at, cut, insert in edits:
+        raw[at : at + cut] = insert
+    check_agrees(bytes(raw))
+
+
+@MANY
+@given(st.binary(max_size=300))
+def test_random_bytes_read_alike(raw: bytes) -> None:
+    check_agrees(raw)
+
+
+# Scalars and structure: short tokens over the characters that matter to YAML,
+# in each place a scalar can stand (a value, an item, a key, flow, block text).
+ALPHABET = "019.eE-+_:xobyYnNOfiasTt~= '\"!&*[]{},#|>?%@`\n\t\r\\\x85\u2028\ufeff\x7fé"
+FORMS = [
+    "a: {}\n",
+    "- {}\n",
+    "{}: x\n",
+    "a: [{}]\n",
+    "a: {{k: {}}}\n",
+    "a: [x, {}]\n",
+    "a:\n  - {}\n",
+    "a: |\n  {}\n",
+    "a: >-\n  {}\n",
+    "a: '{}'\n",
+    "{}\n",
+]
+SPELLINGS = [
+    *[
+        "2026-03-31",
+        "2026-3-1",
+        "2026-02-29",
+        "2024-02-29",
+        "2026-13-01",
+        "2026-04-31",
+        "0000-01-01",
+    ],
+    "2026-03-31T10:00",
+    "2026-03-31 10:00:00",
+    *[
+        "yes",
+        "no",
+        "on",
+        "off",
+        "Yes",
+        "NO",
+        "On",
+        "OFF",
+        "y",
+        "n",
+        "Y",
+        "N",
+        "=",
+        "true",
+        "True",
+        "FALSE",
+        "~",
+        "null",
+        "Null",
+    ],
+    *[
+        "017",
+        "0o17",
+        "0x1F",
+        "0X1F",
+        "0b101",
+        "1e3",
+        "1E3",
+        "1.0e+3",
+        ".5",
+        "-.5",
+        "+1",
+        "12:30",
+        "1_000",
+        "_.5",
+        ".inf",
+        "-.NaN",
+    ],
+    "99999999999999999999",
+]
+
+
+def test_every_short_token_in_every_place() -> None:
+    short = ["".join(t) for n in (1, 2) for t in itertools.product(ALPHABET, repeat=n)]
+    taken = sum(check_agrees(form.format(t).encode()) for t in short + SPELLINGS for form in FORMS)
+    assert taken > 1000  # and the rest were declined
+
+
+@MANY
+@given(st.text(alphabet=ALPHABET, min_size=1, max_size=16), st.sampled_from(FORMS))
+def test_random_tokens_in_every_place(token: str, form: str) -> None:
+    check_agrees(form.format(token).encode())
+
+
+def test_seeded_random_tokens() -> None:
+    """The search that found each guard test, replayed (no shrinking, many cases)."""
+    rng = random.Random(14)
+    for _ in range(EXAMPLES * 10):
+        token = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 16)))
+        for form in FORMS:
+            check_agrees(form.format(token).encode())
+
+
+# --- what the guard declines ------------------------------------------------------------
+
+DECLINES = {
+    "a tag": "a: !!str 5\n",
+    "a custom tag": "a: !include x.yaml\n",
+    "an anchor and an alias": "a: &x 1\nb: *x\n",
+    "a merge key": "<<: {a: 1}\n",
+    "several documents": "a: 1\n---\nb: 2\n",
+    "a top-level list": "- a\n",
+    "a duplicate key": "a: 1\na: 2\n",
+    "a syntax error": "a: [1, 2\n",
+    "a YAML 1.1 boolean": "done: yes\n",
+    "a YAML 1.1 octal": "target: 017\n",
+    "an exponent without a dot": "target: 1e3\n",
+    "a quoted date": "note: '2026-03-31'\n",
+    "an impossible date": "date: 2026-02-30\n",
+    "a time": "note: 10:30\n",
+    "a tab": "a:\t1\n",
+    "a CR": "a: 1\r\nb: 2\r\n",
+    "an escape": 'a: "\\u0041"\n',
+    "a NEL line break": "a: x\u0085y\n",
+    "no final line break": "a: 1",
+    "a block scalar at the end": "a: |\n",
+    "a flow collection over lines": "a: [1,\n  2]\n",
+    "deep block nesting": "- " * 20 + "x\n",
+    "deep flow nesting": "a: " + "[" * 5 + "]" * 5 + "\n",
+    "a huge integer": "a: 12345678901234567890\n",
+    "infinity": "a: .inf\n",
+}
+
+
+@pytest.mark.parametrize("text", DECLINES.values(), ids=DECLINES.keys())
+def test_the_guard_declines(text: str) -> None:
+    assert read_plain(text.encode(), text) is DECLINED
+
+
+def test_one_line_of_fifty_thousand_dashes_never_reaches_yaml_rs() -> None:
+    text = "- " * 50_000 + "x\n"
+    assert read_plain(text.encode(), text) is DECLINED
+    loaded = fastread.load_bytes(text.encode())
+    assert [p.code for p in loaded.problems] == ["E001"]
+    assert "nested deeper than 64 levels" in loaded.problems[0].message
+
+
+def test_the_positioned_reader_can_be_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OKRBSC_READER", "positioned")
+    assert not fastread.enabled()
+    assert fastread.load_bytes(b"a: 1\n").fast is False
+
+
+# --- findings: the same from either path -------------------------------------------------
+
+
+def findings(root: Path, as_of: str) -> list[dict[str, Any]]:
+    result = lint.run(Repo.open(root, dt.date.fromisoformat(as_of)))
+    return [f.to_dict() for f in result.findings]
+
+
+def both_ways(root: Path, as_of: str, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    with monkeypatch.context() as env:
+        env.setenv("OKRBSC_READER", "positioned")
+        slow = findings(root, as_of)
+    fast = findings(root, as_of)
+    assert json.dumps(fast, sort_keys=True) == json.dumps(slow, sort_keys=True)
+    return fast
+
+
+@pytest.mark.parametrize("root,as_of", REPOS, ids=lambda v: getattr(v, "name", v))
+def test_repos_give_the_same_findings(
+    root: Path, as_of: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both_ways(root, as_of, monkeypatch)
+
+
+def test_hostile_repo_gives_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = hostile_repos.build(tmp_path / "repo", with_git=False)
+    assert both_ways(root, BASE_AS_OF, monkeypatch)  # it has findings to compare
+
+
+@MANY
+@given(documents())
+def test_generated_files_give_the_same_findings(document: Any) -> None:
+    root = Path(_scratch()) / "repo"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(BASE, root)
+    (root / "okrs/2026/Q3/fuzz.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        both_ways(root, BASE_AS_OF, monkeypatch)
+
+
+def _scratch() -> str:
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"okrbsc-fastread-{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    return str(folder)
+
+
+def test_a_finding_reads_only_its_own_file_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Positions are paid for only where a finding needs them: a clean repo is never
+    read again; a finding in one file reads that file again, and only that one."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples", root)
+    reread: list[str] = []
+    real = models._read_positioned
+    monkeypatch.setattr(models, "_read_positioned", lambda text: reread.append(text) or real(text))
+    assert findings(root, "2026-11-20") == [] and reread == []
+    people = root / "okrs/2026/Q3/people.yaml"
+    text = people.read_text(encoding="utf-8")
+    ident = text.split("  - id: ", 1)[1].split()[0]
+    people.write_text(f"{text}  - id: {ident}\n    title: Again\n", encoding="utf-8")
+    found = findings(root, "2026-11-20")
+    assert {(f["code"], f["path"]) for f in found} >= {("E004", "okrs/2026/Q3/people.yaml")}
+    assert {f["path"] for f in found} == {"okrs/2026/Q3/people.yaml"}
+    assert len(reread) == 1 and f"id: {ident}\n    title: Again" in reread[0]
