@@ -8,6 +8,7 @@ comparison allows a tolerance of 1e-9, so that 0.7 - 0.4 counts as a fall of 0.3
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -221,9 +222,14 @@ def weeks(
     return len(checked), complete + (1 if complete in checked else 0)
 
 
+_DATE = operator.attrgetter("date")
+
+
 def checkins_until(kr: KeyResult, as_of: dt.date) -> list[CheckIn]:
     """Check-ins dated on or before as-of, by date; same date keeps file order."""
-    return sorted((c for c in kr.checkins if c.date <= as_of), key=lambda c: c.date)
+    seen = [c for c in kr.checkins if c.date <= as_of]
+    seen.sort(key=_DATE)
+    return seen
 
 
 def kr_direction(kr: KeyResult) -> str:
@@ -232,12 +238,15 @@ def kr_direction(kr: KeyResult) -> str:
     return "down" if (kr.start or 0) > (kr.target or 0) else "up"
 
 
-def start_used(kr: KeyResult, as_of: dt.date) -> tuple[float | None, str | None]:
+def start_used(
+    kr: KeyResult, as_of: dt.date, seen: list[CheckIn] | None = None
+) -> tuple[float | None, str | None]:
     """SPEC 10.3: the written `start`; else the earliest check-in on or before as-of;
-    else `current`; else none. With where it came from."""
+    else `current`; else none. With where it came from. (``seen``: the check-ins
+    until as-of, when the caller has them.)"""
     if kr.start is not None:
         return kr.start, "written"
-    seen = checkins_until(kr, as_of)
+    seen = checkins_until(kr, as_of) if seen is None else seen
     if seen and not isinstance(seen[0].value, bool):
         return float(seen[0].value), "checkin"
     if kr.current is not None:
@@ -252,9 +261,11 @@ def has_data(kr: KeyResult, as_of: dt.date) -> bool:
     return kr.current is not None if kr.kind == "metric" else kr.done is not None
 
 
-def current_value(kr: KeyResult, as_of: dt.date) -> float | bool | None:
+def current_value(
+    kr: KeyResult, as_of: dt.date, seen: list[CheckIn] | None = None
+) -> float | bool | None:
     """The latest check-in's value; else `current` (metric) or `done` (binary); else start."""
-    seen = checkins_until(kr, as_of)
+    seen = checkins_until(kr, as_of) if seen is None else seen
     if kr.kind == "binary":
         return bool(seen[-1].value) if seen else bool(kr.done)
     if seen:
@@ -294,8 +305,11 @@ def progress(kr: KeyResult, current: float | bool | None, start: float | None = 
     return max(-PROGRESS_LIMIT, min(PROGRESS_LIMIT, result))
 
 
-def confidences(kr: KeyResult, as_of: dt.date, scale: int) -> list[float]:
-    return [c.confidence / scale for c in checkins_until(kr, as_of) if c.confidence is not None]
+def confidences(
+    kr: KeyResult, as_of: dt.date, scale: int, seen: list[CheckIn] | None = None
+) -> list[float]:
+    seen = checkins_until(kr, as_of) if seen is None else seen
+    return [c.confidence / scale for c in seen if c.confidence is not None]
 
 
 def at_risk(trend: list[float]) -> bool:
@@ -336,13 +350,14 @@ def risks(repo: Repo, period: Period, kr: KeyResult, trend: list[float], prog: f
 def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands) -> KrScore:
     kr = ref.objective.key_results[index]
     as_of = repo.as_of
-    start, source = start_used(kr, as_of) if kr.kind == "metric" else (None, None)
-    current = current_value(kr, as_of)
+    seen = checkins_until(kr, as_of)
+    start, source = start_used(kr, as_of, seen) if kr.kind == "metric" else (None, None)
+    current = current_value(kr, as_of, seen)
     if current is None:
         current = start
     prog = progress(kr, current, start)
     score = kr.score if kr.score is not None else clamp(prog)
-    trend = confidences(kr, as_of, repo.config.confidence_scale)
+    trend = confidences(kr, as_of, repo.config.confidence_scale, seen)
     data = has_data(kr, as_of)
     causes = risks(repo, ref.period, kr, trend, prog)
     return KrScore(
@@ -370,18 +385,20 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         risks=tuple(causes),
         due=kr.due,
         description=kr.description,
-        **checkin_fields(repo, ref, kr),
+        **checkin_fields(repo, ref, kr, seen),
         **forecast_fields(repo, ref, kr, start),
     )
 
 
-def checkin_fields(repo: Repo, ref: OkrRef, kr: KeyResult) -> dict[str, Any]:
+def checkin_fields(
+    repo: Repo, ref: OkrRef, kr: KeyResult, seen: list[CheckIn] | None = None
+) -> dict[str, Any]:
     """A key result's check-ins up to as-of, and how many weeks of the period have one."""
-    seen = checkins_until(kr, repo.as_of)
-    checked, elapsed = weeks(ref.period, repo.as_of, repo.calendar, (c.date for c in kr.checkins))
+    seen = checkins_until(kr, repo.as_of) if seen is None else seen
+    checked, elapsed = weeks(ref.period, repo.as_of, repo.calendar, [c.date for c in kr.checkins])
     return {
-        "checkin_dates": tuple(c.date for c in seen),
-        "values": tuple(float(c.value) for c in seen),
+        "checkin_dates": tuple([c.date for c in seen]),
+        "values": tuple([float(c.value) for c in seen]),
         "weeks_checked": checked,
         "weeks_elapsed": elapsed,
     }
@@ -438,7 +455,7 @@ def score_objective(repo: Repo, ref: OkrRef, expected: float) -> ObjectiveScore:
 
 def team_order(repo: Repo, refs: list[OkrRef]) -> list[str]:
     """Teams in config order, then teams unknown to the config in file order."""
-    present = list(dict.fromkeys(ref.team for ref in refs))
+    present = dict.fromkeys(ref.team for ref in refs)
     known = [t for t in repo.teams if t in present]
     return known + [t for t in present if t not in repo.teams]
 
@@ -447,9 +464,12 @@ def score_period(repo: Repo, period: Period, team: str | None = None) -> PeriodS
     """Everything SPEC 4 defines for ``period``; ``team`` narrows the OKR part."""
     refs = [r for r in repo.periods.get(period, []) if team is None or r.team == team]
     expected = expected_progress(period, repo.as_of, repo.calendar)
+    by_team: dict[str, list[OkrRef]] = {}
+    for ref in refs:
+        by_team.setdefault(ref.team, []).append(ref)
     teams = []
     for name in team_order(repo, refs):
-        objectives = tuple(score_objective(repo, r, expected) for r in refs if r.team == name)
+        objectives = tuple(score_objective(repo, r, expected) for r in by_team[name])
         info = repo.teams.get(name)
         teams.append(
             TeamScore(

@@ -17,16 +17,21 @@ def least_squares_at(points: Sequence[tuple[float, float]], x: float) -> float |
 
     None when the points have fewer than two distinct x (no line), or when the
     value cannot be represented (it would overflow)."""
-    if len({p[0] for p in points}) < 2:
+    xs = [p[0] for p in points]
+    if len(set(xs)) < 2:
         return None
-    scale = max(abs(y) for _, y in points) or 1.0
+    ys = [p[1] for p in points]
+    scale = max(map(abs, ys)) or 1.0
     if scale <= 1e150:
         scale = 1.0  # scale only huge values, whose squares would overflow
+    else:
+        ys = [y / scale for y in ys]
     n = len(points)
-    mean_x = sum(p[0] for p in points) / n
-    mean_y = sum(p[1] / scale for p in points) / n
-    sxx = sum((p[0] - mean_x) ** 2 for p in points)
-    sxy = sum((p[0] - mean_x) * (p[1] / scale - mean_y) for p in points)
+    mean_x = sum(xs) / n
+    mean_y = sum(ys) / n
+    dx = [px - mean_x for px in xs]
+    sxx = sum([d**2 for d in dx])
+    sxy = sum([d * (y - mean_y) for d, y in zip(dx, ys, strict=True)])
     value = (mean_y + sxy / sxx * (x - mean_x)) * scale
     return value if math.isfinite(value) else None
 
