@@ -123,6 +123,38 @@ def fit_width(console: Any) -> int | None:
     return None if width >= UNBOUNDED else width
 
 
+def _room(console: Any, boxed: bool) -> tuple[int | None, int, int]:
+    """(the width inside the table's edges or None, cells between columns, edge cells)."""
+    width = fit_width(console)
+    gap, edges = (3, 4) if boxed else (2, 0)
+    return (None if width is None else width - edges), gap, edges
+
+
+def kept_columns(
+    console: Any, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], *, boxed: bool = False
+) -> list[int]:
+    """The columns :func:`fitted` keeps for ``rows`` on ``console``."""
+    room, gap, _ = _room(console, boxed)
+    return choose(columns, rows, room, gap)
+
+
+def sized(
+    console: Any,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    boxed: bool = False,
+    kept: list[int] | None = None,
+) -> tuple[dict[int, int], int, list[int]]:
+    """(each kept column's width, the table's width, kept columns) for ``console``."""
+    room, gap, edges = _room(console, boxed)
+    if kept is None:
+        kept = choose(columns, rows, room, gap)
+    sizes = widths(columns, rows, kept, gap, room)
+    total = sum(sizes.values()) + gap * (len(kept) - 1) + edges
+    return sizes, total, kept
+
+
 def fitted(
     console: Any,
     columns: Sequence[Column],
@@ -133,11 +165,65 @@ def fitted(
     **table: Any,
 ) -> tuple[Any, int, list[int]]:
     """(table, width to print it at, kept columns) for ``console``."""
-    width = fit_width(console)
-    gap, edges = (3, 4) if boxed else (2, 0)
-    room = None if width is None else width - edges
-    if kept is None:
-        kept = choose(columns, rows, room, gap)
-    sizes = widths(columns, rows, kept, gap, room)
-    total = sum(sizes.values()) + gap * (len(kept) - 1) + edges
+    sizes, total, kept = sized(console, columns, rows, boxed=boxed, kept=kept)
     return build(columns, rows, sizes, **table), total, kept
+
+
+# --- borderless tables without rich -----------------------------------------------
+#
+# Rich lays out every cell of a table through several renderables: on a 1,000-team
+# status that is most of the run. A borderless table (box=None, pad_edge=False)
+# printed without styles (no colour system: piped output, TERM=dumb) whose every
+# cell is one printable line that fits its column is plain text: each cell padded
+# to its column's width (a right-justified one stripped on the right first, as
+# rich does), one space between columns, the title left-justified above. Anything
+# else (colour, a cell that wraps, a Text with its own justify) is left to rich.
+
+
+def plain_output(console: Any, width: int) -> bool:
+    """Whether ``console`` prints a table ``width`` wide as unstyled, uncut text."""
+    return console.color_system is None and width <= console.width
+
+
+def _padded(cell: Cell, size: int, justify: str) -> str | None:
+    """``cell`` as rich shows it on one line of ``size`` cells; None when it would not."""
+    if isinstance(cell, Text):
+        if cell.justify or cell.overflow or cell.no_wrap is not None:
+            return None
+        cell = cell.plain
+    if len(cell) > size or not cell.isprintable() or cell_len(cell) > size:
+        return None
+    if justify == "left":
+        return cell + " " * (size - cell_len(cell))
+    if justify == "right":
+        cell = cell.rstrip()
+        return " " * (size - cell_len(cell)) + cell
+    return None
+
+
+def plain_table(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    sizes: dict[int, int],
+    title: Text,
+) -> str | None:
+    """The text rich prints for a borderless table of the sized columns under
+    ``title``, or None when rich is needed (see above)."""
+    width = sum(sizes.values()) + 2 * (len(sizes) - 1)
+    heading = [_padded(line, width, "left") for line in title.plain.split("\n")]
+    if not sizes or title.justify or None in heading:
+        return None
+    last = len(sizes) - 1
+    spec = [
+        (i, size, columns[i].justify, j > 0, j < last) for j, (i, size) in enumerate(sizes.items())
+    ]
+    lines: list[str] = [line for line in heading if line is not None]
+    for row in [[c.name for c in columns], *rows]:
+        parts = []
+        for i, size, justify, left, right in spec:
+            text = _padded(row[i], size, justify)
+            if text is None:
+                return None
+            parts.append((" " if left else "") + text + (" " if right else ""))
+        lines.append("".join(parts))
+    return "\n".join(lines) + "\n"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from okrbsc.render.fit import Cell, Column, dropped_note, fit_width, fitted
+from okrbsc.render.fit import (
+    Cell,
+    Column,
+    build,
+    dropped_note,
+    fit_width,
+    kept_columns,
+    plain_output,
+    plain_table,
+    sized,
+)
 from okrbsc.render.score import (
     GRADE_STYLE,
     PACE_TEXT,
@@ -139,7 +149,7 @@ def _okrs(result: PeriodScore, console: Console) -> None:
     for team in result.teams:
         tables.append(_team_rows(team))
     everything = [row for _, _, rows in tables for row in rows]
-    _, _, kept = fitted(console, KR_COLUMNS, everything)
+    kept = kept_columns(console, KR_COLUMNS, everything)
     for title, style, rows in tables:
         teamless = [i for i in kept if i != len(KR_COLUMNS) - 1 or style == "bold red"]
         _print_table(console, KR_COLUMNS, rows, teamless, title, style)
@@ -165,14 +175,19 @@ def _print_table(
     title: str,
     style: str,
 ) -> None:
+    from rich.segment import Segment, Segments
     from rich.text import Text
 
     heading = Text.assemble("\n", rich_text(title))  # a blank line, then the escaped title
-    table, width, _ = fitted(
-        console,
+    sizes, width, _ = sized(console, columns, rows, kept=kept)
+    text = plain_table(columns, rows, sizes, heading) if plain_output(console, width) else None
+    if text is not None:  # what rich would print, without its cost (render/fit.py)
+        console.print(Segments([Segment(text)]), crop=False)
+        return
+    table = build(
         columns,
         rows,
-        kept=kept,
+        sizes,
         title=heading,
         title_justify="left",
         title_style=style,
