@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -58,6 +60,21 @@ def _dashboard(repo: Repo, result: PeriodScore, no_color: bool) -> None:
     from okrbsc.render.status import print_status
 
     print_status(repo, result, console(no_color, whole_rows=True))
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Scoring and showing a period make millions of objects, nearly all of which
+    live until the output is written, and no cycles worth collecting: passes of the
+    cycle collector over them only cost time (0.5 s for status, 0.9 s for the HTML
+    report of 1,000 teams)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 Show = Callable[["Repo", "PeriodScore", bool], None]
@@ -118,12 +135,13 @@ def score(
       okrbsc score 2026-Q3 --write     # freeze the quarter's scores
     """
     session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
-    result = session.scored(period, team)
-    if write and not force:
-        from okrbsc.write.record import refuse_before_the_end
+    with _no_collection():
+        result = session.scored(period, team)
+        if write and not force:
+            from okrbsc.write.record import refuse_before_the_end
 
-        refuse_before_the_end(session.repo, result.period)
-    SCORE_RENDERERS[output_format](session.repo, result, no_color)
+            refuse_before_the_end(session.repo, result.period)
+        SCORE_RENDERERS[output_format](session.repo, result, no_color)
     if write:
         from okrbsc.write.record import record_scores
 
@@ -166,8 +184,9 @@ def status(
       okrbsc status --as-of 2026-11-20
     """
     session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
-    result = session.scored(period, team)
-    STATUS_RENDERERS[output_format](session.repo, result, no_color)
+    with _no_collection():
+        result = session.scored(period, team)
+        STATUS_RENDERERS[output_format](session.repo, result, no_color)
 
 
 class ReportFormat(enum.StrEnum):
@@ -229,9 +248,11 @@ def report(
     strategy = session.readable_repo()
     names: list[str | None] = list(periods) if periods else [None]
     chosen = list(dict.fromkeys(resolve_period(strategy, p) for p in names))
-    results = [session.scored(str(p)) for p in chosen]
     formats = FORMATS if output_format is ReportFormat.both else (output_format.value,)
-    for path in _write_reports(strategy, results, formats, out, templates):
+    with _no_collection():
+        results = [session.scored(str(p)) for p in chosen]
+        written = _write_reports(strategy, results, formats, out, templates)
+    for path in written:
         if not quiet:
             typer.echo(visible(f"wrote {path}"))
 
