@@ -14,7 +14,9 @@ reporter pass data through it, and rich output wraps it in
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -142,7 +144,105 @@ def json_text(data: Any, indent: int | None = 2) -> str:
     (surrogateescape); each is written as the text ``\\xff`` (a backslash, x and
     the byte in hex), as text output shows it, instead of an unencodable character.
     """
-    return _SURROGATE.sub(_json_byte, json.dumps(data, indent=indent, ensure_ascii=False))
+    text = json.dumps(data, ensure_ascii=False) if indent is None else _indented(data, indent)
+    return _SURROGATE.sub(_json_byte, text)
+
+
+class _NotPlain(Exception):
+    """A value :func:`_indented` leaves to the json module (which then says what is wrong)."""
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: json.encoder.encode_basestring,
+    int: int.__repr__,
+    float: _float,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda _: "null",
+}
+
+
+def _indented(data: Any, indent: int) -> str:
+    """``json.dumps(data, indent=indent, ensure_ascii=False)``, the same text, without
+    the json module's pure-Python generators (its C encoder does not indent): 16 MB of
+    scores in a third of the time."""
+    out: list[str] = []
+    try:
+        _write(data, "\n", " " * indent, out, {})
+    except _NotPlain:
+        return json.dumps(data, indent=indent, ensure_ascii=False)
+    return "".join(out)
+
+
+def _write(value: Any, newline: str, step: str, out: list[str], keys: dict[Any, str]) -> None:
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        out.append(scalar(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner, sep = newline + step, "{"
+        for key, item in value.items():
+            name = keys.get(key)  # the names of str keys, each written once
+            if name is None:
+                name = _key(key)
+                if type(key) is str:
+                    keys[key] = name
+            out.append(f"{sep}{inner}{name}: ")
+            sep = ","
+            scalar = _SCALARS.get(type(item))
+            if scalar is not None:
+                out.append(scalar(item))
+            else:
+                _write(item, inner, step, out, keys)
+        out.append(newline + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner, sep = newline + step, "["
+        for item in value:
+            out.append(sep + inner)
+            sep = ","
+            _write(item, inner, step, out, keys)
+        out.append(newline + "]")
+    else:
+        _write_other(value, out)
+
+
+def _write_other(value: Any, out: list[str]) -> None:
+    """Subclasses of the JSON types, written as the json module writes them."""
+    if isinstance(value, str):
+        out.append(_SCALARS[str](value))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_float(value))
+    else:
+        raise _NotPlain
+
+
+def _key(key: Any) -> str:
+    """A dict key as the json module writes it: a string, or a number, true, false, null."""
+    if isinstance(key, str):
+        text = key
+    elif isinstance(key, float):
+        text = _float(key)
+    elif key is True or key is False or key is None:
+        text = _SCALARS[type(key)](key)
+    elif isinstance(key, int):
+        text = int.__repr__(key)
+    else:
+        raise _NotPlain
+    return str(_SCALARS[str](text))
 
 
 def _json_byte(match: re.Match[str]) -> str:
