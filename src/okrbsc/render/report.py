@@ -160,15 +160,14 @@ def kr_chart(
     low = min(k.start, k.target, *k.values)
     high = max(k.start, k.target, *k.values)
     span = (high - low) or 1.0
-
-    def xy(day: dt.date, value: float) -> tuple[float, float]:
-        x = (day - period_start).days / max(1, period_days - 1) * (w - 4) + 2
-        return x, h - 3 - (value - low) / span * (h - 6)
-
-    pts = [xy(d, v) for d, v in zip(k.checkin_dates, k.values, strict=False)]
+    days, top, tall = max(1, period_days - 1), h - 3, h - 6
+    pts = [
+        ((d - period_start).days / days * (w - 4) + 2, top - (v - low) / span * tall)
+        for d, v in zip(k.checkin_dates, k.values, strict=False)
+    ]
     conf = k.confidences
     conf_pts = (
-        [(x, h - 3 - c * (h - 6)) for (x, _), c in zip(pts[-len(conf) :], conf, strict=False)]
+        [(x, top - c * tall) for (x, _), c in zip(pts[-len(conf) :], conf, strict=False)]
         if conf
         else []
     )
@@ -176,10 +175,10 @@ def kr_chart(
     return Chart(
         w,
         h,
-        " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
-        " ".join(f"{x:.1f},{y:.1f}" for x, y in conf_pts),
-        xy(period_start, k.target)[1],
-        xy(period_start, k.start)[1],
+        " ".join([f"{x:.1f},{y:.1f}" for x, y in pts]),
+        " ".join([f"{x:.1f},{y:.1f}" for x, y in conf_pts]),
+        top - (k.target - low) / span * tall,
+        top - (k.start - low) / span * tall,
         [(x, y, t) for (x, y), t in zip(pts, tips, strict=False)],
         f"{len(pts)} check-ins from {quantity(k.values[0], k.unit)} to "
         f"{quantity(k.values[-1], k.unit)} (target {quantity(k.target, k.unit)})"
@@ -326,13 +325,45 @@ def actuals_from(result: PeriodScore) -> str:
     return ", ".join(f"{p} ({n} measure{'s' if n != 1 else ''})" for p, n in ranked)
 
 
+def _report_data() -> dict[type, frozenset[str]]:
+    """The report's own dataclasses and their fields: the data its templates read most."""
+    from dataclasses import fields
+
+    from okrbsc.scoring import engine
+
+    classes: list[Any] = [MapNode, MapBand, StrategyMap, Chart, AlignmentRow, DependencyRow]
+    classes += [engine.PeriodScore, engine.TeamScore, engine.ObjectiveScore, engine.KrScore]
+    classes += [engine.MeasureScore, engine.ScorecardObjectiveScore, engine.PerspectiveScore]
+    return {c: frozenset(f.name for f in fields(c) if not f.name.startswith("_")) for c in classes}
+
+
+def _sandbox() -> type:
+    """Jinja's sandbox, reading a field of the report's dataclasses directly.
+
+    The sandbox lets a template read any attribute that does not start with an
+    underscore of an object that is not a function, method, type, frame or the
+    like: every such field passes its check, which is a third of the rendering
+    of a 1,000-team report (~800,000 reads). Everything else is checked as before.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    data = _report_data()
+
+    class ReportSandbox(SandboxedEnvironment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if attribute in data.get(type(obj), ()):
+                return getattr(obj, attribute)
+            return super().getattr(obj, attribute)
+
+    return ReportSandbox
+
+
 def environment(templates: Path | None) -> Any:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     loaders: list[Any] = [FileSystemLoader(str(templates))] if templates is not None else []
     loaders.append(FileSystemLoader(str(shipped_templates())))
-    env = SandboxedEnvironment(
+    env = _sandbox()(
         loader=ChoiceLoader(loaders),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
