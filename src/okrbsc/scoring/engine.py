@@ -213,8 +213,13 @@ def weeks(
     week under way counts only when it already has a check-in, so a Monday
     check-in rhythm is not penalised on a Thursday.
     """
-    start = calendar.start(period)
-    last = min(as_of, calendar.end(period))
+    return _weeks(calendar.start(period), calendar.end(period), as_of, dates)
+
+
+def _weeks(
+    start: dt.date, end: dt.date, as_of: dt.date, dates: Iterable[dt.date]
+) -> tuple[int, int]:
+    last = min(as_of, end)
     if last < start:
         return 0, 0
     complete = ((last - start).days + 1) // 7
@@ -330,17 +335,31 @@ def confidence_risks(trend: list[float]) -> list[str]:
 
 def is_stale(repo: Repo, period: Period, kr: KeyResult) -> bool:
     """C202's test: a running period past `stale_after_days`, no check-in that recent."""
+    cal = repo.calendar
+    return _stale(repo, cal.start(period), cal.end(period), checkins_until(kr, repo.as_of))
+
+
+def _stale(repo: Repo, start: dt.date, end: dt.date, seen: list[CheckIn]) -> bool:
+    """:func:`is_stale` of a period from ``start`` to ``end``, ``seen`` the KR's
+    check-ins until as-of (by date: the last is the latest)."""
     days, as_of = repo.config.lint.stale_after_days, repo.as_of
-    if not repo.running(period) or (as_of - repo.calendar.start(period)).days <= days:
+    if not start <= as_of <= end or (as_of - start).days <= days:
         return False
-    latest = max((c.date for c in kr.checkins if c.date <= as_of), default=None)
-    return latest is None or (as_of - latest).days > days
+    return not seen or (as_of - seen[-1].date).days > days
 
 
-def risks(repo: Repo, period: Period, kr: KeyResult, trend: list[float], prog: float) -> list[str]:
-    """SPEC 10.4: the causes of at risk, in the order JSON gives them."""
+def risks(
+    repo: Repo,
+    span: tuple[dt.date, dt.date],
+    kr: KeyResult,
+    seen: list[CheckIn],
+    trend: list[float],
+    prog: float,
+) -> list[str]:
+    """SPEC 10.4: the causes of at risk, in the order JSON gives them (``span``: the
+    period's first and last days; ``seen``: the check-ins until as-of)."""
     out = confidence_risks(trend)
-    if is_stale(repo, period, kr):
+    if _stale(repo, *span, seen):
         out.append("stale")
     if kr.due is not None and repo.as_of > kr.due and prog < 1.0 - TOLERANCE:
         out.append("overdue")
@@ -352,14 +371,13 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
     as_of = repo.as_of
     seen = checkins_until(kr, as_of)
     start, source = start_used(kr, as_of, seen) if kr.kind == "metric" else (None, None)
-    current = current_value(kr, as_of, seen)
-    if current is None:
-        current = start
+    current = start if (now := current_value(kr, as_of, seen)) is None else now
     prog = progress(kr, current, start)
     score = kr.score if kr.score is not None else clamp(prog)
     trend = confidences(kr, as_of, repo.config.confidence_scale, seen)
     data = has_data(kr, as_of)
-    causes = risks(repo, ref.period, kr, trend, prog)
+    span = repo.calendar.start(ref.period), repo.calendar.end(ref.period)
+    causes = risks(repo, span, kr, seen, trend, prog)
     return KrScore(
         id=ref.objective.kr_id(index),
         title=kr.title,
@@ -385,17 +403,17 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         risks=tuple(causes),
         due=kr.due,
         description=kr.description,
-        **checkin_fields(repo, ref, kr, seen),
-        **forecast_fields(repo, ref, kr, start),
+        **checkin_fields(repo, span, kr, seen),
+        **forecast_fields(repo, span, kr, start),
     )
 
 
 def checkin_fields(
-    repo: Repo, ref: OkrRef, kr: KeyResult, seen: list[CheckIn] | None = None
+    repo: Repo, span: tuple[dt.date, dt.date], kr: KeyResult, seen: list[CheckIn]
 ) -> dict[str, Any]:
-    """A key result's check-ins up to as-of, and how many weeks of the period have one."""
-    seen = checkins_until(kr, repo.as_of) if seen is None else seen
-    checked, elapsed = weeks(ref.period, repo.as_of, repo.calendar, [c.date for c in kr.checkins])
+    """A key result's check-ins up to as-of (``seen``), and how many weeks of the
+    period (from its first to its last day, ``span``) have one."""
+    checked, elapsed = _weeks(*span, repo.as_of, [c.date for c in kr.checkins])
     return {
         "checkin_dates": tuple([c.date for c in seen]),
         "values": tuple([float(c.value) for c in seen]),
@@ -404,21 +422,23 @@ def checkin_fields(
     }
 
 
-def forecast_fields(repo: Repo, ref: OkrRef, kr: KeyResult, start: float | None) -> dict[str, Any]:
-    projected = kr_forecast(repo, ref, kr)
+def forecast_fields(
+    repo: Repo, span: tuple[dt.date, dt.date], kr: KeyResult, start: float | None
+) -> dict[str, Any]:
+    projected = kr_forecast(repo, span, kr)
     return {
         "forecast": projected,
         "forecast_progress": None if projected is None else progress(kr, projected, start),
     }
 
 
-def kr_forecast(repo: Repo, ref: OkrRef, kr: KeyResult) -> float | None:
-    """SPEC 9.2: a metric KR's value at the period's last day on its check-ins' line."""
+def kr_forecast(repo: Repo, span: tuple[dt.date, dt.date], kr: KeyResult) -> float | None:
+    """SPEC 9.2: a metric KR's value at the period's last day (``span``: its first
+    and last days) on its check-ins' line."""
     if kr.kind == "binary":
         return None
-    cal = repo.calendar
     points = [(c.date, float(c.value)) for c in kr.checkins]
-    return forecast(points, cal.start(ref.period), cal.end(ref.period), repo.as_of)
+    return forecast(points, *span, repo.as_of)
 
 
 # --- objectives, teams, periods --------------------------------------------------
