@@ -350,12 +350,48 @@ def _sandbox() -> type:
     data = _report_data()
 
     class ReportSandbox(SandboxedEnvironment):
+        template_class = _template_class()
+
         def getattr(self, obj: Any, attribute: str) -> Any:
             if attribute in data.get(type(obj), ()):
                 return getattr(obj, attribute)
             return super().getattr(obj, attribute)
 
     return ReportSandbox
+
+
+def _template_class() -> type:
+    """Jinja's Template, its compiled code escaping with a faster ``escape``.
+
+    Every ``{{ value }}`` of an HTML template is ``escape(value)``, a name the
+    compiled code imports from Jinja (markupsafe's escape): 1.2 million calls in a
+    1,000-team report, half of its rendering. Where it is that function, it is
+    replaced by the same escaping: for a str, int or float (not a subclass, which
+    may have ``__html__``) the Markup of its escaped text, made without Markup's
+    constructor (which would only look for ``__html__`` again); anything else
+    goes to markupsafe's escape."""
+    import markupsafe
+    from jinja2 import Template
+    from markupsafe import Markup, _escape_inner  # type: ignore[attr-defined]
+
+    escape, new = markupsafe.escape, str.__new__
+
+    def fast_escape(value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return new(Markup, _escape_inner(value))
+        if kind is float or kind is int:
+            return new(Markup, _escape_inner(str(value)))
+        return escape(value)
+
+    class ReportTemplate(Template):
+        @classmethod
+        def _from_namespace(cls, environment: Any, namespace: Any, globals: Any) -> Any:
+            if namespace.get("escape") is escape:
+                namespace["escape"] = fast_escape
+            return super()._from_namespace(environment, namespace, globals)
+
+    return ReportTemplate
 
 
 def environment(templates: Path | None) -> Any:
