@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from okrbsc.lint import engine as lint
 from okrbsc.strategy.cache import ReadCache
@@ -28,7 +27,7 @@ from okrbsc.strategy.loader import Loaded, PosDict, PosList, load_bytes
 from okrbsc.strategy.repo import Repo
 
 from .conftest import BASE, BASE_AS_OF, EXAMPLES, TESTS
-from .test_fuzz import SALES, documents
+from .test_fuzz import SALES, documents, mutated_sales
 
 EXAMPLES_AS_OF = "2026-11-20"
 CORPUS = sorted(
@@ -102,18 +101,9 @@ def test_warm_equals_cold_on_generated_documents(tmp_path: Path, document: Any) 
 
 
 @FUZZ
-@given(
-    st.lists(
-        st.tuples(st.integers(0, len(SALES)), st.integers(0, 8), st.binary(max_size=6)),
-        min_size=1,
-        max_size=6,
-    )
-)
-def test_warm_equals_cold_on_mutated_files(tmp_path: Path, edits: Any) -> None:
-    data = bytearray(SALES.encode("utf-8"))
-    for at, cut, insert in edits:
-        data[at : at + cut] = insert
-    cold, first, warm, _ = round_trip(bytes(data), tmp_path)
+@given(mutated_sales())
+def test_warm_equals_cold_on_mutated_files(tmp_path: Path, raw: bytes) -> None:
+    cold, first, warm, _ = round_trip(raw, tmp_path)
     assert same_loaded(cold, first) and same_loaded(cold, warm)
 
 

@@ -119,6 +119,19 @@ def documents() -> st.SearchStrategy[Any]:
     )
 
 
+def _edited(edits: list[tuple[int, int, bytes]]) -> bytes:
+    data = bytearray(SALES.encode("utf-8"))
+    for at, cut, insert in edits:
+        data[at : at + cut] = insert
+    return bytes(data)
+
+
+def mutated_sales() -> st.SearchStrategy[bytes]:
+    """The base repo's sales file with up to six bytes cuts and insertions."""
+    edit = st.tuples(st.integers(0, len(SALES)), st.integers(0, 8), st.binary(max_size=6))
+    return st.lists(edit, min_size=1, max_size=6).map(_edited)
+
+
 def exercise(text: bytes) -> None:
     """Every command over a repo holding the fuzzed file: clean exits only."""
     root = Path(tempfile.mkdtemp(prefix="okrbsc-fuzz-"))
@@ -153,18 +166,9 @@ def test_generated_documents(document: Any) -> None:
 
 
 @FUZZ
-@given(
-    st.lists(
-        st.tuples(st.integers(0, len(SALES)), st.integers(0, 8), st.binary(max_size=6)),
-        min_size=1,
-        max_size=6,
-    )
-)
-def test_mutated_valid_file(edits: list[tuple[int, int, bytes]]) -> None:
-    data = bytearray(SALES.encode("utf-8"))
-    for at, cut, insert in edits:
-        data[at : at + cut] = insert
-    exercise(bytes(data))
+@given(mutated_sales())
+def test_mutated_valid_file(raw: bytes) -> None:
+    exercise(raw)
 
 
 @FUZZ
