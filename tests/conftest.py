@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,27 @@ ROOT = TESTS.parent
 BASE = TESTS / "fixtures" / "base"
 EXAMPLES = ROOT / "examples"
 BASE_AS_OF = "2026-10-15"
+
+
+def need_tool(found: str | None, what: str, part: str) -> str:
+    """The outside tool a test needs, or the reason it cannot run.
+
+    Outside CI a missing tool skips the test. In CI it fails, unless `.ci/run`
+    tried to install that part and could not: it then names the part in
+    OKRBSC_CI_UNAVAILABLE (npm, chromium, java, postgresql) and the test skips,
+    loudly, on stderr and as a warning in pytest's summary.
+    """
+    if found is not None:
+        return found
+    if os.environ.get("CI") == "true":
+        unavailable = os.environ.get("OKRBSC_CI_UNAVAILABLE", "").split()
+        if part not in unavailable:
+            pytest.fail(f"CI must provide {what}")
+        message = f"LOUD SKIP: {what} could not be installed in CI ({part}); this test did not run"
+        warnings.warn(message, stacklevel=2)
+        print(f"\n!!! {message}", file=sys.stderr)
+        pytest.skip(message)
+    pytest.skip(f"{what} is not installed")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from okrbsc.cli import app
 from okrbsc.lint.rules import RULES
 
-from .conftest import BASE, BASE_AS_OF, CODE_ENV, EXAMPLES, run_cli
+from .conftest import BASE, BASE_AS_OF, CODE_ENV, EXAMPLES, need_tool, run_cli
 
 EXAMPLES_AS_OF = "2026-11-20"
 LINE = re.compile(
@@ -164,11 +164,14 @@ def _sarif_schema() -> Path | None:
 def test_sarif_validates_against_the_official_schema(
     runner: CliRunner, broken: Path, tmp_path: Path
 ) -> None:
-    schema = _sarif_schema()
-    if schema is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must provide the SARIF schema (OKRBSC_SARIF_SCHEMA)")
-        pytest.skip("SARIF schema not installed (npm i @microsoft/jest-sarif)")
+    found = _sarif_schema()
+    schema = Path(
+        need_tool(
+            str(found) if found else None,
+            "the SARIF schema (OKRBSC_SARIF_SCHEMA; npm i @microsoft/jest-sarif)",
+            "npm",
+        )
+    )
     code, out = lint(runner, "--repo", str(broken), "--as-of", EXAMPLES_AS_OF, "--format", "sarif")
     assert code == 1
     sarif = json.loads(out)

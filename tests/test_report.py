@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from okrbsc.cli import app
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, need_tool, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
 TOOLS = Path(__file__).parent / "tools"
@@ -39,12 +39,8 @@ HOSTILE = [
 ]
 
 
-def need(tool: str | None, what: str) -> str:
-    if tool is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must provide {what}")
-        pytest.skip(f"{what} is not installed")
-    return tool
+def need(tool: str | None, what: str, part: str = "npm") -> str:
+    return need_tool(tool, what, part)
 
 
 def node_tools() -> Path | None:
@@ -61,6 +57,7 @@ def vnu() -> list[str]:
     need(
         str(jar) if jar and jar.is_file() and java else None,
         "the Nu HTML checker (npm vnu-jar, java)",
+        "npm" if java else "java",
     )
     return [str(java), "-jar", str(jar), "--errors-only", "--also-check-css"]
 
@@ -173,7 +170,11 @@ def _png_pixels(png: bytes) -> bytes:
 
 
 def chromium() -> str:
-    return need(shutil.which("chromium") or shutil.which("chromium-browser"), "headless Chromium")
+    return need(
+        shutil.which("chromium") or shutil.which("chromium-browser"),
+        "headless Chromium",
+        "chromium",
+    )
 
 
 def test_chromium_renders_a_page_that_is_not_blank(examples_report: Path, tmp_path: Path) -> None:
