@@ -36,7 +36,7 @@ def severities(repo: Repo) -> tuple[dict[str, Severity], list[Finding]]:
     for key, value in settings.rules.items():
         rule = find_rule(key)
         if rule is None:
-            pos = settings.key_at("rules", key)
+            pos = repo.config_file.key_at(settings, "rules", key)
             msg = f"lint.rules: unknown rule {key!r}{did_you_mean(key, RULES_BY_KEY)}"
             schema = RULES_BY_KEY["E002"]
             location = Location(repo.config_file.path, *pos)

@@ -7,6 +7,7 @@ worked out only when asked (:class:`Sources`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import weakref
@@ -101,40 +102,43 @@ class Node(BaseModel):
         extra="forbid", allow_inf_nan=False, arbitrary_types_allowed=True, frozen=False
     )
 
-    def origin(self) -> PosDict | None:
-        """The positioned mapping this object was validated from (read on demand)."""
-        return source_of(self)
+    def origin(self, within: Node | None = None) -> PosDict | None:
+        """The positioned mapping this object was validated from (read on demand).
 
-    def at(self, key: str | None = None) -> Pos:
+        ``within`` is the model of the file it is in, when the caller knows it:
+        then only that file is looked into (see :class:`Sources`)."""
+        return source_of(self, within)
+
+    def at(self, key: str | None = None, within: Node | None = None) -> Pos:
         """Line and column of this object, or of the value of one of its keys."""
-        src = source_of(self)
+        src = source_of(self, within)
         if src is None:
             return (1, 1)
         if key is not None and key in src.vpos:
             return src.vpos[key]
         return (src.line, src.col)
 
-    def key_at(self, key: str, inner: object) -> Pos:
+    def key_at(self, key: str, inner: object, within: Node | None = None) -> Pos:
         """Line and column of the key ``inner`` of the mapping under ``key``."""
-        src = source_of(self)
+        src = source_of(self, within)
         if src is not None:
             mapping = src.get(key)
             kpos = getattr(mapping, "kpos", None)
             if kpos is not None and inner in kpos:
                 pos: Pos = kpos[inner]
                 return pos
-        return self.at(key)
+        return self.at(key, within)
 
-    def item_at(self, key: str, index: int) -> Pos:
+    def item_at(self, key: str, index: int, within: Node | None = None) -> Pos:
         """Line and column of item ``index`` of the list under ``key``."""
-        src = source_of(self)
+        src = source_of(self, within)
         if src is not None:
             seq = src.get(key)
             ipos = getattr(seq, "ipos", None)
             if ipos is not None and 0 <= index < len(ipos):
                 pos: Pos = ipos[index]
                 return pos
-        return self.at(key)
+        return self.at(key, within)
 
 
 class Sources:
@@ -152,7 +156,8 @@ class Sources:
     def __init__(self, root: Node, text: str, data: PosDict | None) -> None:
         self.root, self.text, self.data = root, text, data
         self.models: dict[int, Node] = {}
-        self.links: dict[int, PosDict] | None = None
+        # each model with its positioned mapping (holding the model keeps its id its own)
+        self.links: dict[int, tuple[Node, PosDict]] | None = None
         _PENDING.add(self)
         if isinstance(root, Root):
             root._sources = self  # lives as long as the file's model does
@@ -175,7 +180,8 @@ class Sources:
             self.links = {}
             data = self.data if self.data is not None else _read_positioned(self.text)
             _link(self.root, data, self.links)
-        return self.links.get(id(model))
+        link = self.links.get(id(model))
+        return link[1] if link is not None and link[0] is model else None
 
 
 class Root(Node):
@@ -188,8 +194,40 @@ _PENDING: weakref.WeakSet[Sources] = weakref.WeakSet()
 _OWNER: weakref.WeakValueDictionary[int, Sources] = weakref.WeakValueDictionary()
 
 
-def source_of(model: Node) -> PosDict | None:
-    """The positioned mapping ``model`` was validated from, if it came from a file."""
+_HINTS: list[Sources | None] = []
+
+
+@contextlib.contextmanager
+def positions_within(root: Node | None) -> Iterator[None]:
+    """Positions asked inside are looked for in the file of ``root`` first.
+
+    With None, no position is looked for at all: each is (1, 1). That is for
+    code that asks a position only to throw it away (`validate_clean`)."""
+    _HINTS.append(root._sources if isinstance(root, Root) else None)
+    try:
+        yield
+    finally:
+        _HINTS.pop()
+
+
+def source_of(model: Node, within: Node | None = None) -> PosDict | None:
+    """The positioned mapping ``model`` was validated from, if it came from a file.
+
+    Asked with the model of ``model``'s own file (``within``, or the innermost
+    `positions_within`), only that file is looked into. Otherwise every file
+    read without positions is indexed first, once: a walk of all their models."""
+    if within is not None:
+        hint = within._sources if isinstance(within, Root) else None
+    elif _HINTS:
+        hint = _HINTS[-1]
+        if hint is None:
+            return None
+    else:
+        hint = None
+    if hint is not None:
+        found = hint.positioned(model)
+        if found is not None:
+            return found
     sources = _OWNER.get(id(model))
     if sources is None and _PENDING:
         for pending in list(_PENDING):
@@ -206,18 +244,18 @@ def _read_positioned(text: str) -> PosDict | None:
     return data if isinstance(data, PosDict) else None
 
 
-def _link(model: Node, data: object, links: dict[int, PosDict]) -> None:
+def _link(model: Node, data: object, links: dict[int, tuple[Node, PosDict]]) -> None:
     """Pair ``model`` and what it holds with the positioned ``data`` it came from."""
     if not isinstance(data, PosDict):
         return
-    links[id(model)] = data
+    links[id(model)] = (model, data)
     for name, info in type(model).model_fields.items():
         key = info.alias or name
         if key in data:
             _link_value(model.__dict__.get(name), data[key], links)
 
 
-def _link_value(value: object, data: object, links: dict[int, PosDict]) -> None:
+def _link_value(value: object, data: object, links: dict[int, tuple[Node, PosDict]]) -> None:
     if isinstance(value, Node):
         _link(value, data, links)
     elif isinstance(value, list) and isinstance(data, list):

@@ -22,7 +22,7 @@ from typing import Any
 from okrbsc.errors import OkrbscError
 from okrbsc.strategy.cache import ReadCache
 from okrbsc.strategy.fastread import load_bytes
-from okrbsc.strategy.loader import Loaded, Problem, load_text
+from okrbsc.strategy.loader import Loaded, Pos, PosDict, Problem, load_text
 from okrbsc.strategy.models import (
     Config,
     Measure,
@@ -72,6 +72,20 @@ class SourceFile:
     model: Node | None
     problems: list[Problem]
     notes: list[Problem] = field(default_factory=list)  # the reader's warnings (E009)
+
+    # Positions of the file's own models, looked for in this file only (`source_of`).
+
+    def at(self, node: Node, key: str | None = None) -> Pos:
+        return node.at(key, self.model)
+
+    def key_at(self, node: Node, key: str, inner: object) -> Pos:
+        return node.key_at(key, inner, self.model)
+
+    def item_at(self, node: Node, key: str, index: int) -> Pos:
+        return node.item_at(key, index, self.model)
+
+    def origin(self, node: Node) -> PosDict | None:
+        return node.origin(self.model)
 
 
 @dataclass

@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from okrbsc.strategy.loader import PosDict, PosList, Problem
-from okrbsc.strategy.models import DATA_KINDS, Node, OkrFile, Scorecard, Sources
+from okrbsc.strategy.models import (
+    DATA_KINDS,
+    Node,
+    OkrFile,
+    Scorecard,
+    Sources,
+    positions_within,
+)
 
 M = TypeVar("M", bound=Node)
 _PRUNE_ROUNDS = 8
@@ -39,7 +46,8 @@ def validate_data(data: Any) -> tuple[Node | None, list[Problem]]:
         return None, [Problem("E002", msg, *data.vpos["kind"])]
     result, problems = validate_as(model, data)
     if isinstance(result, OkrFile | Scorecard):
-        problems += [Problem("E002", msg, *pos) for pos, msg in result.kind_problems()]
+        with positions_within(result):
+            problems += [Problem("E002", msg, *pos) for pos, msg in result.kind_problems()]
     return result, problems
 
 
@@ -60,8 +68,10 @@ def validate_clean(data: Any, model: type[Node] | None = None) -> Node | None:
         result = chosen.model_validate(data)
     except ValidationError:
         return None
-    if isinstance(result, OkrFile | Scorecard) and next(result.kind_problems(), None):
-        return None
+    if isinstance(result, OkrFile | Scorecard):
+        with positions_within(None):  # a problem is enough: the positioned path places it
+            if next(result.kind_problems(), None):
+                return None
     return result
 
 

@@ -112,7 +112,7 @@ def failed(file: SourceFile, node: Node, key: str) -> bool:
     """Was ``key`` written on ``node`` but its value failed validation (or reading)?"""
     if not file.problems:
         return False  # (and a clean file is not read again for its positions)
-    src = node.origin()
+    src = file.origin(node)
     if src is None or key not in src.kpos:
         return False
     if key not in src:
@@ -127,8 +127,8 @@ def lost_key_results(ref: OkrRef) -> bool:
         return False
     siblings = ref.doc.objectives
     index = next(i for i, obj in enumerate(siblings) if obj is ref.objective)
-    start = ref.objective.at("key_results")
-    end = siblings[index + 1].at() if index + 1 < len(siblings) else None
+    start = ref.file.at(ref.objective, "key_results")
+    end = ref.file.at(siblings[index + 1]) if index + 1 < len(siblings) else None
     for problem in ref.file.problems:
         spot = (problem.line, problem.column)
         if problem.code == "E002" and spot >= start and (end is None or spot < end):
@@ -146,8 +146,8 @@ def cascades(repo: Repo, finding: Finding) -> bool:
             obj = ref.objective
             if ref.file.path != finding.path:
                 continue  # (before asking positions: other files are not read again)
-            if (finding.line, finding.column) in (obj.at(), obj.at("aligns_to")):
-                src = obj.origin() if ref.file.problems else None
+            if (finding.line, finding.column) in (ref.file.at(obj), ref.file.at(obj, "aligns_to")):
+                src = ref.file.origin(obj) if ref.file.problems else None
                 pruned = src is not None and any(key not in src for key in src.kpos)
                 return pruned or any(ident in unsure for ident in obj.aligns_to)
     return False

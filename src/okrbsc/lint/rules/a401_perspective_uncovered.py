@@ -48,4 +48,4 @@ def check(repo: Repo) -> Iterator[Hit]:
         for persp in repo.perspectives:
             if persp.id not in reached:
                 msg = f"no objective of {period} reaches perspective {persp.id!r} ({persp.name})"
-                yield hit(first, doc.at("period") if doc is not None else (1, 1), msg)
+                yield hit(first, first.at(doc, "period") if doc is not None else (1, 1), msg)

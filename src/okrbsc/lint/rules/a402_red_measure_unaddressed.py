@@ -50,7 +50,7 @@ def check(repo: Repo) -> Iterator[Hit]:
                     f"measure {measure.id!r} is red at {period} ({_why(found)}) "
                     f"and no objective of {period} reaches {sc_ref.id!r}"
                 )
-                yield hit(sc_ref.file, measure.at(), msg)
+                yield hit(sc_ref.file, sc_ref.file.at(measure), msg)
 
 
 def _why(found: Assessment) -> str:

@@ -45,4 +45,4 @@ def check(repo: Repo) -> Iterator[Hit]:
                 f"{ref.id!r} depends on {ident!r}, but team {team!r} has no objective in "
                 f"{ref.period} aligned to {ref.id!r} or depending back"
             )
-            yield hit(ref.file, ref.objective.item_at("depends_on", i), msg)
+            yield hit(ref.file, ref.file.item_at(ref.objective, "depends_on", i), msg)

@@ -44,5 +44,5 @@ def check(repo: Repo) -> Iterator[Hit]:
     )
     for persp in repo.perspectives:
         if persp.id not in used:
-            pos = persp.at() if card.perspectives is not None else card.at("objectives")
+            pos = file.at(persp) if card.perspectives is not None else file.at(card, "objectives")
             yield hit(file, pos, f"perspective {persp.id!r} ({persp.name}) has no objective")

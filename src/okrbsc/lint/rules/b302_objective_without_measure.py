@@ -34,4 +34,4 @@ def check(repo: Repo) -> Iterator[Hit]:
     for file, card in repo.scorecards:
         for obj in card.objectives:
             if not obj.measures:
-                yield hit(file, obj.at(), f"scorecard objective {obj.id!r} has no measure")
+                yield hit(file, file.at(obj), f"scorecard objective {obj.id!r} has no measure")

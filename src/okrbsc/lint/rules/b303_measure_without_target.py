@@ -36,4 +36,4 @@ def check(repo: Repo) -> Iterator[Hit]:
                 if measure.ratings or measure.targets:
                     continue
                 if measure.target is None and not failed(file, measure, "target"):
-                    yield hit(file, measure.at(), f"measure {measure.id!r} has no target")
+                    yield hit(file, file.at(measure), f"measure {measure.id!r} has no target")

@@ -41,4 +41,5 @@ def check(repo: Repo) -> Iterator[Hit]:
     for cycle in cycles(refs, targets, key=lambda r: order[id(r)]):
         first = cycle[0]
         path = " -> ".join(r.id for r in [*cycle, first])
-        yield hit(first.file, first.objective.at("drives"), f"drives forms a cycle: {path}")
+        pos = first.file.at(first.objective, "drives")
+        yield hit(first.file, pos, f"drives forms a cycle: {path}")

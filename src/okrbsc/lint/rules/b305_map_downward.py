@@ -44,4 +44,4 @@ def check(repo: Repo) -> Iterator[Hit]:
                     f"{obj.id!r} ({obj.perspective}) drives {ident!r} ({other}), "
                     "a lower perspective: cause and effect run up the map"
                 )
-                yield hit(ref.file, obj.item_at("drives", i), msg)
+                yield hit(ref.file, ref.file.item_at(obj, "drives", i), msg)

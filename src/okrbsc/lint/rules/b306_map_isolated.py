@@ -51,4 +51,4 @@ def check(repo: Repo) -> Iterator[Hit]:
         drives = [i for i in ref.objective.drives if i in objectives and i != ref.id]
         if not drives and ref.id not in driven:
             msg = f"scorecard objective {ref.id!r} neither drives nor is driven by another"
-            yield hit(ref.file, ref.objective.at(), msg)
+            yield hit(ref.file, ref.file.at(ref.objective), msg)

@@ -44,13 +44,13 @@ def check(repo: Repo) -> Iterator[Hit]:
             "no measure declares `type`, so all count as lag: mark the measures that "
             "say early whether the strategy works with `type: lead`"
         )
-        yield hit(file, card.at("objectives"), msg)
+        yield hit(file, file.at(card, "objectives"), msg)
         return
     kinds = {measure.type for measure in measures}
     missing = [kind for kind in ("lead", "lag") if kind not in kinds]
     if missing:
         what = " and no ".join(missing)
-        yield hit(file, card.at("objectives"), f"the scorecard has no {what} measure")
+        yield hit(file, file.at(card, "objectives"), f"the scorecard has no {what} measure")
 
 
 def declares_type(measure: Measure) -> bool:

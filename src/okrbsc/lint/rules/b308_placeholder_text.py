@@ -40,7 +40,7 @@ def is_placeholder(text: str | None) -> bool:
 def _field(file: SourceFile, node: Node, key: str, what: str) -> Iterator[Hit]:
     if is_placeholder(getattr(node, key, None)):
         msg = f"the {what} still holds okrbsc init's placeholder text: replace it with your own"
-        yield hit(file, node.at(key), msg)
+        yield hit(file, file.at(node, key), msg)
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -42,4 +42,4 @@ def check(repo: Repo) -> Iterator[Hit]:
                 msg = f"key result {kr_id!r} has two check-ins on {this}"
             else:
                 msg = f"check-in of {this} of {kr_id!r} follows one of {before}: keep date order"
-            yield hit(ref.file, kr.item_at("checkins", i), msg)
+            yield hit(ref.file, ref.file.item_at(kr, "checkins", i), msg)

@@ -64,7 +64,7 @@ def _stale(ref: OkrRef, as_of: dt.date, days: int) -> Iterator[Hit]:
         kr_id = ref.objective.kr_id(index)
         since = f"since {latest}" if latest else "at all"
         msg = f"key result {kr_id!r} has no check-in {since} (as of {as_of}, limit {days} days)"
-        yield hit(ref.file, kr.at(), msg)
+        yield hit(ref.file, ref.file.at(kr), msg)
 
 
 def latest_checkin(kr: KeyResult, as_of: dt.date) -> CheckIn | None:

@@ -38,4 +38,4 @@ def check(repo: Repo) -> Iterator[Hit]:
                     f"confidence {value:g} of {ref.objective.kr_id(index)!r} on {checkin.date} "
                     f"is outside 0..{scale} (confidence_scale)"
                 )
-                yield hit(ref.file, checkin.at("confidence"), msg)
+                yield hit(ref.file, ref.file.at(checkin, "confidence"), msg)

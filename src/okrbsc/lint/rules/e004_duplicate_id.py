@@ -46,7 +46,7 @@ Seen = dict[str, Where]
 
 
 def _pos(where: Where) -> Pos:
-    return where[1].at(where[2])
+    return where[0].at(where[1], where[2])
 
 
 def _claim(seen: Seen, ident: str, where: Where, what: str) -> Iterator[Hit]:

@@ -50,7 +50,7 @@ def check(repo: Repo) -> Iterator[Hit]:
         if doc.team not in repo.teams and not gaps(repo).config_unread:
             hint = did_you_mean(doc.team, repo.teams)
             msg = f"team {doc.team!r} is not a team of okrbsc.yaml{hint}"
-            yield hit(file, doc.at("team"), msg)
+            yield hit(file, file.at(doc, "team"), msg)
     for ref in objectives(repo):
         yield from _alignments(repo, ref)
         yield from _dependencies(repo, ref)
@@ -76,7 +76,7 @@ def _sources(repo: Repo) -> Iterator[Hit]:
                 f"{ident!r} is pulled from {source.from_!r}, "
                 f"which is no connection of `sources:` in okrbsc.yaml{hint}"
             )
-            yield hit(file, source.at("from"), msg)
+            yield hit(file, file.at(source, "from"), msg)
 
 
 def _config(repo: Repo) -> Iterator[Hit]:
@@ -84,7 +84,7 @@ def _config(repo: Repo) -> Iterator[Hit]:
         if team.parent is not None and team.parent not in repo.teams:
             hint = did_you_mean(team.parent, repo.teams)
             msg = f"parent {team.parent!r} of team {team.id!r} is not a team{hint}"
-            yield hit(repo.config_file, team.at("parent"), msg)
+            yield hit(repo.config_file, repo.config_file.at(team, "parent"), msg)
 
 
 def _scorecard(repo: Repo) -> Iterator[Hit]:
@@ -94,12 +94,12 @@ def _scorecard(repo: Repo) -> Iterator[Hit]:
             if obj.perspective not in ranks:
                 hint = did_you_mean(obj.perspective, ranks)
                 msg = f"objective {obj.id!r}: unknown perspective {obj.perspective!r}{hint}"
-                yield hit(file, obj.at("perspective"), msg)
+                yield hit(file, file.at(obj, "perspective"), msg)
             for i, target in enumerate(obj.drives):
                 if target not in repo.sc_objectives and target not in gaps(repo).ids:
                     hint = did_you_mean(target, repo.sc_objectives)
                     msg = f"{obj.id!r} drives {target!r}, which is no scorecard objective{hint}"
-                    yield hit(file, obj.item_at("drives", i), msg)
+                    yield hit(file, file.item_at(obj, "drives", i), msg)
 
 
 def _alignments(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
@@ -107,7 +107,7 @@ def _alignments(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
         if repo.resolve_alignment(ref, ident) is None and ident not in gaps(repo).ids:
             hint = did_you_mean(ident, _alignable(repo, ref))
             msg = f"{ref.id!r} aligns to {ident!r}, which names no objective or key result{hint}"
-            yield hit(ref.file, ref.objective.item_at("aligns_to", i), msg)
+            yield hit(ref.file, ref.file.item_at(ref.objective, "aligns_to", i), msg)
 
 
 def _alignable(repo: Repo, ref: OkrRef) -> Iterable[str]:
@@ -130,4 +130,4 @@ def _dependencies(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
         choices = [*repo.teams, *(r.id for r in repo.periods.get(ref.period, []))]
         hint = did_you_mean(ident, choices)
         msg = f"{ref.id!r} depends on {ident!r}, which is no team or objective of {ref.period}"
-        yield hit(ref.file, ref.objective.item_at("depends_on", i), msg + hint)
+        yield hit(ref.file, ref.file.item_at(ref.objective, "depends_on", i), msg + hint)

@@ -111,7 +111,7 @@ def _twice(file: SourceFile, measure: Measure, name: str) -> Iterator[Hit]:
     for key in getattr(measure, name):
         period = Period.parse(key)
         if period in seen:
-            pos = measure.key_at(name, key)
+            pos = file.key_at(measure, name, key)
             msg = (
                 f"{name} of {measure.id!r} name {period} twice ({seen[period]} and {key}): "
                 "keep one of them"
@@ -130,7 +130,7 @@ def _okr_periods(repo: Repo) -> Iterator[Hit]:
                 f"period {doc.period} does not match the folder, which holds {period}: "
                 f"write `period: {period}`, or move the file to the folder of {doc.period}"
             )
-            yield hit(file, doc.at("period"), msg)
+            yield hit(file, file.at(doc, "period"), msg)
     cal = repo.calendar
     for ref in objectives(repo):
         if ref.file.path not in wrong_period:  # else the period is the one problem
@@ -142,8 +142,8 @@ def _outside(ref: OkrRef, start: dt.date, end: dt.date) -> Iterator[Hit]:
     for kr in ref.objective.key_results:
         if kr.due is not None and not start <= kr.due <= end:
             msg = f"due date {kr.due} lies outside {ref.period} ({start} to {end})"
-            yield hit(ref.file, kr.at("due"), msg)
+            yield hit(ref.file, ref.file.at(kr, "due"), msg)
         for i, checkin in enumerate(kr.checkins):
             if not start <= checkin.date <= end:
                 msg = f"check-in of {checkin.date} lies outside {ref.period} ({start} to {end})"
-                yield hit(ref.file, kr.item_at("checkins", i), msg)
+                yield hit(ref.file, ref.file.item_at(kr, "checkins", i), msg)

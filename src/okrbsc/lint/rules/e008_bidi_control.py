@@ -76,7 +76,7 @@ def _hits(file: SourceFile, node: Node, key: str, value: str) -> Iterator[Hit]:
         f"{key} {value!r} holds {names}: it may display in another order than it reads "
         "(Trojan Source); remove it"
     )
-    yield hit(file, _where(file, node.at(key), found[0]), msg)
+    yield hit(file, _where(file, file.at(node, key), found[0]), msg)
 
 
 def _where(file: SourceFile, pos: Pos, char: str) -> Pos:

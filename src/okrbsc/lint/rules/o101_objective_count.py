@@ -55,4 +55,4 @@ def check(repo: Repo) -> Iterator[Hit]:
         if not low <= number <= high:
             has = count(number, "objective")
             msg = f"team {team!r} has {has} in {period}; expected {low} to {high}"
-            yield hit(file, doc.at("objectives"), msg)
+            yield hit(file, file.at(doc, "objectives"), msg)

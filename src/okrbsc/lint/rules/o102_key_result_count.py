@@ -47,4 +47,4 @@ def check(repo: Repo) -> Iterator[Hit]:
             continue  # a key result failed validation: its E002 is the finding
         has = count(number, "key result")
         msg = f"objective {ref.id!r} has {has}; expected {low} to {high}"
-        yield hit(ref.file, ref.objective.at(), msg)
+        yield hit(ref.file, ref.file.at(ref.objective), msg)

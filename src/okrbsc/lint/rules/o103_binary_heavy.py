@@ -45,4 +45,4 @@ def check(repo: Repo) -> Iterator[Hit]:
             f"{binary} of {len(krs)} key results of {ref.id!r} are binary: "
             "measure outcomes, not milestones"
         )
-        yield hit(ref.file, ref.objective.at(), msg)
+        yield hit(ref.file, ref.file.at(ref.objective), msg)

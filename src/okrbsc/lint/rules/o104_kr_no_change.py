@@ -42,7 +42,7 @@ def check(repo: Repo) -> Iterator[Hit]:
             msg = (
                 f"key result {kr_id!r} keeps {kr.start:g}: a health metric belongs on the scorecard"
             )
-            yield hit(ref.file, kr.at("target"), msg)
+            yield hit(ref.file, ref.file.at(kr, "target"), msg)
         elif _behind(kr.start, kr.target, kr.direction):
             kr_id = ref.objective.kr_id(index)
             msg = (
@@ -50,7 +50,7 @@ def check(repo: Repo) -> Iterator[Hit]:
                 f"{kr.target:g} ({kr.direction}): raise the target, or leave `start` out "
                 "to make it a threshold"
             )
-            yield hit(ref.file, kr.at("target"), msg)
+            yield hit(ref.file, ref.file.at(kr, "target"), msg)
 
 
 def _behind(start: float, target: float, direction: str | None) -> bool:

@@ -41,10 +41,11 @@ def check(repo: Repo) -> Iterator[Hit]:
         obj = ref.objective
         if ref.period.is_quarter:
             if not obj.aligns_to and _above(repo, ref):
-                yield hit(ref.file, obj.at(), f"objective {obj.id!r} aligns to nothing")
+                yield hit(ref.file, ref.file.at(obj), f"objective {obj.id!r} aligns to nothing")
         elif repo.has_scorecard and not repo.scorecard_reach(ref):
             msg = f"annual objective {obj.id!r} aligns to no scorecard objective"
-            yield hit(ref.file, obj.at("aligns_to") if obj.aligns_to else obj.at(), msg)
+            pos = ref.file.at(obj, "aligns_to") if obj.aligns_to else ref.file.at(obj)
+            yield hit(ref.file, pos, msg)
 
 
 def _above(repo: Repo, ref: OkrRef) -> bool:

@@ -119,4 +119,4 @@ def check(repo: Repo) -> Iterator[Hit]:
                 f"key result {ref.objective.kr_id(i)!r} starts with {verb!r}: "
                 "it reads like an initiative; state the outcome it should change"
             )
-            yield hit(ref.file, kr.at("title"), msg)
+            yield hit(ref.file, ref.file.at(kr, "title"), msg)

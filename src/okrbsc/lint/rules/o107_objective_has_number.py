@@ -32,4 +32,4 @@ def check(repo: Repo) -> Iterator[Hit]:
     for ref in objectives(repo):
         if any(ch.isdigit() for ch in ref.objective.title):
             msg = f"objective {ref.id!r} has a number in its title: put numbers in key results"
-            yield hit(ref.file, ref.objective.at("title"), msg)
+            yield hit(ref.file, ref.file.at(ref.objective, "title"), msg)

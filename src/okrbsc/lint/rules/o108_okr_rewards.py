@@ -38,8 +38,8 @@ def check(repo: Repo) -> Iterator[Hit]:
         obj = ref.objective
         if obj.rewards:
             msg = f"objective {obj.id!r} is tied to rewards: {_WHY}"
-            yield hit(ref.file, obj.at("rewards"), msg)
+            yield hit(ref.file, ref.file.at(obj, "rewards"), msg)
         for index, kr in enumerate(obj.key_results):
             if kr.rewards:
                 msg = f"key result {obj.kr_id(index)!r} is tied to rewards: {_WHY}"
-                yield hit(ref.file, kr.at("rewards"), msg)
+                yield hit(ref.file, ref.file.at(kr, "rewards"), msg)

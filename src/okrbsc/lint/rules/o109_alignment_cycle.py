@@ -41,4 +41,5 @@ def check(repo: Repo) -> Iterator[Hit]:
     for cycle in cycles(refs, targets, key=lambda r: order[id(r.objective)]):
         first = cycle[0]
         path = " -> ".join(r.id for r in [*cycle, first])
-        yield hit(first.file, first.objective.at("aligns_to"), f"aligns_to forms a cycle: {path}")
+        pos = first.file.at(first.objective, "aligns_to")
+        yield hit(first.file, pos, f"aligns_to forms a cycle: {path}")
