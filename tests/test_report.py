@@ -39,10 +39,6 @@ HOSTILE = [
 ]
 
 
-def need(tool: str | None, what: str, part: str = "npm") -> str:
-    return need_tool(tool, what, part)
-
-
 def node_tools() -> Path | None:
     for candidate in (os.environ.get("OKRBSC_NODE_TOOLS"), "/tmp/npmtools"):
         if candidate and (Path(candidate) / "node_modules").is_dir():
@@ -54,7 +50,7 @@ def vnu() -> list[str]:
     tools = node_tools()
     jar = tools / "node_modules/vnu-jar/build/dist/vnu.jar" if tools else None
     java = shutil.which("java")
-    need(
+    need_tool(
         str(jar) if jar and jar.is_file() and java else None,
         "the Nu HTML checker (npm vnu-jar, java)",
         "npm" if java else "java",
@@ -63,9 +59,10 @@ def vnu() -> list[str]:
 
 
 def mermaid_check(md: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    tools = need(
+    tools = need_tool(
         str(node_tools()) if node_tools() and shutil.which("node") else None,
         "mermaid and jsdom from npm, and node",
+        "npm",
     )
     # ESM resolves from the script's folder; named by content, so runs of other
     # checkouts sharing the tools never swap a script under this one.
@@ -170,7 +167,7 @@ def _png_pixels(png: bytes) -> bytes:
 
 
 def chromium() -> str:
-    return need(
+    return need_tool(
         shutil.which("chromium") or shutil.which("chromium-browser"),
         "headless Chromium",
         "chromium",
