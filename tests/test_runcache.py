@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.lint import engine
+from okrbsc.lint import incremental
 
 from .conftest import BASE, BASE_AS_OF
 
@@ -26,11 +26,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 class Counted:
-    """engine.run, counting its calls."""
+    """The lint of a snapshot (its rules), counting its calls."""
 
     def __init__(self) -> None:
         self.calls = 0
-        self.real = engine.run
+        self.real = incremental.run
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
@@ -46,27 +46,29 @@ def lint(root: Path, *extra: str, as_of: str = BASE_AS_OF) -> tuple[int, str]:
 
 
 def entries(root: Path) -> list[Path]:
-    return sorted((root.parent / "xdg" / "okrbsc" / "runs-v1").rglob("*.json"))
+    return sorted((root.parent / "xdg" / "okrbsc" / "runs-v2").rglob("*.json"))
 
 
 def test_nothing_changed_runs_no_rule_and_gives_the_same_output(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counted = Counted()
-    monkeypatch.setattr(engine, "run", counted)
+    monkeypatch.setattr(incremental, "run", counted)
     first = lint(repo)
     assert counted.calls == 1 and len(entries(repo)) == 1
     assert lint(repo) == first and counted.calls == 1
     lint(repo, str(repo / "okrs"))  # PATH arguments: a key of their own
     assert counted.calls == 2 and len(entries(repo)) == 2
-    assert lint(repo, "--no-cache") == first and counted.calls == 3
+    assert (
+        lint(repo, "--no-cache") == first and counted.calls == 2
+    )  # (the cold path, not the cache)
 
 
 def test_a_changed_file_a_new_file_or_another_day_runs_afresh(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counted = Counted()
-    monkeypatch.setattr(engine, "run", counted)
+    monkeypatch.setattr(incremental, "run", counted)
     code, out = lint(repo)
     assert code == 0 and json.loads(out)["findings"] == []
     sales = repo / "okrs/2026/Q3/sales.yaml"

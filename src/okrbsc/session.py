@@ -8,6 +8,7 @@ scoring it once, and the strategy at a git revision. Everything here raises
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 import time
@@ -97,11 +98,8 @@ def open_repo(
     check_folder(repo)
     start = repo if repo is not None else Path.cwd()
     began = time.perf_counter()
-    if quiet or not sys.stderr.isatty():
-        opened = Repo.open(start, day, cached=cache)
-    else:
-        with _Progress() as progress:
-            opened = Repo.open(start, day, progress, cached=cache)
+    with reading_progress(quiet) as progress:
+        opened = Repo.open(start, day, progress, cached=cache)
     if verbose:
         took = time.perf_counter() - began
         periods = ", ".join(str(p) for p in opened.periods) or "none"
@@ -115,6 +113,13 @@ def open_repo(
             + "\n"
         )
     return opened
+
+
+def reading_progress(quiet: bool) -> contextlib.AbstractContextManager[_Progress | None]:
+    """A progress bar for reading the repo (None when quiet or stderr is no terminal)."""
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    return _Progress()
 
 
 class _Progress:

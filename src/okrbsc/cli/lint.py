@@ -21,7 +21,7 @@ from okrbsc.cli.options import (
     done,
 )
 from okrbsc.errors import UsageError
-from okrbsc.session import Session, repo_at_revision
+from okrbsc.session import Session, reading_progress, repo_at_revision
 
 if TYPE_CHECKING:
     from okrbsc.lint.engine import LintResult
@@ -61,22 +61,28 @@ def relative_paths(root: Path, known: set[str], paths: list[Path]) -> list[str]:
 
 
 def _result(session: Session, paths: list[Path], since: str | None) -> LintResult:
-    """The lint result: from the run cache when nothing it depends on changed."""
-    from okrbsc.lint import runcache
-
-    key = None
+    """The lint result: from the run cache when nothing it depends on changed, else
+    reading again only the files that changed (`lint.incremental`)."""
     # --verbose says what was read, so it reads; --since also reads git: neither is cached
-    if session.cache and since is None and not session.verbose and folder_ok(session.repo_dir):
-        arguments = [str(p.resolve()) for p in paths]
-        key = runcache.run_key(session.repo_dir or Path.cwd(), session.day, arguments)
-    cached = runcache.load(key) if key is not None else None
-    if cached is not None and key is not None:
-        if paths:
-            relative_paths(key.root, set(key.known), paths)  # the same usage errors
+    if not session.cache or since is not None or session.verbose:
+        return _fresh(session, paths, since)
+    from okrbsc.lint import incremental, runcache
+
+    snap = (
+        incremental.snapshot(session.repo_dir or Path.cwd())
+        if folder_ok(session.repo_dir)
+        else None
+    )
+    if snap is None:
+        return _fresh(session, paths, since)  # no cache folder, or no repo: it says why
+    only = relative_paths(snap.root, snap.known, paths) if paths else None
+    key = runcache.run_key(snap, session.day, [str(p.resolve()) for p in paths])
+    cached = runcache.load(key)
+    if cached is not None:
         return cached
-    result = _fresh(session, paths, since)
-    if key is not None and key == runcache.run_key(key.root, session.day, arguments):
-        runcache.store(key, result)  # unless a file changed while the rules ran
+    with reading_progress(session.quiet) as progress:
+        result = incremental.run(snap, session.day, only, progress)
+    runcache.store(key, result)
     return result
 
 

@@ -54,12 +54,26 @@ def run(
     ``baseline`` is the repo at `lint --since REV`: the history rules run against it.
     """
     levels, findings = severities(repo)
-    for rule in RULES:
+    findings += findings_of(repo, levels, RULES, baseline)
+    return finish(repo, findings, only)
+
+
+def findings_of(
+    repo: Repo, levels: dict[str, Severity], rules: Iterable[Rule], baseline: Repo | None = None
+) -> list[Finding]:
+    """The findings of ``rules`` (at their configured ``levels``), before directives."""
+    findings: list[Finding] = []
+    for rule in rules:
         level = levels[rule.code]
         if level is Severity.OFF or (rule.history and baseline is None):
             continue
         hits = rule.check(repo, baseline) if rule.history else rule.check(repo)
         findings.extend(_finding(rule, h, _level(level, h)) for h in hits)
+    return findings
+
+
+def finish(repo: Repo, findings: list[Finding], only: Iterable[str] | None = None) -> LintResult:
+    """The result: inline directives applied, cascades dropped, sorted, kept to ``only``."""
     findings = [f for f in _apply_directives(repo, findings) if not cascades(repo, f)]
     files = repo.all_files
     if only is not None:

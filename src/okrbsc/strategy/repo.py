@@ -198,11 +198,14 @@ def read_inside(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> b
 def read_file(
     root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB, cache: ReadCache | None = None
 ) -> tuple[str, Loaded]:
-    rel = path.relative_to(root).as_posix()
-    raw = read_inside(root, path, limit_mib)
+    return path.relative_to(root).as_posix(), loaded_from(read_inside(root, path, limit_mib), cache)
+
+
+def loaded_from(raw: bytes | Problem, cache: ReadCache | None = None) -> Loaded:
+    """What the reader makes of a file's bytes (or of why they were not read)."""
     if isinstance(raw, Problem):
-        return rel, Loaded(None, [raw], "")
-    return rel, cache.load(raw) if cache is not None else load_bytes(raw)
+        return Loaded(None, [raw], "")
+    return cache.load(raw) if cache is not None else load_bytes(raw)
 
 
 def load_config(root: Path, cache: ReadCache | None = None) -> tuple[SourceFile, Config]:

@@ -28,6 +28,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "B302"
 NAME = "objective-without-measure"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -27,6 +27,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "B303"
 NAME = "measure-without-target"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

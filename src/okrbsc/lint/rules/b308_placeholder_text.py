@@ -29,6 +29,7 @@ from okrbsc.write.scaffold import PLACEHOLDERS
 CODE = "B308"
 NAME = "placeholder-text"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 _KNOWN = {" ".join(text.casefold().split()) for text in PLACEHOLDERS}
 

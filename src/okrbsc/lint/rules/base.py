@@ -29,6 +29,7 @@ class Rule:
     doc: str
     check: Check
     history: bool = False  # needs the repo at `lint --since REV`
+    per_file: bool = False  # its findings in a file depend on that file alone
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -41,6 +42,7 @@ class Rule:
             doc=doc,
             check=module.check,
             history=getattr(module, "HISTORY", False),
+            per_file=getattr(module, "PER_FILE", False),
         )
 
     def examples(self) -> dict[str, str]:

@@ -28,6 +28,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "C201"
 NAME = "checkin-order"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

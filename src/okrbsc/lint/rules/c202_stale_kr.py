@@ -38,6 +38,7 @@ from okrbsc.strategy.repo import OkrRef, Repo
 CODE = "C202"
 NAME = "stale-kr"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

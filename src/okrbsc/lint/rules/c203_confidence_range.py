@@ -26,6 +26,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "C203"
 NAME = "confidence-range"
 SEVERITY = Severity.ERROR
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -33,6 +33,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "E001"
 NAME = "yaml-syntax"
 SEVERITY = Severity.ERROR
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

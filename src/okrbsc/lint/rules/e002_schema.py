@@ -37,6 +37,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "E002"
 NAME = "schema"
 SEVERITY = Severity.ERROR
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -28,6 +28,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "E003"
 NAME = "duplicate-key"
 SEVERITY = Severity.ERROR
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -40,6 +40,7 @@ from okrbsc.strategy.repo import OkrRef, Repo, SourceFile
 CODE = "E006"
 NAME = "period-mismatch"
 SEVERITY = Severity.ERROR
+PER_FILE = True
 
 _YEAR = re.compile(r"^(?:\d{4}|[Ff][Yy](?:\d{4}|\d{2}))$")
 _QUARTER = re.compile(r"^[Qq]([1-4])$")

@@ -26,6 +26,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "E007"
 NAME = "bad-directive"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -32,6 +32,7 @@ from okrbsc.strategy.repo import Repo, SourceFile
 CODE = "E008"
 NAME = "bidi-control"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 FIELDS = ("id", "title", "name", "team")

@@ -29,6 +29,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "E009"
 NAME = "yaml11-value"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

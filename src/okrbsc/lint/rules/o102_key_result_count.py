@@ -35,6 +35,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "O102"
 NAME = "key-result-count"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -31,6 +31,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "O103"
 NAME = "binary-heavy"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -31,6 +31,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "O104"
 NAME = "kr-no-change"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

@@ -36,6 +36,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "O106"
 NAME = "kr-is-activity"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 # `[Eng] `, `(PMM) `, `{Ops} `; or up to four words and a colon: `Sales ops: `
 _TAG = re.compile(r"^\s*(?:\[[^\]]*\]|\([^)]*\)|\{[^}]*\})\s*[:\-–—]?\s*")

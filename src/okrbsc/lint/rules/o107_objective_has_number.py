@@ -26,6 +26,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "O107"
 NAME = "objective-has-number"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:

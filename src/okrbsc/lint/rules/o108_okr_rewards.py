@@ -29,6 +29,7 @@ from okrbsc.strategy.repo import Repo
 CODE = "O108"
 NAME = "okr-rewards"
 SEVERITY = Severity.WARNING
+PER_FILE = True
 
 _WHY = "tie rewards to scorecard measures, not OKRs"
 
