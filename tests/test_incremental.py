@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -19,9 +20,16 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.lint import incremental
+from okrbsc.lint import engine, incremental
+from okrbsc.lint.findings import Finding
+from okrbsc.lint.rules import RULES
+from okrbsc.strategy.repo import Repo
 
-from .conftest import EXAMPLES
+from . import hostile_repos
+from .conftest import BASE, BASE_AS_OF, EXAMPLES, TESTS
+from .rules.test_rule_cases import _cases as rule_cases
+from .rules.test_rule_cases import apply as apply_case
+from .test_cascade import CASES
 
 AS_OF = "2026-11-20"
 
@@ -284,3 +292,143 @@ def test_a_warm_run_as_a_process_matches_a_cold_one(repo: Path, tmp_path: Path) 
     assert warm.returncode == cold.returncode == 1
     assert warm.stdout == cold.stdout and warm.stderr == cold.stderr == ""
     assert "E005" in warm.stdout
+
+
+CORPORA = [
+    (EXAMPLES, AS_OF),
+    *((path, BASE_AS_OF) for path in sorted((TESTS / "fixtures").iterdir()) if path.is_dir()),
+    (TESTS / "corpus" / "false-alarms", AS_OF),
+]
+
+
+@pytest.mark.parametrize("source,as_of", CORPORA, ids=lambda v: getattr(v, "name", v))
+def test_each_file_changed_alone_gives_the_findings_of_a_cold_run(
+    source: Path, as_of: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every other file stands in: the findings (their positions too) are a cold run's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = tmp_path / "repo"
+    shutil.copytree(source, root)
+    _each_file_alone(root, as_of)
+
+
+def test_each_file_of_the_hostile_repo_changed_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    _each_file_alone(hostile_repos.build(tmp_path / "hostile", with_git=False), BASE_AS_OF)
+
+
+def _each_file_alone(root: Path, as_of: str) -> None:
+    def run(*extra: str) -> tuple[int, str]:
+        result = CliRunner().invoke(
+            app, ["lint", "--repo", str(root), "--as-of", as_of, "--format", "json", *extra]
+        )
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        return result.exit_code, result.output
+
+    assert run()[0] in (0, 1)  # a repo (it fills the cache)
+    files = [p for p in sorted(root.rglob("*.yaml")) if p.is_file() and not p.is_symlink()]
+    assert files
+    for number, path in enumerate(files[:12]):
+        with path.open("ab") as handle:
+            handle.write(f"\n# edit {number}\n".encode())
+        assert run() == run("--no-cache"), path
+
+
+def _per_file_findings(repo: Repo) -> list[Finding]:
+    levels, _ = engine.severities(repo)
+    return engine.findings_of(repo, levels, [r for r in RULES if r.per_file])
+
+
+@pytest.mark.parametrize("source,as_of", [*CORPORA, ("hostile", BASE_AS_OF)], ids=str)
+def test_a_per_file_rule_finds_in_a_file_alone_what_it_finds_in_the_whole_repo(
+    source: Path | str, as_of: str, tmp_path: Path
+) -> None:
+    """The promise of PER_FILE: a file's findings do not depend on the other files (here
+    with a copy of one OKR file beside it, so ids repeat across files, and one aligned
+    to nothing, so what it could align to matters)."""
+    root = tmp_path / "repo"
+    if source == "hostile":
+        hostile_repos.build(root, with_git=False)
+    else:
+        shutil.copytree(source, root)
+    okr_files = sorted((root / "okrs").rglob("*.yaml")) if (root / "okrs").is_dir() else []
+    if okr_files and okr_files[0].is_file():
+        shutil.copy(okr_files[0], okr_files[0].with_name("twin.yaml"))
+        text = okr_files[-1].read_text(encoding="utf-8", errors="surrogateescape")
+        unaligned = re.sub(r"^\s*aligns_to:.*\n", "", text, flags=re.M)
+        okr_files[-1].with_name("unaligned.yaml").write_text(
+            unaligned, encoding="utf-8", errors="surrogateescape"
+        )
+    whole = Repo.open(root, dt.date.fromisoformat(as_of))
+    everywhere = _per_file_findings(whole)
+    for file in whole.files:
+        alone = Repo(whole.root, whole.config_file, whole.config, [file], whole.as_of)
+        mine = [f for f in _per_file_findings(alone) if f.path == file.path]
+        assert mine == [f for f in everywhere if f.path == file.path], file.path
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_new_users_mistake_made_and_undone_gives_the_findings_of_a_cold_run(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each mistake of tests/corpus/cascade, made in a repo linted warm, then undone."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = tmp_path / "repo"
+    shutil.copytree(BASE, root)
+
+    def run(*extra: str) -> tuple[int, str]:
+        result = CliRunner().invoke(
+            app, ["lint", "--repo", str(root), "--as-of", BASE_AS_OF, "--format", "json", *extra]
+        )
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        return result.exit_code, result.output
+
+    clean = run()
+    assert clean[0] == 0
+    originals = {rel: (root / rel).read_bytes() for rel in CASES[name]["patch"]}
+    for rel, (old, new) in CASES[name]["patch"].items():
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    broken = run()
+    assert broken[0] == 1 and broken == run("--no-cache")
+    for rel, raw in originals.items():
+        (root / rel).write_bytes(raw)
+    assert run() == clean == run("--no-cache")
+
+
+RULE_CASES = [case for case in rule_cases() if "before" not in case.values[1]]
+
+
+@pytest.mark.parametrize(("code", "case"), RULE_CASES)
+def test_every_rule_case_linted_warm_gives_the_findings_of_a_cold_run(
+    code: str, case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The base fixture linted (the cache filled), then the case's edits made: the
+    warm run, with the untouched files standing in, is a cold one to the byte; and
+    each per-file rule finds in each file alone what it finds in the whole repo."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    root = tmp_path / "repo"
+    shutil.copytree(BASE, root)
+    as_of = str(case.get("as_of", BASE_AS_OF))
+
+    def run(*extra: str) -> tuple[int, str]:
+        result = CliRunner().invoke(
+            app, ["lint", "--repo", str(root), "--as-of", as_of, "--format", "json", *extra]
+        )
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        return result.exit_code, result.output
+
+    assert run()[0] in (0, 1)
+    apply_case(root, case)
+    warm = run()
+    assert warm == run("--no-cache")
+    if case["expect"]:
+        assert f'"code": "{code}"' in warm[1]  # the case's own finding was compared
+    whole = Repo.open(root, dt.date.fromisoformat(as_of))
+    everywhere = _per_file_findings(whole)
+    for file in whole.files:
+        alone = Repo(whole.root, whole.config_file, whole.config, [file], whole.as_of)
+        mine = [f for f in _per_file_findings(alone) if f.path == file.path]
+        assert mine == [f for f in everywhere if f.path == file.path], file.path
