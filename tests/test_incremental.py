@@ -35,11 +35,8 @@ AS_OF = "2026-11-20"
 
 
 def lint(root: Path, *extra: str) -> tuple[int, Any]:
-    result = CliRunner().invoke(
-        app, ["lint", "--repo", str(root), "--as-of", AS_OF, "--format", "json", *extra]
-    )
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, json.loads(result.stdout)
+    code, output = _printed(root, *extra)
+    return code, json.loads(output)
 
 
 def both(root: Path) -> tuple[tuple[int, str], tuple[int, str]]:
@@ -47,9 +44,10 @@ def both(root: Path) -> tuple[tuple[int, str], tuple[int, str]]:
     return _printed(root), _printed(root, "--no-cache")
 
 
-def _printed(root: Path, *extra: str) -> tuple[int, str]:
+def _printed(root: Path, *extra: str, as_of: str = AS_OF) -> tuple[int, str]:
+    """Exit code and output of `lint --format json`."""
     result = CliRunner().invoke(
-        app, ["lint", "--repo", str(root), "--as-of", AS_OF, "--format", "json", *extra]
+        app, ["lint", "--repo", str(root), "--as-of", as_of, "--format", "json", *extra]
     )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.output
@@ -321,11 +319,7 @@ def test_each_file_of_the_hostile_repo_changed_alone(
 
 def _each_file_alone(root: Path, as_of: str) -> None:
     def run(*extra: str) -> tuple[int, str]:
-        result = CliRunner().invoke(
-            app, ["lint", "--repo", str(root), "--as-of", as_of, "--format", "json", *extra]
-        )
-        assert result.exception is None or isinstance(result.exception, SystemExit)
-        return result.exit_code, result.output
+        return _printed(root, *extra, as_of=as_of)
 
     assert run()[0] in (0, 1)  # a repo (it fills the cache)
     files = [p for p in sorted(root.rglob("*.yaml")) if p.is_file() and not p.is_symlink()]
@@ -379,11 +373,7 @@ def test_a_new_users_mistake_made_and_undone_gives_the_findings_of_a_cold_run(
     shutil.copytree(BASE, root)
 
     def run(*extra: str) -> tuple[int, str]:
-        result = CliRunner().invoke(
-            app, ["lint", "--repo", str(root), "--as-of", BASE_AS_OF, "--format", "json", *extra]
-        )
-        assert result.exception is None or isinstance(result.exception, SystemExit)
-        return result.exit_code, result.output
+        return _printed(root, *extra, as_of=BASE_AS_OF)
 
     clean = run()
     assert clean[0] == 0
@@ -414,11 +404,7 @@ def test_every_rule_case_linted_warm_gives_the_findings_of_a_cold_run(
     as_of = str(case.get("as_of", BASE_AS_OF))
 
     def run(*extra: str) -> tuple[int, str]:
-        result = CliRunner().invoke(
-            app, ["lint", "--repo", str(root), "--as-of", as_of, "--format", "json", *extra]
-        )
-        assert result.exception is None or isinstance(result.exception, SystemExit)
-        return result.exit_code, result.output
+        return _printed(root, *extra, as_of=as_of)
 
     assert run()[0] in (0, 1)
     apply_case(root, case)
