@@ -330,6 +330,16 @@ def _each_file_alone(root: Path, as_of: str) -> None:
         assert run() == run("--no-cache"), path
 
 
+def _assert_per_file_rules_keep_to_their_file(root: Path, as_of: str) -> None:
+    """Each per-file rule finds in each file alone what it finds in the whole repo."""
+    whole = Repo.open(root, dt.date.fromisoformat(as_of))
+    everywhere = _per_file_findings(whole)
+    for file in whole.files:
+        alone = Repo(whole.root, whole.config_file, whole.config, [file], whole.as_of)
+        mine = [f for f in _per_file_findings(alone) if f.path == file.path]
+        assert mine == [f for f in everywhere if f.path == file.path], file.path
+
+
 def _per_file_findings(repo: Repo) -> list[Finding]:
     levels, _ = engine.severities(repo)
     return engine.findings_of(repo, levels, [r for r in RULES if r.per_file])
@@ -355,12 +365,7 @@ def test_a_per_file_rule_finds_in_a_file_alone_what_it_finds_in_the_whole_repo(
         okr_files[-1].with_name("unaligned.yaml").write_text(
             unaligned, encoding="utf-8", errors="surrogateescape"
         )
-    whole = Repo.open(root, dt.date.fromisoformat(as_of))
-    everywhere = _per_file_findings(whole)
-    for file in whole.files:
-        alone = Repo(whole.root, whole.config_file, whole.config, [file], whole.as_of)
-        mine = [f for f in _per_file_findings(alone) if f.path == file.path]
-        assert mine == [f for f in everywhere if f.path == file.path], file.path
+    _assert_per_file_rules_keep_to_their_file(root, as_of)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -412,9 +417,4 @@ def test_every_rule_case_linted_warm_gives_the_findings_of_a_cold_run(
     assert warm == run("--no-cache")
     if case["expect"]:
         assert f'"code": "{code}"' in warm[1]  # the case's own finding was compared
-    whole = Repo.open(root, dt.date.fromisoformat(as_of))
-    everywhere = _per_file_findings(whole)
-    for file in whole.files:
-        alone = Repo(whole.root, whole.config_file, whole.config, [file], whole.as_of)
-        mine = [f for f in _per_file_findings(alone) if f.path == file.path]
-        assert mine == [f for f in everywhere if f.path == file.path], file.path
+    _assert_per_file_rules_keep_to_their_file(root, as_of)

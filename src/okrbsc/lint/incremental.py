@@ -151,7 +151,7 @@ def _run(
     folder = snap.reads.folder.parent / f"files-v{FORMAT}"
     files: list[SourceFile] = []
     found: list[Finding] = []  # the per-file findings of the stand-ins
-    fresh: list[tuple[SourceFile, Path]] = []
+    fresh: list[tuple[Path, str, dict[str, Any]]] = []  # entries to write, with skeletons
     with no_gc():
         for done, (rel, raw) in enumerate(snap.files, start=1):
             path = _entry_path(folder, salt, rel, raw) if isinstance(raw, bytes) else None
@@ -166,8 +166,9 @@ def _run(
             else:
                 file = data_from(rel, loaded_from(raw, snap.reads))
                 files.append(file)
-                if path is not None and skeleton(file) is not None:
-                    fresh.append((file, path))
+                shape = skeleton(file) if path is not None else None
+                if path is not None and shape is not None:
+                    fresh.append((path, rel, shape))
             if progress is not None:
                 progress(done, len(snap.files))
     repo = Repo(snap.root, snap.config_file, snap.config, files, day)
@@ -180,8 +181,9 @@ def _run(
     by_path: dict[str, list[Finding]] = {}
     for f in own:
         by_path.setdefault(f.path, []).append(f)
-    for file, path in fresh:
-        _store(path, file, by_path.get(file.path, []))
+    for path, rel, shape in fresh:
+        findings_kept = [finding_out(f) for f in by_path.get(rel, [])]
+        pack(path, FORMAT, {"path": rel, "skeleton": shape, "findings": findings_kept})
     return result
 
 
@@ -347,10 +349,7 @@ def _load(
     path: Path, rel: str, raw: bytes, reads: ReadCache
 ) -> tuple[StandIn, list[Finding]] | None:
     try:
-        head, sep, payload = read_entry(path).partition(b"\n")
-        if not sep or json.loads(head) != {"okrbsc": FORMAT, "sum": _sum(payload)}:
-            raise BadEntry
-        body = json.loads(payload)
+        body = unpack(path, FORMAT)
         if type(body) is not dict or body.keys() != {"path", "skeleton", "findings"}:
             raise BadEntry
         if body["path"] != rel or type(body["findings"]) is not list:
@@ -363,16 +362,22 @@ def _load(
     return StandIn(rel, text or "", model, [], [], raw, reads, path), findings
 
 
-def _store(path: Path, file: SourceFile, findings: list[Finding]) -> None:
-    body = {
-        "path": file.path,
-        "skeleton": skeleton(file),
-        "findings": [finding_out(f) for f in findings],
-    }
-    payload = json.dumps(body, separators=(",", ":")).encode()  # ASCII: surrogates round-trip
-    head = json.dumps({"okrbsc": FORMAT, "sum": _sum(payload)}).encode()
-    with contextlib.suppress(OSError):  # an unwritable cache folder: the next run reads it
+def pack(path: Path, version: int, body: object) -> None:
+    """Write an entry: a header line with the format and the payload's checksum, then
+    the payload as ASCII JSON (a surrogate in a path round-trips). An unwritable cache
+    folder is no error: the next run does the work again."""
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    head = json.dumps({"okrbsc": version, "sum": _sum(payload)}).encode()
+    with contextlib.suppress(OSError):
         write_entry(path, head + b"\n" + payload)
+
+
+def unpack(path: Path, version: int) -> Any:
+    """The payload of an entry `pack` wrote; BadEntry (or OSError, ValueError) if not."""
+    head, sep, payload = read_entry(path).partition(b"\n")
+    if not sep or json.loads(head) != {"okrbsc": version, "sum": _sum(payload)}:
+        raise BadEntry
+    return json.loads(payload)
 
 
 def _sum(raw: bytes) -> str:

@@ -14,17 +14,22 @@ lints afresh (`lint.incremental`). `lint --since` (it also reads git) and
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from okrbsc.lint.engine import LintResult
-from okrbsc.lint.incremental import BadEntry, Snapshot, finding_in, finding_out, program
-from okrbsc.strategy.cache import read_entry, write_entry
+from okrbsc.lint.incremental import (
+    BadEntry,
+    Snapshot,
+    finding_in,
+    finding_out,
+    pack,
+    program,
+    unpack,
+)
 from okrbsc.strategy.repo import CONFIG_NAME
 
 FORMAT = 2
@@ -52,26 +57,18 @@ def run_key(snap: Snapshot, day: dt.date, arguments: list[str]) -> RunKey:
 
 def load(key: RunKey) -> LintResult | None:
     try:
-        entry = read_entry(key.path)
-        head, sep, raw = entry.partition(b"\n")
-        if not sep or json.loads(head) != {"okrbsc": FORMAT, "sum": _sum(raw)}:
-            raise BadEntry
-        return _result(json.loads(raw))
+        return _result(unpack(key.path, FORMAT))
     except (OSError, ValueError, TypeError, KeyError, RecursionError, BadEntry):
         return None
 
 
 def store(key: RunKey, result: LintResult) -> None:
     findings = [finding_out(f) for f in result.findings]
-    body = {"files": result.files, "unreadable": result.unreadable, "findings": findings}
-    raw = json.dumps(body, separators=(",", ":")).encode()  # ASCII: a surrogate path round-trips
-    head = json.dumps({"okrbsc": FORMAT, "sum": _sum(raw)}).encode()
-    with contextlib.suppress(OSError):  # an unwritable cache folder: the next run lints afresh
-        write_entry(key.path, head + b"\n" + raw)
-
-
-def _sum(raw: bytes) -> str:
-    return hashlib.blake2b(raw).hexdigest()
+    pack(
+        key.path,
+        FORMAT,
+        {"files": result.files, "unreadable": result.unreadable, "findings": findings},
+    )
 
 
 def _result(body: Any) -> LintResult:
