@@ -408,6 +408,82 @@ class Connection(Node):
     url: Text
 
 
+def _email(value: object) -> object:
+    _text(value)
+    assert isinstance(value, str)
+    local, at, domain = value.partition("@")
+    if not at or not local.strip() or not domain.strip() or "@" in domain:
+        raise ValueError(f"expected an e-mail address (one @, text on both sides), got {value!r}")
+    return value
+
+
+def _handle(value: object) -> object:
+    _identifier(value)
+    assert isinstance(value, str)
+    if value.startswith("@"):
+        raise ValueError(f"write the handle without @: {value[1:]!r}")
+    return value
+
+
+def _slack_member(value: object) -> object:
+    _identifier(value)
+    assert isinstance(value, str)
+    if not re.fullmatch(r"[UW][A-Z0-9]{2,}", value):
+        raise ValueError(f"expected a Slack member id (U… or W…), got {value!r}")
+    return value
+
+
+Email = Annotated[str, BeforeValidator(_email), WithJsonSchema({"type": "string"})]
+Handle = Annotated[str, BeforeValidator(_handle), WithJsonSchema({"type": "string"})]
+SlackMember = Annotated[
+    str, BeforeValidator(_slack_member), WithJsonSchema({"type": "string", "pattern": "^[UW]"})
+]
+
+
+class Person(Node):
+    """Someone who owns key results or leads a team (SPEC 16.1); every field optional."""
+
+    name: Text | None = None
+    email: Email | None = None
+    github: Handle | None = None
+    gitlab: Handle | None = None
+    slack: SlackMember | None = None
+
+
+class Deliver(Node):
+    """One channel `remind --send` and `digest --send` deliver to (SPEC 16.3).
+
+    Secrets live in the environment: the config names the variables only.
+    """
+
+    to: Literal["slack", "teams", "mattermost", "email"]
+    webhook_env: Id | None = None
+    smtp_env: Id | None = None
+    from_: Text | None = Field(default=None, alias="from")
+
+    @model_validator(mode="after")
+    def _env_for_channel(self) -> Deliver:
+        if self.to == "email":
+            if self.smtp_env is None:
+                raise ValueError("an email delivery names its SMTP URL's variable: smtp_env")
+            if self.from_ is None:
+                raise ValueError("an email delivery needs a sender: from")
+        elif self.webhook_env is None:
+            raise ValueError(f"a {self.to} delivery names its URL's variable: webhook_env")
+        return self
+
+
+class RhythmSettings(Node):
+    """The weekly rhythm (SPEC 16.2–16.4)."""
+
+    due_after_days: int = Field(default=7, ge=1)
+    #: None: [stale_after_days, 2 × stale_after_days] (see Config.escalation_days)
+    escalate_after_days: list[Annotated[int, Field(ge=1)]] | None = None
+    checkin_hint: Text | None = None
+    deliver: list[Deliver] = Field(default_factory=list)
+    digest_to: list[Id] = Field(default_factory=list)
+
+
 class Config(Root):
     organisation: Text
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
@@ -418,6 +494,15 @@ class Config(Root):
     lint: LintSettings = LintSettings()
     scoring: ScoringSettings = ScoringSettings()
     sources: dict[Id, Connection] = Field(default_factory=dict)
+    people: dict[Id, Person] | None = None
+    rhythm: RhythmSettings = RhythmSettings()
+
+    def escalation_days(self) -> list[int]:
+        """The ages at which a reminder escalates one level more (SPEC 16.2)."""
+        if self.rhythm.escalate_after_days is not None:
+            return sorted(self.rhythm.escalate_after_days)
+        stale = self.lint.stale_after_days
+        return [stale, 2 * stale]
 
 
 # --- scorecard.yaml --------------------------------------------------------------
