@@ -47,6 +47,7 @@ _NAMES = (
     "g501_target_moved",
     "g502_checkin_rewritten",
     "g503_checkin_backdated",
+    "p601_unknown_person",
 )
 
 MODULES: tuple[ModuleType, ...] = tuple(importlib.import_module(f"{__name__}.{n}") for n in _NAMES)
