@@ -462,14 +462,24 @@ def test_postgresql_rows_are_pulled_read_only(tmp_path: Path, postgres: tuple[st
 
 
 @pytest.mark.parametrize(
-    "query", ["insert into weekly_pipeline values (null, 1, 1, 'x')", "create table t (x int)"]
+    ("query", "message"),
+    [
+        ("insert into weekly_pipeline values (null, 1, 1, 'x')", "a source is read, never written"),
+        ("create table t (x int)", "a source is read, never written"),
+        (
+            "select 1, set_config('transaction_read_only', 'off', true)",
+            "transaction read-write mode must be set before any query",
+        ),
+    ],
 )
-def test_postgresql_refuses_writes(tmp_path: Path, postgres: tuple[str, int], query: str) -> None:
+def test_postgresql_refuses_writes(
+    tmp_path: Path, postgres: tuple[str, int], query: str, message: str
+) -> None:
     root = pg_repo(tmp_path, postgres, query)
     code, out, _ = pull(root, "--format", "json", env={"OKRBSC_PG_PASSWORD": SECRET})
     assert code == 2
     (error,) = json.loads(out)["errors"]
-    assert "read-only transaction" in error["message"]
+    assert message in error["message"]
     assert error["source"] == "warehouse" and error["id"] == "S1.1"
 
 

@@ -22,13 +22,14 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from okrbsc.errors import UsageError
 from okrbsc.sources.engines import Engine, MissingPackage, SourceError, connect
-from okrbsc.strategy.models import KeyResult, Source
+from okrbsc.strategy.models import Connection, KeyResult, Source
 from okrbsc.strategy.periods import Period, YearOutOfRange
 from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.urls import password_of
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -112,20 +113,43 @@ def expand(url: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
         return environ[name]
 
     expanded = _VAR.sub(value, url)
-    try:
-        password = urlsplit(expanded).password
-    except ValueError:
-        password = None
+    password = password_of(expanded)  # up to the last @ (SPEC 12.3)
     if password:
         secrets += [password, unquote(password)]
     return expanded, secrets
 
 
+_PART = 4  # no run of this many characters of a secret is ever shown
+
+
 def scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    """``text`` without any secret, nor any part of one of ``_PART`` characters or more
+    (a driver may echo a host or database name cut out of a password)."""
+    secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    long = [s for s in secrets if len(s) >= _PART]
+    if not long:
+        return text
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        run = max(_run_within(text, i, s) for s in long)
+        if run >= _PART:
+            out.append("***")
+            i += run
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _run_within(text: str, start: int, secret: str) -> int:
+    """The length of the longest text[start:start+n] that occurs in ``secret``."""
+    n = 0
+    while start + n < len(text) and text[start : start + n + 1] in secret:
+        n += 1
+    return n
 
 
 def engine_name(url: str) -> str:
@@ -150,19 +174,19 @@ def fetch(
             continue
         timing = Timing(name, engine_name(connection.url), len(group))
         started = time.perf_counter()
-        results += _fetch_group(repo, connection.url, group, env, timing)
+        results += _fetch_group(repo, connection, group, env, timing)
         timing.seconds = time.perf_counter() - started
         timings.append(timing)
     return results, timings
 
 
 def _fetch_group(
-    repo: Repo, url: str, group: list[Item], env: Mapping[str, str], timing: Timing
+    repo: Repo, connection: Connection, group: list[Item], env: Mapping[str, str], timing: Timing
 ) -> list[Fetched]:
     secrets: list[str] = []
     try:
-        expanded, secrets = expand(url, env)
-        engine = connect(expanded, repo.root)
+        expanded, secrets = expand(connection.url, env)
+        engine = connect(expanded, repo.root, connection.timeout)
     except MissingPackage:
         raise
     except SourceError as exc:
@@ -233,7 +257,9 @@ def _number(value: Any, what: str = "value") -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"{what} {_show(value)} is not a number")
     if isinstance(value, int):
-        return value
+        return _whole(value, what)
+    if isinstance(value, decimal.Decimal) and value.is_finite() and value == value.to_integral():
+        return _whole(int(value), what)  # PostgreSQL's numeric
     if isinstance(value, decimal.Decimal | float):
         number = float(value)
     elif isinstance(value, str):
@@ -245,6 +271,30 @@ def _number(value: Any, what: str = "value") -> float | None:
         raise ValueError(f"{what} {_show(value)} is not a number")
     if not math.isfinite(number):
         raise ValueError(f"{what} {_show(value)} is not a finite number")
+    return number
+
+
+_EXACT = 2**53  # every whole number up to it is held exactly
+
+
+def _whole(value: int, what: str) -> int | float:
+    """A whole number as okrbsc holds it (a float beyond 2**53), or an error naming it when
+    it would be read back as another number (SPEC 12.3)."""
+    if abs(value) <= _EXACT:
+        return value
+    digits = str(value)
+    shown = digits if len(digits) <= 40 else f"{digits[:20]}... ({len(digits.lstrip('-'))} digits)"
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(
+            f"{what} {shown} is too large: okrbsc holds numbers up to about 1.8e+308"
+        ) from None
+    if int(number) != value:
+        raise ValueError(
+            f"{what} {shown} is too large to write exactly: numbers keep 15 to 17 significant "
+            f"digits, so it would be read back as {number:.17g} (round it in the query)"
+        )
     return number
 
 

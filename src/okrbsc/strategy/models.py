@@ -403,9 +403,12 @@ class ScoringSettings(Node):
 
 
 class Connection(Node):
-    """A data source of okrbsc.yaml `sources:` (SPEC 8.1); ``${NAME}`` is read at pull time."""
+    """A data source of okrbsc.yaml `sources:` (SPEC 8.1); ``${NAME}`` is read at pull time.
+
+    ``timeout``: seconds one query may run before it is cancelled (SPEC 12.3)."""
 
     url: Text
+    timeout: Annotated[float, BeforeValidator(_number), Field(gt=0.0, le=86400.0)] = 60.0
 
 
 def _email(value: object) -> object:

@@ -24,6 +24,7 @@ from okrbsc.strategy.models import (
     Sources,
     positions_within,
 )
+from okrbsc.strategy.urls import hide_password
 
 M = TypeVar("M", bound=Node)
 _PRUNE_ROUNDS = 8
@@ -98,8 +99,11 @@ def validate_as(model: type[M], data: Any) -> tuple[M | None, list[Problem]]:
 def _problem(model: type[BaseModel], data: PosDict, err: Any) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
-    path = _dotted(loc)
     line, col = _position(data, loc, key=kind == "extra_forbidden" or "[key]" in loc)
+    original = loc
+    if loc[:1] == ("sources",):  # a URL written where it does not belong: never its password
+        loc, err = _without_passwords(loc, err)
+    path = _dotted(loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
         hint = did_you_mean(key, _fields_at(model, loc[:-1]))
@@ -108,8 +112,18 @@ def _problem(model: type[BaseModel], data: PosDict, err: Any) -> Problem:
     if kind == "missing":
         return Problem("E002", f"missing required key {str(loc[-1])!r} in {path}", line, col)
     msg = _own_words(kind, err, loc)
-    line, col = _empty_value_named(data, loc, msg) or (line, col)
+    line, col = _empty_value_named(data, original, msg) or (line, col)
     return Problem("E002", f"{path}: {msg}" if path else msg, line, col)
+
+
+def _without_passwords(loc: tuple[Any, ...], err: Any) -> tuple[tuple[Any, ...], Any]:
+    """``loc`` and ``err`` with every URL's password shown as ``***`` (SPEC 12.3)."""
+    hidden = tuple(hide_password(p) if isinstance(p, str) else p for p in loc)
+    value = err.get("input")
+    if isinstance(value, str):
+        shown = hide_password(value)
+        err = {**err, "input": shown, "msg": str(err["msg"]).replace(value, shown)}
+    return hidden, err
 
 
 def _empty_value_named(data: PosDict, loc: tuple[Any, ...], msg: str) -> tuple[int, int] | None:
