@@ -210,7 +210,7 @@ def init(
 
       okrbsc init --fiscal-year-start 4 --as-of 2026-10-01
     """
-    from okrbsc.strategy.models import check_identifier
+    from okrbsc.strategy.models import check_file_identifier
     from okrbsc.strategy.periods import FiscalCalendar
     from okrbsc.write.scaffold import Plan, scaffold
 
@@ -220,7 +220,7 @@ def init(
         on_terminal = sys.stdin.isatty()
         organisation = typer.prompt("Organisation", default=default) if on_terminal else default
     try:
-        check_identifier(team)
+        check_file_identifier(team)
     except ValueError as exc:
         raise UsageError(f"--team: {exc}") from None
     quarter = FiscalCalendar(fiscal_year_start).quarter_of(day)

@@ -120,6 +120,20 @@ def parser(kind: str, table: Table) -> Callable[[Any], Any]:
     }[kind]
 
 
+def team_cell(cell: Any) -> str | None:
+    """A team id names a file (okrs/<year>/Q<n>/<team>.yaml): a name, never a path."""
+    from okrbsc.strategy.models import check_file_identifier
+
+    found = text(cell)
+    if found is None:
+        return None
+    try:
+        check_file_identifier(found)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+    return found
+
+
 def period_cell(cell: Any) -> Period | None:
     found = text(cell)
     if found is None:
@@ -171,7 +185,7 @@ def _objective(line: Line) -> Record | None:
         fields = OBJECTIVE_FIELDS.items()
         values = {k: line.get(k, parser(kind, line.table)) for k, (kind, _) in fields}
         return Record(
-            "objective", line.need("id"), line.need("team"),
+            "objective", line.need("id"), line.need("team", team_cell),
             line.need("period", period_cell), values, line,
         )  # fmt: skip
     except Skip:
@@ -182,7 +196,8 @@ def _key_result(line: Line) -> Record | None:
     try:
         values = {k: line.get(k, parser(kind, line.table)) for k, (kind, _) in KR_FIELDS.items()}
         return Record(
-            "key result", line.need("id"), line.get("team"), line.get("period", period_cell),
+            "key result", line.need("id"), line.get("team", team_cell),
+            line.get("period", period_cell),
             values, line, objective=line.need("objective"),
         )  # fmt: skip
     except Skip:
@@ -400,7 +415,7 @@ def _outline_record(line: Line, number_column: str, given: Defaults) -> Record:
     outline = line.need(number_column)
     kind = (line.get("type") or "").lower()
     is_kr = kind in OUTLINE_KR or (kind not in OUTLINE_OBJECTIVE and "." in outline)
-    team = line.get("team") or given.team
+    team = line.get("team", team_cell) or given.team
     period = line.get("period", period_cell) or given.period
     if team is None or period is None:
         what = "team" if team is None else "period"

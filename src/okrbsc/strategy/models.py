@@ -47,6 +47,24 @@ def _identifier(value: object) -> object:
 
 check_identifier = _identifier
 
+# A team id becomes part of a file name (okrs/<year>/Q<n>/<team>.yaml): a name, never a path
+FILE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+_FILE_ID = re.compile(FILE_ID_PATTERN)
+
+
+def _file_identifier(value: object) -> object:
+    value = _identifier(value)
+    assert isinstance(value, str)
+    if not _FILE_ID.fullmatch(value):
+        raise ValueError(
+            f"a team id names files, so it is letters, digits, `.`, `_` and `-`, "
+            f"starting with a letter or digit; got {value!r}"
+        )
+    return value
+
+
+check_file_identifier = _file_identifier
+
 
 def _text(value: object) -> object:
     if not isinstance(value, str):
@@ -88,6 +106,11 @@ Id = Annotated[
     str,
     BeforeValidator(_identifier),
     WithJsonSchema({"type": ["string", "integer"], "pattern": r"^\S+$"}),
+]
+TeamId = Annotated[
+    str,
+    BeforeValidator(_file_identifier),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": FILE_ID_PATTERN}),
 ]
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
 PeriodField = Annotated[Period, BeforeValidator(_period), WithJsonSchema(_PERIOD_SCHEMA)]
@@ -302,9 +325,9 @@ def _link_value(value: object, data: object, links: dict[int, tuple[Node, PosDic
 
 
 class Team(Node):
-    id: Id
+    id: TeamId
     name: Text | None = None
-    parent: Id | None = None
+    parent: TeamId | None = None
     lead: Text | None = None
 
 
@@ -380,7 +403,7 @@ class LintSettings(Node):
     key_results_per_objective: Range = (2, 5)
     stale_after_days: int = Field(default=14, ge=0)
     backdate_days: int = Field(default=7, ge=0)  # G503, SPEC 9.3
-    max_file_mib: Annotated[float, BeforeValidator(_number), Field(gt=0)] = 8
+    max_file_mib: Annotated[float, BeforeValidator(_number), Field(ge=1, le=64)] = 8
     activity_verbs: list[Text] = Field(default_factory=lambda: list(DEFAULT_VERBS))
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
 
@@ -713,7 +736,7 @@ class Objective(Node):
 
 class OkrFile(Root):
     kind: Literal["okrs"]
-    team: Id
+    team: TeamId
     period: PeriodField
     objectives: list[Objective] = Field(default_factory=list)
 

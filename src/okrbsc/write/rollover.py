@@ -15,7 +15,7 @@ from okrbsc.errors import OkrbscError
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, score_period
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
-from okrbsc.write.safe import write_all
+from okrbsc.write.safe import refuse_odd_okr_paths, write_all
 from okrbsc.write.scalars import LARGEST_WHOLE, real, text
 
 
@@ -65,6 +65,7 @@ def plan(repo: Repo, source: Period, target: Period) -> list[Planned]:
 
 
 def write(repo: Repo, planned: list[Planned]) -> list[str]:
+    refuse_odd_okr_paths(repo.root, [p.path for p in planned])
     clashes = [p.path for p in planned if (repo.root / p.path).exists()]
     if clashes:
         raise RolloverError("these files exist and would be overwritten: " + ", ".join(clashes))

@@ -9,7 +9,7 @@ from pathlib import Path
 from okrbsc.errors import OkrbscError
 from okrbsc.strategy.periods import FiscalCalendar, Period
 from okrbsc.strategy.schema import render
-from okrbsc.write.safe import write_all
+from okrbsc.write.safe import refuse_odd_okr_paths, write_all
 
 SCHEMA_DIR = ".okrbsc"
 
@@ -32,9 +32,13 @@ def _modeline(rel: str, which: str) -> str:
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{which}.schema.json\n"
 
 
+def _team_file(plan: Plan) -> str:
+    return f"okrs/{plan.quarter.fiscal_year}/Q{plan.quarter.quarter}/{plan.team}.yaml"
+
+
 def files_for(plan: Plan) -> dict[str, str]:
     fy = plan.quarter.fiscal_year
-    team_file = f"okrs/{fy}/Q{plan.quarter.quarter}/{plan.team}.yaml"
+    team_file = _team_file(plan)
     files = {
         "okrbsc.yaml": _config(plan),
         "scorecard.yaml": SCORECARD,
@@ -56,6 +60,7 @@ def files_for(plan: Plan) -> dict[str, str]:
 def scaffold(root: Path, plan: Plan) -> list[str]:
     """Write the files; refuse, writing nothing, if any exists or a repo is above."""
     files = files_for(plan)
+    refuse_odd_okr_paths(root, [_team_file(plan)])
     clashes = [rel for rel in files if (root / rel).exists()]
     if (root / "okrbsc.yaml").exists():
         raise InitError(f"{root / 'okrbsc.yaml'} exists: this is a strategy repo already")

@@ -59,7 +59,14 @@ from okrbsc.errors import DataError
 from okrbsc.strategy.models import CheckIn, KeyResult, Measure
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
-from okrbsc.write.safe import WriteError, edit_yaml, problems_of, repo_lock, write_all
+from okrbsc.write.safe import (
+    WriteError,
+    edit_yaml,
+    problems_of,
+    refuse_odd_okr_paths,
+    repo_lock,
+    write_all,
+)
 from okrbsc.write.scalars import LARGEST_WHOLE
 from okrbsc.write.splice import Doc
 
@@ -356,6 +363,7 @@ def write(
 
 
 def _new_files_absent(repo: Repo, created: dict[str, str]) -> None:
+    refuse_odd_okr_paths(repo.root, list(created))
     for path, text in created.items():
         target = repo.root / path
         if target.exists() or target.is_symlink():
