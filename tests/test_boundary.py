@@ -174,13 +174,29 @@ def test_a_file_over_the_size_limit_is_one_e001_and_not_parsed(base_repo: Path) 
 def test_the_size_limit_is_a_setting(base_repo: Path) -> None:
     config = base_repo / "okrbsc.yaml"
     config.write_text(
-        config.read_text(encoding="utf-8") + "lint:\n  max_file_mib: 0.0005\n", encoding="utf-8"
+        config.read_text(encoding="utf-8") + "lint:\n  max_file_mib: 1\n", encoding="utf-8"
     )
-    size = (base_repo / SALES).stat().st_size
-    assert size > 0.0005 * (1 << 20)
+    sales = base_repo / SALES
+    text = sales.read_text(encoding="utf-8") + "# "
+    text += "x" * ((3 << 19) - len(text) - 1) + "\n"  # exactly 1.5 MiB
+    sales.write_text(text, encoding="utf-8")
+    assert sales.stat().st_size == 3 << 19
     _, findings = lint_json(base_repo)
     [message] = [f["message"] for f in findings if f["path"] == SALES]
-    assert str(message).startswith("too large: 0.00") and message.endswith(" MiB, limit 0.0005")
+    assert message == "too large: 1.5 MiB, limit 1"
+
+
+@pytest.mark.parametrize("limit", ["0.5", "0", "65", "100000", "-1"])
+def test_the_size_limit_is_from_1_to_64(base_repo: Path, limit: str) -> None:
+    config = base_repo / "okrbsc.yaml"
+    text = config.read_text(encoding="utf-8") + f"lint:\n  max_file_mib: {limit}\n"
+    config.write_text(text, encoding="utf-8")
+    line = text.count("\n")
+    code, findings = lint_json(base_repo)
+    assert code == 1
+    [e002] = [f for f in findings if f["path"] == "okrbsc.yaml"]
+    assert (e002["code"], e002["line"]) == ("E002", line)
+    assert "MemoryError" not in str(e002["message"])
 
 
 # --- writing -----------------------------------------------------------------
@@ -288,7 +304,7 @@ def test_score_write_is_all_or_nothing(base_repo: Path) -> None:
         timeout=120,
         preexec_fn=lambda: _limited(len(big) - 100),
     )
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == 2, proc.stderr  # unwritable output (SPEC 3, 12.3)
     assert "nothing was written (of 2 files, none was changed)" in proc.stderr
     assert "zz-product.yaml" in proc.stderr
     assert tree(base_repo) == before  # no score in sales.yaml, no temporary file left

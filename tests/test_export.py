@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -195,15 +196,20 @@ def test_workbook_without_the_extra_names_it(
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_export_as_a_subprocess_defaults_to_reports(tmp_path: Path) -> None:
+def test_export_as_a_subprocess_defaults_to_the_repos_reports(tmp_path: Path) -> None:
+    repo = tmp_path / "strategy"
+    shutil.copytree(EXAMPLES, repo)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     done = subprocess.run(
-        [sys.executable, "-m", "okrbsc", "export", "--repo", str(EXAMPLES), "--as-of", AS_OF],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        [sys.executable, "-m", "okrbsc", "export", "--repo", str(repo), "--as-of", AS_OF],
+        capture_output=True, text=True, cwd=elsewhere, timeout=120,
         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "reports/2026-Q4.xlsx" in done.stdout
-    assert (tmp_path / "reports/2026-Q4.xlsx").read_bytes().startswith(b"PK")
+    assert (repo / "reports/2026-Q4.xlsx").read_bytes().startswith(b"PK")
+    assert list(elsewhere.iterdir()) == []  # SPEC 12.3: the repo root's, wherever okrbsc runs
 
 
 def test_lint_start_up_does_not_import_the_spreadsheet_packages(tmp_path: Path) -> None:

@@ -84,6 +84,38 @@ class Session:
     def scored(self, period: str | None, team: str | None = None) -> PeriodScore:
         return scored(self.repo, period, team)
 
+    def output_folder(self, out: Path | None) -> Path:
+        """``--out`` as given, else the repo root's reports/ (SPEC 12.3)."""
+        return out if out is not None else default_output(self.repo.root)
+
+
+DEFAULT_OUTPUT = "reports"
+
+
+def default_output(root: Path, name: str | None = None) -> Path:
+    """The repo root's reports/ (or ``name`` in it), wherever okrbsc runs; refused
+    (exit 2) unless it resolves inside the repo: a `reports` link out of it, or one
+    of the file or folder written in it, is not followed."""
+    root = root.resolve()
+    folder = root / DEFAULT_OUTPUT
+    for path in (folder, folder / name) if name else (folder,):
+        real = path.resolve()
+        if not real.is_relative_to(root):
+            raise UsageError(
+                f"{path} is a link to {real}, outside the repo: refused, nothing was "
+                "written; remove the link, or pass --out to write there"
+            )
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder: refused, nothing was written; pass --out")
+    return folder / name if name else folder
+
+
+def shown(path: Path) -> Path:
+    """A path as a message shows it: relative to the working folder when under it."""
+    with contextlib.suppress(OSError, ValueError):
+        return path.relative_to(Path.cwd().resolve())
+    return path
+
 
 def open_repo(
     repo: Path | None,

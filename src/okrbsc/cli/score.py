@@ -23,7 +23,7 @@ from okrbsc.cli.options import (
 )
 from okrbsc.errors import UsageError
 from okrbsc.render.text import json_text, visible
-from okrbsc.session import Session, resolve_period
+from okrbsc.session import Session, resolve_period, shown
 
 if TYPE_CHECKING:
     from okrbsc.scoring.engine import PeriodScore
@@ -207,8 +207,14 @@ def report(
         ReportFormat, typer.Option("--format", "-f", help="md, html or both.")
     ] = ReportFormat.both,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the files.", file_okay=False)
-    ] = Path("reports"),
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the files (default: reports/ of the repo root).",
+            file_okay=False,
+        ),
+    ] = None,
     templates: Annotated[
         Path | None,
         typer.Option(
@@ -251,10 +257,11 @@ def report(
     formats = FORMATS if output_format is ReportFormat.both else (output_format.value,)
     with _no_collection():
         results = [session.scored(str(p)) for p in chosen]
-        written = _write_reports(strategy, results, formats, out, templates)
+        folder = session.output_folder(out)
+        written = _write_reports(strategy, results, formats, folder, templates)
     for path in written:
         if not quiet:
-            typer.echo(visible(f"wrote {path}"))
+            typer.echo(visible(f"wrote {shown(path)}"))
 
 
 def _write_reports(

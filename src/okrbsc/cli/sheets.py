@@ -12,7 +12,7 @@ from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, QuietOpt, RepoOpt, VerboseOpt
 from okrbsc.errors import ExitCode, UsageError
 from okrbsc.render.text import visible
-from okrbsc.session import Session, parse_period, resolve_period
+from okrbsc.session import Session, default_output, parse_period, resolve_period, shown
 
 if TYPE_CHECKING:
     from okrbsc.sheets.imports import Plan
@@ -64,26 +64,34 @@ def export(
     """
     from okrbsc.sheets.files import csv_bytes, xlsx_bytes
     from okrbsc.sheets.table import sheets
-    from okrbsc.write.safe import atomic_write
 
     session = Session(repo, as_of, quiet, verbose)
     strategy = session.readable_repo()
     chosen = resolve_period(strategy, period)
     tables = sheets(strategy, session.scored(str(chosen)))
     if output is SheetFormat.xlsx:
-        files = [(out or Path("reports") / f"{chosen}.xlsx", xlsx_bytes(tables, strategy.as_of))]
+        where = out or default_output(strategy.root, f"{chosen}.xlsx")
+        _written(where, [("", xlsx_bytes(tables, strategy.as_of))])
     else:
-        folder = out or Path("reports") / f"{chosen}-csv"
-        files = [(folder / f"{t.name}.csv", csv_bytes(t)) for t in tables]
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, data)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        where = out or default_output(strategy.root, f"{chosen}-csv")
+        _written(where, [(f"{t.name}.csv", csv_bytes(t)) for t in tables])
     if not quiet:
-        where = files[0][0] if output is SheetFormat.xlsx else files[0][0].parent
-        typer.echo(visible(f"wrote {where} ({chosen}, as of {strategy.as_of})"))
+        typer.echo(visible(f"wrote {shown(where)} ({chosen}, as of {strategy.as_of})"))
+
+
+def _written(where: Path, files: list[tuple[str, bytes]]) -> None:
+    """One workbook (a file, name ""), or a folder of CSV files written whole."""
+    from okrbsc.write.safe import atomic_folder, atomic_write
+
+    try:
+        if files[0][0]:
+            atomic_folder(where, files)
+        else:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(where, files[0][1])
+    except OSError as exc:  # a full disk, a read-only folder: unwritable output
+        why = exc.strerror or exc
+        raise UsageError(f"cannot write {where}: {why}; nothing was written") from None
 
 
 class Layout(enum.StrEnum):
@@ -150,6 +158,7 @@ def import_(
     tables = load(file)
     if layout is Layout.outline:
         wanted = parse_period(period, "--period") if period is not None else None
+        _team_option(team)
         found = plan_outline(strategy, tables, Defaults(team, wanted, prefix))
     else:
         found = plan(strategy, tables)
@@ -164,6 +173,16 @@ def import_(
     _print_import(result, found, errors, written, output, dry_run, restate, quiet, verbose)
     restated = bool(result.of(ChangeKind.RESTATED)) and not restate
     raise typer.Exit(int(ExitCode.FINDINGS if refused or restated else ExitCode.OK))
+
+
+def _team_option(team: str | None) -> None:
+    from okrbsc.strategy.models import check_file_identifier
+
+    if team is not None:
+        try:
+            check_file_identifier(team)
+        except ValueError as exc:
+            raise UsageError(f"--team: {exc}") from None
 
 
 def _lint_new_files(repo: Repo, created: dict[str, str]) -> list[str]:

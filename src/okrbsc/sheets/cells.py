@@ -96,6 +96,9 @@ def date(cell: Any) -> dt.date | None:
         return cell.date()
     if isinstance(cell, dt.date):
         return cell
+    if isinstance(cell, bool):
+        shown = "TRUE" if cell else "FALSE"
+        raise CellError(f"{shown} is a yes/no value, not a date: write the date as YYYY-MM-DD")
     if isinstance(cell, int | float):
         raise CellError(
             f"{cell:g} is a number, not a date: format the cell as a date or write YYYY-MM-DD"

@@ -15,13 +15,14 @@ import contextlib
 import fcntl
 import logging
 import os
+import shutil
 import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from okrbsc.errors import DataError, OkrbscError
+from okrbsc.errors import DataError, ExitCode, OkrbscError
 from okrbsc.strategy.loader import load_bytes
 from okrbsc.strategy.validate import validate_data
 from okrbsc.write.splice import Doc, Unsplicable, plain, same
@@ -85,8 +86,11 @@ def edit_yaml(
         new = _spliced(raw, label, edit)
         try:
             (write or atomic_write)(path, new)
-        except OSError as exc:
-            raise WriteError(f"{label}: cannot write: {exc.strerror}") from None
+        except OSError as exc:  # a full disk, a read-only folder: unwritable output (exit 2)
+            raise WriteError(
+                f"{label}: cannot write: {exc.strerror or exc}; it was left unchanged",
+                ExitCode.USAGE,
+            ) from None
         return new
 
 
@@ -231,6 +235,33 @@ def inside(root: Path, path: Path, label: str) -> Path:
     return real
 
 
+OKR_FOLDER = "okrs"
+NEVER_WRITTEN = (".git", ".github")  # folders an OKR file is never created in
+
+
+def refuse_odd_okr_paths(root: Path, labels: Sequence[str]) -> None:
+    """New OKR files lie in ``okrs/`` and never in ``.git/`` or ``.github/`` (SPEC 12.3),
+    whatever a team id or the configuration says: otherwise refused, none written
+    (exit 1). ``labels`` are repo-relative paths as okrbsc built them; a link in the
+    way is followed (into .git/ is refused here, out of the repo by `inside`)."""
+    root = root.resolve()
+    odd = []
+    for label in labels:
+        parts = PurePosixPath(label).parts
+        lexical = bool(parts) and parts[0] == OKR_FOLDER and ".." not in parts
+        real = (root / label).resolve()
+        there = real.relative_to(root).parts if real.is_relative_to(root) else ()
+        hidden = any(p in NEVER_WRITTEN for p in (*parts, *there))
+        if not lexical or hidden:  # a link out of the repo: `inside` refuses it, naming it
+            odd.append(label)
+    if odd:
+        raise WriteError(
+            "refused, nothing was written: an OKR file is created in okrs/ and never "
+            "outside it or in .git/ or .github/ (is a team id a path?):",
+            details=odd,
+        )
+
+
 def _first_link(root: Path, path: Path) -> Path | None:
     here = root
     try:
@@ -327,8 +358,10 @@ def write_all(root: Path, files: Sequence[tuple[Path, str, str | bytes]], *, new
                 try:
                     real.parent.mkdir(parents=True, exist_ok=True)
                     pending.append((real, prepare(real, text)))
-                except OSError as exc:
-                    raise WriteError(_nothing_written(label, exc, len(targets))) from None
+                except OSError as exc:  # unwritable output (exit 2)
+                    raise WriteError(
+                        _nothing_written(label, exc, len(targets)), ExitCode.USAGE
+                    ) from None
             _commit(pending)
         except BaseException:
             _abandon(pending)
@@ -354,3 +387,103 @@ def edit_all(root: Path, edits: list[tuple[Path, str, Callable[[Doc], None]]]) -
             edit_yaml(real, label, edit, write=keep)
         write_all(root, collected, new=False)
     return [label for _, label, _ in edits]
+
+
+# --- a folder written whole (export --format csv, SPEC 12.3) --------------------------
+
+
+def atomic_folder(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
+    """Write ``files`` (name, bytes) as ``folder``, all at once: a temporary folder next
+    to it is filled and flushed, then renamed into place. A folder already there is
+    replaced only when it holds nothing but files of these names (else refused, exit 2).
+    A failure (a full disk) leaves the old folder as it was and no temporary folder;
+    one a killed write left is removed by the next write of that folder."""
+    folder = folder.resolve()
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _replaceable(folder, {name for name, _ in files})
+    _sweep_folders(parent, folder.name)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f"{TEMP_PREFIX}{folder.name}.{os.getpid()}."))
+    try:
+        for name, data in files:
+            _write_synced(tmp / name, data)
+        os.chmod(tmp, 0o777 & ~_umask())
+        _fsync_folder(tmp)
+        _swap_in(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _fsync_folder(parent)
+
+
+def _replaceable(folder: Path, names: set[str]) -> None:
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise WriteError(f"{folder} exists and is not a folder: refused", ExitCode.USAGE)
+    others = sorted(e.name for e in os.scandir(folder) if e.name not in names or not e.is_file())
+    if others:
+        raise WriteError(
+            f"{folder} holds other files ({', '.join(others[:5])}): refused, nothing was "
+            "written; choose a new folder with --out",
+            ExitCode.USAGE,
+        )
+
+
+def _swap_in(tmp: Path, folder: Path) -> None:
+    if not folder.exists():
+        os.rename(tmp, folder)
+        return
+    old = folder.with_name(f"{TEMP_PREFIX}{folder.name}.{os.getpid()}.old{TEMP_SUFFIX}")
+    os.rename(folder, old)
+    try:
+        os.rename(tmp, folder)
+    except BaseException:
+        os.rename(old, folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _sweep_folders(parent: Path, name: str) -> None:
+    """Remove temporary folders a killed write of ``name`` left (their process is gone)."""
+    prefix = f"{TEMP_PREFIX}{name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(parent):
+            if not entry.name.startswith(prefix) or not entry.is_dir(follow_symlinks=False):
+                continue
+            pid = entry.name[len(prefix) :].split(".", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
