@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,18 +20,27 @@ if TYPE_CHECKING:
     from okrbsc.strategy.repo import Repo
 
 
+class EventFormat(enum.StrEnum):
+    """`checkin --from-event --format`: the names of `render.checkin_event.RENDERERS`."""
+
+    text = "text"
+    md = "md"
+    json = "json"
+
+
 @app.command(context_settings={"ignore_unknown_options": True})
 def checkin(
     kr: Annotated[
-        str, typer.Argument(metavar="ID", help="Key result id (S1.2) or measure id (F1-arr).")
-    ],
+        str | None,
+        typer.Argument(metavar="ID", help="Key result id (S1.2) or measure id (F1-arr)."),
+    ] = None,
     value: Annotated[
-        str,
+        str | None,
         typer.Argument(
             metavar="VALUE",
             help="The value now: a number (-3 too), 0/1 or true/false for binary.",
         ),
-    ],
+    ] = None,
     confidence: Annotated[
         str | None,
         typer.Option("--confidence", "-c", help="How likely the target is met (0-1, or 0-10)."),
@@ -56,6 +66,21 @@ def checkin(
         bool,
         typer.Option("--replace", help="A key result: rewrite the check-in already on that date."),
     ] = False,
+    from_event: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-event",
+            metavar="FILE",
+            help="Take the /checkin lines of an issue comment: a GitHub issue_comment or "
+            "GitLab note event ($GITHUB_EVENT_PATH).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --from-event: check, write nothing.")
+    ] = False,
+    fmt: Annotated[
+        EventFormat, typer.Option("--format", help="With --from-event: md is the reply to post.")
+    ] = EventFormat.text,
     repo: RepoOpt = None,
     as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
@@ -78,7 +103,13 @@ def checkin(
       okrbsc checkin S1.2 done --date 2026-09-28 --period 2026-Q3
 
       okrbsc checkin F1-arr 47.5 --period 2026-Q3
+
+      okrbsc checkin --from-event "$GITHUB_EVENT_PATH" --format md
     """
+    if from_event is not None or dry_run or fmt is not EventFormat.text:
+        _from_event(from_event, (kr, value, dry_run, fmt), Session(repo, as_of, quiet, verbose))
+    if kr is None or value is None:
+        raise UsageError("checkin needs ID and VALUE (or --from-event FILE)")
     strategy = Session(repo, as_of, quiet, verbose).repo
     wanted = parse_period(period, "--period") if period is not None else None
     if kr in strategy.measures and not strategy.key_results_named(kr):
@@ -91,6 +122,27 @@ def checkin(
         message = _checkin_kr(strategy, kr, value, wanted, (confidence, note, date), replace)
     if not quiet:
         typer.echo(visible(message))
+
+
+def _from_event(
+    path: Path | None, given: tuple[str | None, str | None, bool, EventFormat], session: Session
+) -> None:
+    """`checkin --from-event FILE` (SPEC 16.5): the comment's /checkin lines, all or none."""
+    from okrbsc.render.checkin_event import RENDERERS
+    from okrbsc.rhythm.event import EventResult, apply_event, read_event
+
+    kr, value, dry_run, fmt = given
+    if path is None:
+        raise UsageError("--dry-run and --format are for --from-event FILE")
+    if kr is not None or value is not None:
+        raise UsageError("--from-event takes the key results from the comment: no ID or VALUE")
+    comment = read_event(path)
+    result = EventResult(comment, dry_run=dry_run)
+    if comment.skip is None:
+        result = apply_event(session.repo, comment, dry_run=dry_run)
+    shown = RENDERERS[fmt.value](result)
+    typer.echo(shown, nl=not shown.endswith("\n"))
+    raise typer.Exit(int(result.exit_code))
 
 
 def _checkin_measure(

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from okrbsc.errors import DataError, OkrbscError
@@ -179,6 +181,25 @@ def append_checkin(
 ) -> str:
     """Write the check-in (with ``replace``: over the one of the same date); returns
     the file's repo-relative path."""
+    path, label, edit = checkin_edit(
+        repo, target, value, day=day, confidence=confidence, note=note, replace=replace
+    )
+    edit_yaml(path, label, edit)
+    return label
+
+
+def checkin_edit(
+    repo: Repo,
+    target: Target,
+    value: int | float | bool,
+    *,
+    day: dt.date,
+    confidence: float | None = None,
+    note: str | None = None,
+    replace: bool = False,
+) -> tuple[Path, str, Callable[[Doc], None]]:
+    """The check-in as an edit of its file, refused as `append_checkin` refuses it:
+    (path, repo-relative path, edit), for `edit_yaml` or, with others, `edit_all`."""
     period, cal = target.ref.period, repo.calendar
     if not cal.contains(period, day):
         raise CheckinError(
@@ -201,8 +222,7 @@ def append_checkin(
         else:
             _rewrite(doc, (*where, "checkins", earlier), entry)
 
-    edit_yaml(path, target.ref.file.path, edit)
-    return target.ref.file.path
+    return path, target.ref.file.path, edit
 
 
 class SameDayCheckin(DataError):
