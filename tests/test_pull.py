@@ -198,7 +198,10 @@ def test_parquet_and_a_duckdb_file_and_sqlite(tmp_path: Path) -> None:
     text = card.read_text()
     assert "actuals: {2026-Q2: 45, 2026-Q3: 51.5}" in text
     assert "actuals: {2026: 38.5, 2026-Q2: 35, 2026-Q3: 41}" in text
-    assert "checkins: [{date: 2026-07-27, value: 3, source: files}]" in okr.read_text()
+    assert (  # SPEC 14.7: a new list, one line per check-in, before the source
+        "      - title: Win rate\n        start: 18\n        target: 25\n        checkins:\n"
+        "          - {date: 2026-07-27, value: 3, source: files}\n        source: {from: files,"
+    ) in okr.read_text()
 
 
 def test_queries_that_write_are_refused(tmp_path: Path) -> None:

@@ -157,9 +157,12 @@ def test_a_key_result_without_checkins_gets_a_list(base_repo: Path) -> None:
     write(repo, merge(repo, [CheckinRow("S2.3", dt.date(2026, 8, 3), True, source="crm")]))
     removed, added = diff_lines(before, path.read_text())
     assert removed == ["      - {title: Reference customers, kind: binary, done: false}"]
-    assert added == [
-        "      - {title: Reference customers, kind: binary, done: false, checkins: [{date: 2026-08-03,"
-        " value: 1, source: crm}]}"
+    assert added == [  # SPEC 14.7: one line per check-in
+        "      - title: Reference customers",
+        "        kind: binary",
+        "        done: false",
+        "        checkins:",
+        "          - {date: 2026-08-03, value: 1, source: crm}",
     ]
     assert open_repo(base_repo).key_results_named("S2.3")[0][0].objective.key_results[2].checkins
 

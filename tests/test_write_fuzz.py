@@ -256,9 +256,15 @@ def lint_accepts(root: Path) -> bool:
 
 
 def only_insertions(old: bytes, new: bytes) -> bool:
-    """Is ``new`` the old bytes with text inserted, and none changed or removed?"""
+    """Is ``new`` the old bytes with text inserted, and none changed or removed?
+
+    SPEC 14.7: a check-in list written as a block may remove a flow list's or a
+    one-line key result's brackets, commas and blanks, never anything else."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
+    return all(
+        tag in ("equal", "insert") or not old[i1:i2].strip(b"{}[], \t")
+        for tag, i1, i2, *_ in matcher.get_opcodes()
+    )
 
 
 REFUSED: list[str] = []  # what the fuzzer saw refused

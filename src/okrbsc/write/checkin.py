@@ -263,9 +263,6 @@ def add_checkins(
     doc: Doc, kr: tuple[str | int, ...], entries: list[tuple[int | None, Any]]
 ) -> None:
     """Put check-ins into the key result at ``kr``: each (index or None for last, entry),
-    indexes into the list as it was read; a key result without a list gets one."""
-    if doc.is_list((*kr, "checkins")):
-        for index, entry in entries:
-            doc.append((*kr, "checkins"), entry, index)
-    else:
-        doc.set(kr, "checkins", [entry for _, entry in entries], before=("source",))
+    indexes into the list as it was read; a key result without a list gets one, a
+    block list of one line per check-in (SPEC 14.7)."""
+    doc.add_items(kr, "checkins", entries, before=("source",))

@@ -26,6 +26,9 @@ from okrbsc.write.scalars import NotWritable, scalar
 Key = str | int
 Path_ = tuple[Key, ...]
 
+WIDTH = 100
+"""A flow list that an added item would take past this many characters goes block (SPEC 14.7)."""
+
 
 class Unsplicable(Exception):
     """The edit cannot be made without touching other text; ``str`` says why and what to do."""
@@ -235,6 +238,9 @@ class Doc:
         else:
             at = self._own_line(_dash(self.text, items[index]), "add the entry by hand")
             self._lines(at, self._block_item(seq, items[index], item))
+        self._data_insert(path, item, index)
+
+    def _data_insert(self, path: Path_, item: Any, index: int | None) -> None:
         data = self._data(path)
         if index is None:
             data.append(copy.deepcopy(item))
@@ -242,6 +248,217 @@ class Doc:
         before = self._inserted.setdefault(path, [])
         data.insert(index + sum(1 for i in before if i <= index), copy.deepcopy(item))
         before.append(index)
+
+    def add_items(
+        self,
+        path: Path_,
+        key: str,
+        items: list[tuple[int | None, Any]],
+        before: Sequence[str] = (),
+    ) -> None:
+        """Items into the list at ``key`` of the mapping at ``path``, each (index into
+        the list as read, or None for last), one line per item (SPEC 14.7).
+
+        A list this creates is a block sequence of one-line items; a block list
+        keeps its style; a flow list keeps it while its line stays within
+        :data:`WIDTH` characters, else it is rewritten as a block list (and a
+        one-line flow mapping holding it as a block mapping). Where that cannot
+        be done without touching other text (comments between the items, a
+        mapping inside a flow list), the items go in the style around them.
+        """
+        mapping = self._mapping(path)
+        found = self._entry(mapping, key)
+        seq = found[1] if found is not None else None
+        listed = isinstance(seq, SequenceNode)
+        if isinstance(seq, SequenceNode) and not (seq.flow_style and not self._fits(seq, items)):
+            for index, item in items:
+                self.append((*path, key), item, index)
+            return
+        if seq is not None and not listed and not _is_null(seq):
+            raise Unsplicable(f"{key!r} is not a list")
+        if not self._unfold(mapping, key, found, items, before):
+            if listed:
+                for index, item in items:
+                    self.append((*path, key), item, index)
+                return
+            self.set(path, key, [item for _, item in items], before=before)
+            return
+        if listed:
+            for index, item in items:
+                self._data_insert((*path, key), item, index)
+        else:
+            self._data(path)[key] = [copy.deepcopy(item) for _, item in items]
+
+    # --- one item, one line (SPEC 14.7) ------------------------------------------------
+
+    def _fits(self, seq: SequenceNode, items: list[tuple[int | None, Any]]) -> bool:
+        """Do the items fit into the flow list with every line it touches within WIDTH?"""
+        if not seq.value:
+            return False  # `[]` is a list still to be written: one item per line
+        growth: dict[int, int] = {}
+        for index, item in items:
+            at = (
+                self._end(seq.value[-1])
+                if index is None or index >= len(seq.value)
+                else seq.value[index].start_mark.index
+            )
+            line = self.text.rfind("\n", 0, at) + 1
+            growth[line] = growth.get(line, 0) + len(scalar_or_flow(item)) + 2
+        for line, more in growth.items():
+            end = self.text.find("\n", line)
+            width = len(self.text[line : len(self.text) if end < 0 else end].rstrip("\r"))
+            if width + more > WIDTH:
+                return False
+        return True
+
+    def _unfold(
+        self,
+        mapping: MappingNode,
+        key: str,
+        found: tuple[Node, Node] | None,
+        items: list[tuple[int | None, Any]],
+        before: Sequence[str],
+    ) -> bool:
+        """Write the list at ``key`` as a block list with ``items`` added; False (and
+        nothing spliced) when that would touch text other than separators."""
+        edits: list[tuple[int, int, str]] = []
+        if mapping.flow_style:
+            indent = self._flow_item_column(mapping)
+            if indent is None:
+                return False
+        else:
+            indent = _key_column(self.text, mapping.value[0][0])
+        if found is not None:
+            colon = self._colon_after(found[0])
+            if colon is None:
+                return False
+            inner = self._block_list(found[1], colon, indent + 2, items)
+            if inner is None:
+                return False
+            edits += inner
+        if mapping.flow_style:
+            outer = self._block_mapping(mapping, indent, key, found, items, before)
+            if outer is None:
+                return False
+            edits += outer
+        elif found is None:
+            self._insert_block_key(mapping, indent, key, items, before)
+        for start, end, new in edits:
+            self._splice(start, end, new)
+        return True
+
+    def _lines_of(self, items: list[Any], column: int, nl: str) -> str:
+        return "".join(f"{nl}{' ' * column}- {scalar_or_flow(item)}" for item in items)
+
+    def _block_list(
+        self, value: Node, colon: int, column: int, items: list[tuple[int | None, Any]]
+    ) -> list[tuple[int, int, str]] | None:
+        """Splices that turn the flow list (or null) after ``colon`` into block items at
+        ``column``, the new items among them; None when not only separators would change."""
+        nl = self._newline(colon)
+        old = value.value if isinstance(value, SequenceNode) else []
+        if any(
+            not isinstance(o, ScalarNode | MappingNode | SequenceNode)
+            or o.start_mark.line != o.end_mark.line
+            for o in old
+        ):
+            return None
+        placed: dict[int, list[Any]] = {}
+        for index, item in items:
+            where = len(old) if index is None or index >= len(old) else index
+            placed.setdefault(where, []).append(item)
+        empty = value.start_mark.index == value.end_mark.index  # `key:` and nothing
+        starts = [colon + 1] + [self._end(o) for o in old]
+        ends = [o.start_mark.index for o in old] + [colon + 1 if empty else self._end(value)]
+        out = []
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            if "#" in self.text[start:end]:
+                return None
+            new = self._lines_of(placed.get(i, []), column, nl)
+            if i < len(old):
+                new += f"{nl}{' ' * column}- "
+            out.append((start, end, new))
+        return out
+
+    def _block_mapping(
+        self,
+        mapping: MappingNode,
+        column: int,
+        key: str,
+        found: tuple[Node, Node] | None,
+        items: list[tuple[int | None, Any]],
+        before: Sequence[str],
+    ) -> list[tuple[int, int, str]] | None:
+        """Splices that turn a one-line flow mapping into a block mapping at ``column``,
+        with a new ``key`` holding ``items`` when it has none yet."""
+        entries = mapping.value
+        if mapping.start_mark.line != mapping.end_mark.line or not entries:
+            return None
+        if any(not isinstance(k, ScalarNode) or self._colon_after(k) is None for k, _ in entries):
+            return None
+        nl = self._newline(mapping.start_mark.index)
+        pad = nl + " " * column
+        new_at: int | None = None
+        new_text = ""
+        if found is None:
+            keys = [scalar_value(k) for k, _ in entries]
+            new_at = next((keys.index(b) for b in before if b in keys), len(entries))
+            new_text = f"{scalar(key)}:" + self._lines_of([i for _, i in items], column + 2, nl)
+        starts = [mapping.start_mark.index] + [self._end(v) for _, v in entries]
+        ends = [k.start_mark.index for k, _ in entries] + [mapping.end_mark.index]
+        out = []
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            if "#" in self.text[start:end]:
+                return None
+            if i == len(entries):  # after the last entry: the `}` goes
+                new = pad + new_text if new_at == i else ""
+            else:
+                new = ("" if i == 0 else pad) + (new_text + pad if new_at == i else "")
+            out.append((start, end, new))
+        return out
+
+    def _insert_block_key(
+        self,
+        mapping: MappingNode,
+        column: int,
+        key: str,
+        items: list[tuple[int | None, Any]],
+        before: Sequence[str],
+    ) -> None:
+        """A new key of a block mapping holding a block list of ``items``."""
+        keys = [scalar_value(k) for k, _ in mapping.value if isinstance(k, ScalarNode)]
+        index = next((keys.index(b) for b in before if b in keys), None)
+        nl = self._newline(mapping.start_mark.index)
+        body = self._lines_of([i for _, i in items], column + 2, nl).split(nl)[1:]
+        lines = [" " * column + f"{scalar(key)}:", *body]
+        entries = mapping.value
+        if index is not None:
+            knode = entries[index][0]
+            start = self.text.rfind("\n", 0, knode.start_mark.index) + 1
+            if not self.text[start : knode.start_mark.index].strip():
+                floor = self._line_after(self._end(entries[index - 1][1])) if index else 0
+                self._lines(self._above_comments(start, floor), lines)
+                return
+        self._lines(self._line_after(self._end(mapping)), lines)
+
+    def _flow_item_column(self, mapping: MappingNode) -> int | None:
+        """The column of a flow mapping that is an item of a block list (`- {…}`), or
+        None when it is anything else (its block form would move other text)."""
+        at = mapping.start_mark.index
+        if self.text[at : at + 1] != "{" or id(mapping) in self._aliased:
+            return None
+        line = self.text.rfind("\n", 0, at) + 1
+        lead = self.text[line:at]
+        if lead.strip() != "-" or not lead.rstrip().endswith("-"):
+            return None
+        return at - line
+
+    def _colon_after(self, knode: Node) -> int | None:
+        """The offset of the `:` after a key (only blanks between), or None."""
+        at = self._end(knode)
+        while at < len(self.text) and self.text[at] in " \t":
+            at += 1
+        return at if self.text[at : at + 1] == ":" else None
 
     # --- the pieces --------------------------------------------------------------------
 
@@ -384,6 +601,10 @@ def _end(text: str, node: Node) -> int:
     if isinstance(node, MappingNode):
         return max(_end(text, last[0]), _end(text, last[1]))
     return _end(text, last)
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and scalar_value(node) is None
 
 
 def _dash(text: str, item: Node) -> int:
