@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrbsc.scoring.forecast import forecast
+from okrbsc.scoring.freshness import kr_direction, stale_given
 from okrbsc.strategy.measures import TOLERANCE, Status, assess, worst
 from okrbsc.strategy.models import Bands, CheckIn, KeyResult, Measure, Objective
 from okrbsc.strategy.periods import FiscalCalendar, Period
@@ -237,12 +238,6 @@ def checkins_until(kr: KeyResult, as_of: dt.date) -> list[CheckIn]:
     return seen
 
 
-def kr_direction(kr: KeyResult) -> str:
-    if kr.direction is not None:
-        return kr.direction
-    return "down" if (kr.start or 0) > (kr.target or 0) else "up"
-
-
 def start_used(
     kr: KeyResult, as_of: dt.date, seen: list[CheckIn] | None = None
 ) -> tuple[float | None, str | None]:
@@ -333,33 +328,18 @@ def confidence_risks(trend: list[float]) -> list[str]:
     return out
 
 
-def is_stale(repo: Repo, period: Period, kr: KeyResult) -> bool:
-    """C202's test: a running period past `stale_after_days`, no check-in that recent."""
-    cal = repo.calendar
-    return _stale(repo, cal.start(period), cal.end(period), checkins_until(kr, repo.as_of))
-
-
-def _stale(repo: Repo, start: dt.date, end: dt.date, seen: list[CheckIn]) -> bool:
-    """:func:`is_stale` of a period from ``start`` to ``end``, ``seen`` the KR's
-    check-ins until as-of (by date: the last is the latest)."""
-    days, as_of = repo.config.lint.stale_after_days, repo.as_of
-    if not start <= as_of <= end or (as_of - start).days <= days:
-        return False
-    return not seen or (as_of - seen[-1].date).days > days
-
-
 def risks(
     repo: Repo,
-    span: tuple[dt.date, dt.date],
+    ref: OkrRef,
     kr: KeyResult,
     seen: list[CheckIn],
     trend: list[float],
     prog: float,
 ) -> list[str]:
-    """SPEC 10.4: the causes of at risk, in the order JSON gives them (``span``: the
-    period's first and last days; ``seen``: the check-ins until as-of)."""
+    """SPEC 10.4: the causes of at risk, in the order JSON gives them (``seen``: the
+    check-ins until as-of; ``stale`` is C202's test, SPEC 14.1)."""
     out = confidence_risks(trend)
-    if _stale(repo, *span, seen):
+    if stale_given(repo, ref, kr, seen[-1] if seen else None):
         out.append("stale")
     if kr.due is not None and repo.as_of > kr.due and prog < 1.0 - TOLERANCE:
         out.append("overdue")
@@ -377,7 +357,7 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
     trend = confidences(kr, as_of, repo.config.confidence_scale, seen)
     data = has_data(kr, as_of)
     span = repo.calendar.start(ref.period), repo.calendar.end(ref.period)
-    causes = risks(repo, span, kr, seen, trend, prog)
+    causes = risks(repo, ref, kr, seen, trend, prog)
     return KrScore(
         id=ref.objective.kr_id(index),
         title=kr.title,

@@ -5,8 +5,10 @@ than `lint.stale_after_days` days, every key result needs a check-in within
 that many days of the as-of date. A finished key result needs no more
 check-ins and is never stale: a binary one that is done, a metric one whose
 current value (its latest check-in, else `current`) meets its target in its
-direction, or one with a recorded `score`. A key result without any data is
-not finished.
+direction, or one whose recorded `score` (or its objective's) is in force.
+A recorded score is in force from the last day of its period on. A key
+result without any data is not finished. The same test gives the at-risk
+cause `stale` in `score`, `status`, the report and `remind`.
 
 Fails:
 
@@ -24,15 +26,12 @@ Passes:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
-from okrbsc.scoring.engine import kr_direction
-from okrbsc.strategy.measures import TOLERANCE
-from okrbsc.strategy.models import CheckIn, KeyResult
+from okrbsc.scoring.freshness import latest_checkin, stale_given
 from okrbsc.strategy.repo import OkrRef, Repo
 
 CODE = "C202"
@@ -43,54 +42,23 @@ PER_FILE = True
 
 def check(repo: Repo) -> Iterator[Hit]:
     days = repo.config.lint.stale_after_days
-    as_of = repo.as_of
     misplaced = gaps(repo).misplaced
     for period, refs in repo.periods.items():
-        if not repo.running(period) or (as_of - repo.calendar.start(period)).days <= days:
+        if not repo.running(period):
             continue
         for ref in refs:
             if ref.file.path not in misplaced:
-                yield from _stale(ref, as_of, days)
+                yield from _stale(repo, ref, days)
 
 
-def _stale(ref: OkrRef, as_of: dt.date, days: int) -> Iterator[Hit]:
-    """The objective's key results without a check-in in the last ``days`` days."""
+def _stale(repo: Repo, ref: OkrRef, days: int) -> Iterator[Hit]:
+    """The objective's stale key results (:mod:`okrbsc.scoring.freshness`)."""
+    as_of = repo.as_of
     for index, kr in enumerate(ref.objective.key_results):
         last = latest_checkin(kr, as_of)
-        if _finished(kr, last):
-            continue
-        latest = last.date if last is not None else None
-        if latest is not None and (as_of - latest).days <= days:
+        if not stale_given(repo, ref, kr, last):
             continue
         kr_id = ref.objective.kr_id(index)
-        since = f"since {latest}" if latest else "at all"
+        since = f"since {last.date}" if last is not None else "at all"
         msg = f"key result {kr_id!r} has no check-in {since} (as of {as_of}, limit {days} days)"
         yield hit(ref.file, ref.file.at(kr), msg)
-
-
-def latest_checkin(kr: KeyResult, as_of: dt.date) -> CheckIn | None:
-    """The last of `checkins_until(kr, as_of)`, found without sorting: the latest date
-    on or before as-of, and of several check-ins that day the last written."""
-    last = None
-    for checkin in kr.checkins:
-        if checkin.date <= as_of and (last is None or checkin.date >= last.date):
-            last = checkin
-    return last
-
-
-def finished(kr: KeyResult, as_of: dt.date) -> bool:
-    """Done, at its target in its direction, or scored: nothing left to check in."""
-    return _finished(kr, latest_checkin(kr, as_of))
-
-
-def _finished(kr: KeyResult, last: CheckIn | None) -> bool:
-    if kr.score is not None:
-        return True
-    if kr.kind == "binary":
-        return bool(last.value) if last is not None else bool(kr.done)
-    value = float(last.value) if last is not None else kr.current
-    if value is None or kr.target is None:
-        return False  # no data (SPEC 10.4): not finished
-    if kr_direction(kr) == "up":
-        return value >= kr.target - TOLERANCE
-    return value <= kr.target + TOLERANCE
