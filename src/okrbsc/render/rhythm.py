@@ -1,0 +1,293 @@
+"""The weekly rhythm on every medium (SPEC 16.2, 16.4): text, Markdown, JSON, and
+the bodies of Slack, Microsoft Teams and Mattermost incoming webhooks.
+
+Text from the files is escaped for the medium it lands in, so a title can
+neither ping a channel, link, nor format (SPEC 12.2):
+
+* terminal text through :func:`visible`;
+* Markdown (GitHub/GitLab issues, job summaries, Mattermost) and Adaptive
+  Card Markdown (Teams) through :func:`md_text`, with ``@`` written as the
+  entity ``&#64;`` as well, so no ``@user``, ``@channel`` or e-mail address
+  appears in what the platform scans for mentions;
+* Slack: ``&``, ``<`` and ``>`` as ``&amp;``, ``&lt;``, ``&gt;`` (no
+  ``<!channel>``, ``<@U…>`` or ``<url|link>`` can form), and text from the
+  files only ever in ``plain_text`` objects (never formatted); ``mrkdwn`` is
+  used only for okrbsc's own words and the ``<@U…>`` mentions it writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from okrbsc.render.text import json_text, md_code, md_text, visible
+from okrbsc.rhythm.people import Because
+from okrbsc.rhythm.remind import Block, Item, Owed, Reminders
+
+# --- escaping, one function per medium ------------------------------------------------
+
+
+def slack_text(text: object) -> str:
+    """Text from data for Slack: control characters shown, ``& < >`` as entities."""
+    out = visible(text)
+    return out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def md(text: object) -> str:
+    """Text from data for Markdown and Adaptive Card Markdown (SPEC 12.2), no mentions."""
+    return md_text(text).replace("@", "&#64;")
+
+
+_HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def mention(block: Block, mentions: str) -> str | None:
+    """``@handle`` from `github` (or `gitlab`), when it is a plain handle."""
+    handle = block.gitlab if mentions == "gitlab" else block.github
+    return f"@{handle}" if handle and _HANDLE.fullmatch(handle) else None
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 key result``, ``3 key results``."""
+    return f"1 {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
+
+
+# --- remind: the words every medium shares --------------------------------------------
+
+_BECAUSE = {
+    Because.OWNER: "",
+    Because.TEAM_LEAD: "as team lead",
+    Because.PARENT_LEAD: "as parent team's lead",
+}
+
+
+def _facts(owed: Owed, because: Because) -> str:
+    """``sales · last check-in 2026-11-09, 18 days ago · level 2 · as team lead``."""
+    days = count(owed.age_days, "day")
+    if owed.last_checkin is not None:
+        last = f"last check-in {owed.last_checkin}, {days} ago"
+    else:
+        last = f"no check-in yet, {days} into {owed.period}"
+    parts = [owed.team, last, f"level {owed.level}"]
+    if _BECAUSE[because]:
+        parts.append(_BECAUSE[because])
+    if owed.pulled:
+        parts.append("pulled: its feed has stopped")
+    return " · ".join(parts)
+
+
+def headline(rem: Reminders) -> str:
+    people = len([b for b in rem.blocks if b.person is not None])
+    return (
+        f"Check-ins owed as of {rem.as_of}: {count(len(rem.owed), 'key result')} "
+        f"for {count(people, 'person', 'people')}"
+    )
+
+
+def nothing_owed(rem: Reminders) -> str:
+    return (
+        f"Nothing owed as of {rem.as_of}: every key result of a running period has a "
+        f"check-in less than {count(rem.due_after_days, 'day')} old, or is finished."
+    )
+
+
+def _who(block: Block) -> str:
+    if block.person is None:
+        return "Nobody answers for these (no owner, and no lead above them)"
+    label = block.person if block.name == block.person else f"{block.name} ({block.person})"
+    return label if block.known else f"{label}, not listed under people"
+
+
+# --- remind: text and JSON --------------------------------------------------------------
+
+
+def remind_text(rem: Reminders, mentions: str = "github") -> str:
+    if not rem.owed:
+        return visible(nothing_owed(rem)) + "\n"
+    lines = [visible(f"{headline(rem)} ({rem.organisation})")]
+    for block in rem.blocks:
+        lines += ["", visible(f"{_who(block)}, level {block.level}")]
+        for item in block.items:
+            o = item.owed
+            lines.append(visible(f"  {o.key_result}  {o.title}"))
+            lines.append(visible(f"      {_facts(o, item.because)}"))
+            lines.append(visible(f"      {o.command}"))
+    if rem.hint:
+        lines += ["", visible(rem.hint)]
+    return "\n".join(lines) + "\n"
+
+
+def remind_json(rem: Reminders, mentions: str = "github") -> str:
+    return json_text(remind_data(rem))
+
+
+def remind_data(rem: Reminders) -> dict[str, Any]:
+    return {
+        "as_of": rem.as_of.isoformat(),
+        "reminders": [_entry(block, item) for block, item in rem.entries()],
+    }
+
+
+def _entry(block: Block, item: Item) -> dict[str, Any]:
+    o = item.owed
+    return {
+        "to": block.person,
+        "name": block.name,
+        "email": block.email,
+        "key_result": o.key_result,
+        "title": o.title,
+        "team": o.team,
+        "period": str(o.period),
+        "path": o.path,
+        "line": o.line,
+        "last_checkin": o.last_checkin.isoformat() if o.last_checkin else None,
+        "age_days": o.age_days,
+        "level": o.level,
+        "because": item.because.value,
+        "pulled": o.pulled,
+    }
+
+
+# --- remind: Markdown (issues, job summaries) and Mattermost ----------------------------
+
+
+def remind_md(rem: Reminders, mentions: str = "github") -> str:
+    return _markdown(rem, mentions, checklist=True)
+
+
+def _markdown(rem: Reminders, mentions: str | None, checklist: bool) -> str:
+    if not rem.owed:
+        return md(nothing_owed(rem)) + "\n"
+    out = [f"### {md(headline(rem))}", ""]
+    box = "- [ ] " if checklist else "- "
+    for block in rem.blocks:
+        handle = mention(block, mentions) if mentions else None
+        who = md(_who(block))
+        out.append(f"**{who}** {handle}" if handle else f"**{who}**")
+        out.append("")
+        for item in block.items:
+            o = item.owed
+            out.append(f"{box}{md_code(o.key_result)} {md(o.title)}: {md(_facts(o, item.because))}")
+            out.append(f"  {_code_line(o.slash)}")
+        out.append("")
+    if rem.hint:
+        out += [md(rem.hint), ""]
+    return "\n".join(out)
+
+
+def _code_line(text: str) -> str:
+    """A line to copy, as a code span when it is plain, else as escaped text."""
+    if "`" not in text and text.isprintable():
+        return f"`{text}`"
+    return md(text)
+
+
+def remind_mattermost(rem: Reminders, mentions: str = "github") -> str:
+    return _body({"text": _markdown(rem, None, checklist=False)})
+
+
+# --- remind: Slack (Block Kit) ----------------------------------------------------------
+
+SLACK_MAX_BLOCKS = 50
+SLACK_MAX_TEXT = 3000
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": _cut(text, SLACK_MAX_TEXT)}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def remind_slack(rem: Reminders, mentions: str = "github") -> str:
+    if not rem.owed:
+        text = slack_text(nothing_owed(rem))
+        return _body({"text": text, "blocks": [{"type": "section", "text": _plain(text)}]})
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(_cut(slack_text(headline(rem)), 150))}
+    ]
+    room = (SLACK_MAX_BLOCKS - 3) // 2
+    for block in rem.blocks[:room]:
+        blocks.append({"type": "section", "text": _slack_who(block)})
+        lines = [
+            slack_text(f"• {i.owed.key_result} {i.owed.title} — {_facts(i.owed, i.because)}")
+            for i in block.items
+        ]
+        blocks.append({"type": "section", "text": _plain("\n".join(lines))})
+    left = len(rem.blocks) - room
+    if left > 0:
+        more = f"… and {count(left, 'more person', 'more people')} (see the weekly issue)"
+        blocks.append({"type": "context", "elements": [_plain(more)]})
+    if rem.hint:
+        blocks.append({"type": "context", "elements": [_plain(slack_text(rem.hint))]})
+    return _body({"text": slack_text(headline(rem)), "blocks": blocks})
+
+
+def _slack_who(block: Block) -> dict[str, Any]:
+    """The person: a ``<@U…>`` mention (okrbsc's own mrkdwn) when their Slack member
+    id is known, else their name as plain text."""
+    level = f"level {block.level}, {count(len(block.items), 'key result')}"
+    if block.slack and re.fullmatch(r"[UW][A-Z0-9]+", block.slack):
+        return {"type": "mrkdwn", "text": f"<@{block.slack}> — {level}"}
+    return _plain(slack_text(f"{_who(block)} — {level}"))
+
+
+# --- remind: Microsoft Teams (an Adaptive Card 1.4) -------------------------------------
+
+
+def card_message(body: list[dict[str, Any]]) -> str:
+    """A Teams incoming-webhook message carrying one Adaptive Card 1.4."""
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    attachment = {
+        "contentType": "application/vnd.microsoft.card.adaptive",
+        "contentUrl": None,
+        "content": card,
+    }
+    return _body({"type": "message", "attachments": [attachment]})
+
+
+def text_block(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def remind_teams(rem: Reminders, mentions: str = "github") -> str:
+    if not rem.owed:
+        return card_message([text_block(md(nothing_owed(rem)))])
+    body = [text_block(md(headline(rem)), size="Medium", weight="Bolder")]
+    for block in rem.blocks:
+        body.append(text_block(md(_who(block)), weight="Bolder", spacing="Medium"))
+        facts = [
+            {
+                "title": md(i.owed.key_result),
+                "value": md(f"{i.owed.title} — {_facts(i.owed, i.because)}"),
+            }
+            for i in block.items
+        ]
+        body.append({"type": "FactSet", "facts": facts})
+    if rem.hint:
+        body.append(text_block(md(rem.hint), isSubtle=True))
+    return card_message(body)
+
+
+def _body(data: dict[str, Any]) -> str:
+    """A webhook body: compact JSON, valid UTF-8 whatever the files hold."""
+    return json_text(data, indent=None)
+
+
+Renderer = Callable[[Reminders, str], str]
+REMIND_RENDERERS: dict[str, Renderer] = {
+    "text": remind_text,
+    "md": remind_md,
+    "json": remind_json,
+    "slack": remind_slack,
+    "teams": remind_teams,
+    "mattermost": remind_mattermost,
+}
+WEBHOOK_FORMATS = ("slack", "teams", "mattermost")
