@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from okrbsc.rhythm.outbox import Email, Outbox
-from okrbsc.sources.pull import scrub
 
 if TYPE_CHECKING:
     import smtplib
@@ -103,6 +102,15 @@ def _secrets_of(url: str) -> list[str]:
     if password:
         found += [password, unquote(password)]
     return found
+
+
+def scrub(text: str, secrets: Sequence[str]) -> str:
+    """The last guard: every secret replaced by ``***`` (the details are written by
+    okrbsc and hold none; `sources.pull.scrub` also masks fragments, too eager for
+    sentences that name a channel)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 # --- webhooks -----------------------------------------------------------------------
