@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from okrbsc.rhythm.people import Because, Link, chain, display_name, person, person_order
+from okrbsc.scoring.freshness import is_finished
 from okrbsc.strategy.models import KeyResult
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo
@@ -21,9 +22,7 @@ from okrbsc.strategy.repo import OkrRef, Repo
 
 def finished(repo: Repo, ref: OkrRef, kr: KeyResult) -> bool:
     """SPEC 14.1's one test of *finished*: nothing is owed on a finished key result."""
-    from okrbsc.lint.rules.c202_stale_kr import finished as c202_finished
-
-    return c202_finished(kr, repo.as_of)
+    return is_finished(repo, ref, kr)
 
 
 @dataclass(frozen=True)
