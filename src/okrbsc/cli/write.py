@@ -253,8 +253,10 @@ def init(
     """Scaffold a strategy repo for the current quarter that passes lint at once.
 
     Writes okrbsc.yaml, a scorecard with a strategy map, annual OKRs, one
-    team's quarterly OKRs, JSON Schemas for editors, a pre-commit config and a
-    GitHub workflow. Never overwrites anything (exit 2).
+    team's quarterly OKRs, JSON Schemas for editors, a pre-commit config and
+    GitHub workflows: lint on every pull request, weekly numbers from the
+    sources, check-ins from issue comments (/checkin) and the weekly
+    reminders, digest and check-in issue. Never overwrites anything (exit 2).
 
     Examples:
 

@@ -47,6 +47,8 @@ def files_for(plan: Plan) -> dict[str, str]:
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/okrbsc.yml": WORKFLOW,
         ".github/workflows/okrbsc-pull.yml": PULL_WORKFLOW,
+        ".github/workflows/okrbsc-checkin.yml": CHECKIN_WORKFLOW,
+        ".github/workflows/okrbsc-remind.yml": REMIND_WORKFLOW,
         f"{SCHEMA_DIR}/data.schema.json": render("data") + "\n",
         f"{SCHEMA_DIR}/config.schema.json": render("config") + "\n",
     }
@@ -211,16 +213,19 @@ on:
   pull_request:
   push:
     branches: [main]
+permissions:
+  contents: read
 jobs:
   okrbsc:
     runs-on: ubuntu-latest
     env:
       BASE: ${{ github.event.pull_request.base.sha }}   # empty on a push
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0
         with:
           fetch-depth: 0   # the history rules and `okrbsc diff` read the base commit
-      - uses: actions/setup-python@v5
+          persist-credentials: false
+      - uses: actions/setup-python@ece7cb06caefa5fff74198d8649806c4678c61a1 # v6.3.0
         with:
           python-version: "3.12"
       - run: pip install okrbsc
@@ -250,8 +255,10 @@ jobs:
   pull:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0
+        with:
+          persist-credentials: false   # create-pull-request pushes with its own token
+      - uses: actions/setup-python@ece7cb06caefa5fff74198d8649806c4678c61a1 # v6.3.0
         with:
           python-version: "3.12"
       - run: pip install "okrbsc[data]"
@@ -279,7 +286,7 @@ jobs:
           } > "$RUNNER_TEMP/okrbsc-pull.md"
           echo "code=$code" >> "$GITHUB_OUTPUT"
       - name: Open a pull request with the new numbers
-        uses: peter-evans/create-pull-request@v7
+        uses: peter-evans/create-pull-request@5f6978faf089d4d20b00c7766989d076bb2fc7f1 # v8.1.1
         with:
           branch: okrbsc/pull
           delete-branch: true
@@ -289,4 +296,137 @@ jobs:
       - name: Fail when a source failed
         if: steps.pull.outputs.code == '2'
         run: exit 2
+"""
+
+# Actions are pinned by commit (a tag can be moved); the comment names the release.
+# Comments on an issue become check-ins (SPEC 16.5). The comment's text reaches okrbsc
+# only as the event file: no expression of event text appears inside a script.
+CHECKIN_WORKFLOW = r"""# Check-ins from issue comments (okrbsc checkin --from-event): a comment with a line
+#   /checkin ID VALUE [confidence C] [date YYYY-MM-DD] [replace] [note TEXT...]
+# is recorded in the strategy files by a person the key result answers to (or a
+# lead above), committed naming the comment's author, pushed, and answered with
+# what was recorded or why not. The comment's text reaches okrbsc only as the
+# event file, never inside a script.
+name: strategy check-ins
+on:
+  issue_comment:  # zizmor: ignore[dangerous-triggers] runs the default branch's own workflow and files; the comment is only data okrbsc parses, and only people of okrbsc.yaml may check in
+    types: [created]
+permissions: {}
+concurrency:
+  group: okrbsc-checkin   # one comment at a time: each push builds on the last
+  cancel-in-progress: false
+jobs:
+  checkin:
+    if: contains(github.event.comment.body, '/checkin') && github.event.comment.user.type != 'Bot'
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write   # commit and push the check-ins
+      issues: write     # post the reply
+    steps:
+      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0
+        with:
+          ref: ${{ github.event.repository.default_branch }}   # its tip now, after earlier check-ins
+          persist-credentials: false
+      - uses: actions/setup-python@ece7cb06caefa5fff74198d8649806c4678c61a1 # v6.3.0
+        with:
+          python-version: "3.12"
+      - run: pip install okrbsc
+      - name: Record the check-ins of the comment
+        id: checkin
+        run: |
+          set +e
+          okrbsc checkin --from-event "$GITHUB_EVENT_PATH" --format md > "$RUNNER_TEMP/okrbsc-reply.md"
+          code=$?
+          set -e
+          cat "$RUNNER_TEMP/okrbsc-reply.md"
+          echo "code=$code" >> "$GITHUB_OUTPUT"
+          test "$code" -le 1   # 2: not a comment event, or okrbsc failed
+      - name: Commit and push, naming the comment's author
+        if: steps.checkin.outputs.code == '0'
+        env:
+          AUTHOR: ${{ github.event.comment.user.login }}
+          ISSUE: ${{ github.event.issue.number }}
+          BRANCH: ${{ github.event.repository.default_branch }}
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          if git diff --quiet; then exit 0; fi   # already recorded: nothing to commit
+          git config user.name "github-actions[bot]"
+          git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+          git commit -qam "Check-ins by $AUTHOR (comment on issue #$ISSUE)"
+          auth=$(printf 'x-access-token:%s' "$GH_TOKEN" | base64 -w0)
+          echo "::add-mask::$auth"
+          if ! git -c "http.$GITHUB_SERVER_URL/.extraheader=AUTHORIZATION: basic $auth" \
+              push origin "HEAD:refs/heads/$BRANCH"; then
+            printf '\nThe check-ins could not be pushed to %s: see the workflow run.\n' \
+              "$BRANCH" >> "$RUNNER_TEMP/okrbsc-reply.md"
+            exit 1
+          fi
+      - name: Reply on the issue
+        if: always() && steps.checkin.outputs.code != ''
+        env:
+          ISSUE: ${{ github.event.issue.number }}
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          # a comment whose /checkin lines were all quoted or in code gets no reply
+          grep -q '^| Line |' "$RUNNER_TEMP/okrbsc-reply.md" || exit 0
+          gh issue comment "$ISSUE" --repo "$GITHUB_REPOSITORY" --body-file "$RUNNER_TEMP/okrbsc-reply.md"
+"""
+
+# The weekly reminders, digest and check-in issue (SPEC 16.2-16.5).
+REMIND_WORKFLOW = r"""# Every Monday: remind the people who owe a check-in and send the leaders' digest
+# to the channels of `rhythm.deliver` in okrbsc.yaml, and open (or update) the
+# week's issue "Weekly check-in YYYY-Www" listing who owes what. People answer on
+# that issue with /checkin lines (okrbsc-checkin.yml records them).
+# Each channel's secret is a repository secret of the name okrbsc.yaml gives:
+# add the ones you use below and drop the others.
+name: strategy weekly check-in
+on:
+  schedule:
+    - cron: "23 7 * * 1"   # Mondays 07:23 UTC
+  workflow_dispatch:
+permissions: {}
+jobs:
+  remind:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      issues: write   # the weekly issue
+    steps:
+      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0
+        with:
+          fetch-depth: 0   # the digest names the definition changes of the week
+          persist-credentials: false
+      - uses: actions/setup-python@ece7cb06caefa5fff74198d8649806c4678c61a1 # v6.3.0
+        with:
+          python-version: "3.12"
+      - run: pip install "okrbsc[trackers]"
+      - name: Open or update the week's check-in issue
+        env:
+          GH_TOKEN: ${{ github.token }}
+        run: |
+          title="Weekly check-in $(date -u +%G-W%V)"
+          okrbsc remind --format md > "$RUNNER_TEMP/okrbsc-remind.md"
+          number=$(gh issue list --repo "$GITHUB_REPOSITORY" --state open --search "in:title $title" \
+            --json number,title --jq ".[] | select(.title == \"$title\") | .number" | head -n 1)
+          if [ -n "$number" ]; then
+            gh issue edit "$number" --repo "$GITHUB_REPOSITORY" --body-file "$RUNNER_TEMP/okrbsc-remind.md"
+          else
+            gh issue create --repo "$GITHUB_REPOSITORY" --title "$title" --body-file "$RUNNER_TEMP/okrbsc-remind.md"
+          fi
+      - name: Remind the people who owe a check-in
+        if: success() || failure()
+        env:
+          SLACK_WEBHOOK_URL: ${{ secrets.SLACK_WEBHOOK_URL }}
+          TEAMS_WEBHOOK_URL: ${{ secrets.TEAMS_WEBHOOK_URL }}
+          MATTERMOST_WEBHOOK_URL: ${{ secrets.MATTERMOST_WEBHOOK_URL }}
+          OKRBSC_SMTP_URL: ${{ secrets.OKRBSC_SMTP_URL }}
+        run: okrbsc remind --send
+      - name: Send the leaders' digest
+        if: success() || failure()
+        env:
+          SLACK_WEBHOOK_URL: ${{ secrets.SLACK_WEBHOOK_URL }}
+          TEAMS_WEBHOOK_URL: ${{ secrets.TEAMS_WEBHOOK_URL }}
+          MATTERMOST_WEBHOOK_URL: ${{ secrets.MATTERMOST_WEBHOOK_URL }}
+          OKRBSC_SMTP_URL: ${{ secrets.OKRBSC_SMTP_URL }}
+        run: okrbsc digest --send
 """
