@@ -10,7 +10,7 @@ import typer
 from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt
 from okrbsc.errors import ExitCode, UsageError
-from okrbsc.session import Session, resolve_period
+from okrbsc.session import Session, parse_date, resolve_period
 
 if TYPE_CHECKING:
     from okrbsc.strategy.periods import Period
@@ -128,6 +128,68 @@ def remind(
         typer.echo(REMIND_RENDERERS[output_format.value](result, mentions.value), nl=False)
     if strict and result.owed:
         raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+@app.command()
+def digest(
+    period: PeriodArg = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="YYYY-MM-DD",
+            help="Start of the window, exclusive (default: 7 days before --as-of).",
+        ),
+    ] = None,
+    team: TeamOpt = None,
+    output_format: FormatOpt = RhythmFormat.text,
+    mentions: MentionsOpt = Mentions.github,
+    send: SendOpt = False,
+    dry_run: DryRunOpt = False,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    no_color: NoColorOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """The leaders' weekly page: what moved, what slipped, who is silent.
+
+    Over the window after --since up to --as-of: one summary line ("Week to
+    2026-11-23: 14 check-ins from 5 of 7 teams; 3 key results newly at risk;
+    2 teams silent (ops, people)"), then for each team with key results in a
+    running period its check-ins (value, progress and confidence before and
+    after), the key results newly at risk and why, those owed a check-in (as
+    `okrbsc remind`), and each objective's score at --since and now; the
+    scorecard's red measures that no running objective reaches (A402); and,
+    in a git repository, the targets moved and key results added or removed
+    by the commits of the window, with the commit and its author.
+
+    Exit 0; 2 for a usage error or a failed delivery.
+
+    Examples:
+
+      okrbsc digest
+
+      okrbsc digest --since 2026-11-01 --format md >> "$GITHUB_STEP_SUMMARY"
+
+      okrbsc digest --format teams > digest.json
+
+      okrbsc digest --send
+    """
+    from okrbsc.render.rhythm import DIGEST_RENDERERS
+    from okrbsc.rhythm.digest import digest as build
+
+    session = Session(repo, as_of, quiet, verbose)
+    strategy = session.readable_repo()
+    chosen = _period(strategy, period)
+    _check_team(strategy, team)
+    start = parse_date(since, "--since")
+    if start is not None and start >= strategy.as_of:
+        raise UsageError(f"--since {start} is not before the as-of date {strategy.as_of}")
+    result = build(strategy, start, chosen, team)
+    if send or dry_run:
+        raise UsageError("--send is not available yet")
+    typer.echo(DIGEST_RENDERERS[output_format.value](result, mentions.value), nl=False)
 
 
 def _period(repo: Repo, text: str | None) -> Period | None:

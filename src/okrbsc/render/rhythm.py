@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from okrbsc.render.text import json_text, md_code, md_text, visible
+from okrbsc.rhythm.digest import Checkin, Digest
 from okrbsc.rhythm.people import Because
 from okrbsc.rhythm.remind import Block, Item, Owed, Reminders
 
@@ -291,3 +292,243 @@ REMIND_RENDERERS: dict[str, Renderer] = {
     "mattermost": remind_mattermost,
 }
 WEBHOOK_FORMATS = ("slack", "teams", "mattermost")
+
+
+# --- digest -----------------------------------------------------------------------------
+
+_CAUSES = {
+    "low_confidence": "low confidence",
+    "confidence_drop": "confidence fell",
+    "stale": "stale",
+    "overdue": "overdue",
+}
+
+
+def digest_summary(d: Digest) -> str:
+    """``Week to 2026-11-23: 14 check-ins from 5 of 7 teams; 3 key results newly at
+    risk; 2 teams silent (ops, people)``."""
+    head = f"Week to {d.as_of}" if d.days == 7 else f"{count(d.days, 'day')} to {d.as_of}"
+    risky = d.newly_at_risk
+    silent = d.silent_teams
+    parts = [
+        f"{count(d.checkins, 'check-in')} from {d.teams_checked_in} of "
+        f"{count(len(d.teams), 'team')}",
+        f"{count(risky, 'key result')} newly at risk" if risky else "no key result newly at risk",
+        f"{count(len(silent), 'team')} silent ({', '.join(silent)})"
+        if silent
+        else "no team silent",
+    ]
+    return f"{head}: " + "; ".join(parts)
+
+
+Group = tuple[str, list[str]]  # a label and its lines, all plain words
+Section = tuple[str, list[Group]]
+
+
+def _number(value: float | bool | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "done" if value else "not done"
+    return f"{value:g}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _checkin_line(c: Checkin) -> str:
+    words = [
+        f"{c.key_result} {c.title}: {c.date}, {_number(c.previous)} → {_number(c.value)}",
+        f"progress {_pct(c.progress_before)} → {_pct(c.progress_after)}",
+    ]
+    if c.confidence is not None:
+        change = ""
+        if c.confidence_change is not None:
+            change = f" ({c.confidence_change:+g})" if c.confidence_change else " (unchanged)"
+        words.append(f"confidence {c.confidence:g}{change}")
+    if c.note:
+        words.append(f"note: {c.note}")
+    return ", ".join(words)
+
+
+def _owed_line(o: Owed) -> str:
+    to = ", ".join(link.person for link in o.told) or "nobody"
+    return f"{o.key_result} {o.title}: {_facts(o, Because.OWNER)} · to {to}"
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def digest_sections(d: Digest) -> list[Section]:
+    """What the digest says, medium by medium the same: a section per team, then the
+    scorecard's red measures and the definition changes."""
+    out: list[Section] = []
+    for t in d.teams:
+        groups: list[Group] = [
+            ("Check-ins", [_checkin_line(c) for c in t.checkins] or ["none in the window"])
+        ]
+        if t.newly_at_risk:
+            lines = [
+                f"{r.key_result} {r.title}: {', '.join(_CAUSES.get(c, c) for c in r.causes)}"
+                for r in t.newly_at_risk
+            ]
+            groups.append(("Newly at risk", lines))
+        if t.owed:
+            groups.append(("Owed a check-in", [_owed_line(o) for o in t.owed]))
+        if t.objectives:
+            lines = [
+                f"{o.id} {o.title}: {_score(o.score_since)} → {_score(o.score_now)}"
+                for o in t.objectives
+            ]
+            groups.append((f"Objectives, {d.since} → {d.as_of}", lines))
+        title = t.name if t.name == t.team else f"{t.name} ({t.team})"
+        out.append((title, groups))
+    if d.measures:
+        lines = [f"{m.id} {m.name} ({m.objective}, {m.period}): {m.why}" for m in d.measures]
+        out.append(("Scorecard", [("Red, and no running objective reaches them", lines)]))
+    if d.changes:
+        lines = [
+            f"{e.revision.date} {e.revision.short} {e.revision.author}: {e.change.describe()}"
+            for e in d.changes
+        ]
+        out.append(("Definitions", [("Changed in git in the window", lines)]))
+    return out
+
+
+def digest_text(d: Digest, mentions: str = "github") -> str:
+    lines = [visible(digest_summary(d))]
+    for title, groups in digest_sections(d):
+        lines += ["", visible(title)]
+        for label, items in groups:
+            lines.append(visible(f"  {label}"))
+            lines += [visible(f"    - {item}") for item in items]
+    return "\n".join(lines) + "\n"
+
+
+def digest_md(d: Digest, mentions: str = "github") -> str:
+    out = [f"### {md(digest_summary(d))}"]
+    for title, groups in digest_sections(d):
+        out += ["", f"#### {md(title)}"]
+        for label, items in groups:
+            out += ["", f"**{md(label)}**", ""]
+            out += [f"- {md(item)}" for item in items]
+    return "\n".join(out) + "\n"
+
+
+def digest_mattermost(d: Digest, mentions: str = "github") -> str:
+    return _body({"text": digest_md(d)})
+
+
+def digest_slack(d: Digest, mentions: str = "github") -> str:
+    summary = slack_text(digest_summary(d))
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(_cut(slack_text(f"Weekly digest to {d.as_of}"), 150))},
+        {"type": "section", "text": _plain(summary)},
+    ]
+    sections = digest_sections(d)
+    room = SLACK_MAX_BLOCKS - len(blocks) - 1
+    for title, groups in sections[:room]:
+        lines = [title]
+        for label, items in groups:
+            lines += ["", label, *(f"• {item}" for item in items)]
+        blocks.append({"type": "section", "text": _plain(slack_text("\n".join(lines)))})
+    if len(sections) > room:
+        more = f"… and {count(len(sections) - room, 'more section')} (see the weekly issue)"
+        blocks.append({"type": "context", "elements": [_plain(more)]})
+    return _body({"text": summary, "blocks": blocks})
+
+
+def digest_teams(d: Digest, mentions: str = "github") -> str:
+    body = [text_block(md(digest_summary(d)), size="Medium", weight="Bolder")]
+    for title, groups in digest_sections(d):
+        body.append(text_block(md(title), weight="Bolder", spacing="Medium"))
+        for label, items in groups:
+            body.append(text_block(md(label), isSubtle=True))
+            body.append(text_block("\n".join(f"- {md(item)}" for item in items)))
+    return card_message(body)
+
+
+def digest_json(d: Digest, mentions: str = "github") -> str:
+    return json_text(digest_data(d))
+
+
+def digest_data(d: Digest) -> dict[str, Any]:
+    return {
+        "since": d.since.isoformat(),
+        "as_of": d.as_of.isoformat(),
+        "summary": {
+            "checkins": d.checkins,
+            "teams_checked_in": d.teams_checked_in,
+            "teams": len(d.teams),
+            "newly_at_risk": d.newly_at_risk,
+            "silent_teams": d.silent_teams,
+        },
+        "teams": [
+            {
+                "team": t.team,
+                "checkins": [_checkin_json(c) for c in t.checkins],
+                "newly_at_risk": [
+                    {"key_result": r.key_result, "title": r.title, "causes": list(r.causes)}
+                    for r in t.newly_at_risk
+                ],
+                "owed": [_owed_json(o) for o in t.owed],
+                "objectives": [
+                    {"id": o.id, "score_since": o.score_since, "score_now": o.score_now}
+                    for o in t.objectives
+                ],
+            }
+            for t in d.teams
+        ],
+        "measures": [
+            {
+                "id": m.id,
+                "name": m.name,
+                "objective": m.objective,
+                "period": str(m.period),
+                "why": m.why,
+            }
+            for m in d.measures
+        ],
+        "changes": [{**e.to_dict(), "period": e.change.period} for e in d.changes],
+    }
+
+
+def _checkin_json(c: Checkin) -> dict[str, Any]:
+    return {
+        "key_result": c.key_result,
+        "title": c.title,
+        "date": c.date.isoformat(),
+        "previous": c.previous,
+        "value": c.value,
+        "progress_before": c.progress_before,
+        "progress_after": c.progress_after,
+        "confidence": c.confidence,
+        "confidence_change": c.confidence_change,
+        "note": c.note,
+    }
+
+
+def _owed_json(o: Owed) -> dict[str, Any]:
+    return {
+        "key_result": o.key_result,
+        "title": o.title,
+        "period": str(o.period),
+        "last_checkin": o.last_checkin.isoformat() if o.last_checkin else None,
+        "age_days": o.age_days,
+        "level": o.level,
+        "to": [link.person for link in o.told],
+        "pulled": o.pulled,
+    }
+
+
+DigestRenderer = Callable[[Digest, str], str]
+DIGEST_RENDERERS: dict[str, DigestRenderer] = {
+    "text": digest_text,
+    "md": digest_md,
+    "json": digest_json,
+    "slack": digest_slack,
+    "teams": digest_teams,
+    "mattermost": digest_mattermost,
+}

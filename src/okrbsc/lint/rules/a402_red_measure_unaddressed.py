@@ -25,7 +25,9 @@ from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.measures import Assessment, Status, assess
-from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.models import Measure
+from okrbsc.strategy.periods import Period
+from okrbsc.strategy.repo import Repo, ScRef
 
 CODE = "A402"
 NAME = "red-measure-unaddressed"
@@ -33,27 +35,35 @@ SEVERITY = Severity.WARNING
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    tolerance = repo.config.scoring.measure_tolerance
-    unsure = gaps(repo)
     for period in repo.quarters():
-        if unsure.period_unsure(period):
+        for sc_ref, measure, found in unaddressed(repo, period):
+            msg = (
+                f"measure {measure.id!r} is red at {period} ({why(found)}) "
+                f"and no objective of {period} reaches {sc_ref.id!r}"
+            )
+            yield hit(sc_ref.file, sc_ref.file.at(measure), msg)
+
+
+def unaddressed(repo: Repo, period: Period) -> Iterator[tuple[ScRef, Measure, Assessment]]:
+    """The measures red at ``period`` whose scorecard objective no objective of that
+    period reaches (nothing while a file of the period cannot be read). The digest
+    (`okrbsc digest`, SPEC 16.4) lists the same."""
+    if gaps(repo).period_unsure(period) or period not in repo.periods:
+        return
+    tolerance = repo.config.scoring.measure_tolerance
+    addressed: set[str] = set()
+    for ref in repo.periods[period]:
+        addressed |= repo.scorecard_reach(ref)
+    for sc_ref, measure in repo.measures.values():
+        if sc_ref.id in addressed:
             continue
-        addressed: set[str] = set()
-        for ref in repo.periods[period]:
-            addressed |= repo.scorecard_reach(ref)
-        for sc_ref, measure in repo.measures.values():
-            if sc_ref.id in addressed:
-                continue
-            found = assess(measure, period, repo.calendar, tolerance)
-            if found.status is Status.RED:
-                msg = (
-                    f"measure {measure.id!r} is red at {period} ({_why(found)}) "
-                    f"and no objective of {period} reaches {sc_ref.id!r}"
-                )
-                yield hit(sc_ref.file, sc_ref.file.at(measure), msg)
+        found = assess(measure, period, repo.calendar, tolerance)
+        if found.status is Status.RED:
+            yield sc_ref, measure, found
 
 
-def _why(found: Assessment) -> str:
+def why(found: Assessment) -> str:
+    """Why a measure is red: its rating, or its actual against its red flag."""
     if found.rating is not None:
         return f"rated red in {found.rating_period}"
     return f"actual {found.actual:g} in {found.actual_period}, red flag {found.goal.red_flag:g}"
