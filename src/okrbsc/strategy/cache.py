@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -130,14 +131,25 @@ class ReadCache:
             self.writable = False
 
 
+MAX_ENTRY = 256 << 20  # bytes; a larger entry is not ours: a miss
+
+
 def read_entry(path: Path) -> bytes:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    """An entry's bytes; OSError (a miss) for anything but a regular file, which is
+    never opened then: a FIFO or a device planted as an entry cannot block or act."""
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        raise OSError(f"{path}: not a regular file")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as handle:
-        return handle.read()
+        info = os.fstat(fd)  # swapped between the two looks: still never read
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
+            raise OSError(f"{path}: not a regular file of a cache's size")
+        return handle.read(MAX_ENTRY + 1)
 
 
 def write_entry(path: Path, entry: bytes) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -147,6 +159,17 @@ def write_entry(path: Path, entry: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def private_folder(folder: Path) -> None:
+    """``folder`` and every missing folder above it, each created with mode 0700."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            each.mkdir(mode=0o700)
 
 
 # --- the entry: a header line, then the payload ---------------------------------
