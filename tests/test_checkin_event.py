@@ -333,3 +333,7 @@ def test_checkin_without_id_or_with_both(tmp_path: Path) -> None:
     assert both.returncode == 2 and "no ID or VALUE" in both.stderr
     lone = run_cli("checkin", "S1.1", "3", "--dry-run", "--repo", str(root), "--as-of", AS_OF)
     assert lone.returncode == 2 and "--from-event" in lone.stderr
+    mixed = run_cli(
+        "checkin", "--from-event", str(root.parent / "e.json"), "--note", "x", "--repo", str(root)
+    )
+    assert mixed.returncode == 2 and "every value from the comment" in mixed.stderr

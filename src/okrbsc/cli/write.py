@@ -96,6 +96,10 @@ def checkin(
     locked, checked, and replaced atomically; a file that does not load
     cleanly is left unchanged (exit 1).
 
+    With --from-event, the `/checkin ID VALUE [confidence C] [date D]
+    [replace] [note TEXT]` lines of an issue comment are checked in for the
+    people they answer to, all of them or none (exit 1 when one is refused).
+
     Examples:
 
       okrbsc checkin S1.1 2.9 --confidence 0.7 --note "two deals signed"
@@ -107,6 +111,8 @@ def checkin(
       okrbsc checkin --from-event "$GITHUB_EVENT_PATH" --format md
     """
     if from_event is not None or dry_run or fmt is not EventFormat.text:
+        if any(x is not None for x in (confidence, note, date, period)) or replace or restate:
+            raise UsageError("--from-event takes every value from the comment's /checkin lines")
         _from_event(from_event, (kr, value, dry_run, fmt), Session(repo, as_of, quiet, verbose))
     if kr is None or value is None:
         raise UsageError("checkin needs ID and VALUE (or --from-event FILE)")
