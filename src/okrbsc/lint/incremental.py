@@ -15,9 +15,10 @@ file then, and a skeleton that does not match its file throws the run away
 for a cold one.
 
 Entries are keyed by okrbsc's source, the bytes of okrbsc.yaml, the as-of
-date, the file's path and its bytes. They live beside the other caches in the
-user's cache folder, never inside the repo, as JSON with a checksum (never
-code); anything unexpected in one is a miss.
+date, the calendar date (C204 reads it), the file's path and its bytes. They
+live beside the other caches in the user's cache folder, never inside the
+repo, as JSON with a checksum (never code); anything unexpected in one is a
+miss.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import okrbsc
 from okrbsc.errors import OkrbscError
 from okrbsc.lint.engine import LintResult, findings_of, finish, severities
 from okrbsc.lint.findings import Finding, Severity
-from okrbsc.lint.rules import RULES, RULES_BY_KEY
+from okrbsc.lint.rules import RULES, RULES_BY_KEY, _common
 from okrbsc.strategy.cache import ReadCache, read_entry, write_entry
 from okrbsc.strategy.loader import Pos, PosDict, Problem, decode
 from okrbsc.strategy.models import Config, KeyResult, Node, Objective, OkrFile, Source
@@ -146,7 +147,8 @@ def _run(
     kept: bool,
 ) -> LintResult:
     salt = hashlib.blake2b(program(), digest_size=32)
-    salt.update(f"{FORMAT}\0{day.isoformat()}\0{len(snap.config_raw)}\0".encode())
+    today = _common.calendar_today().isoformat()  # C204 reads it
+    salt.update(f"{FORMAT}\0{day.isoformat()}\0{today}\0{len(snap.config_raw)}\0".encode())
     salt.update(snap.config_raw)
     folder = snap.reads.folder.parent / f"files-v{FORMAT}"
     files: list[SourceFile] = []

@@ -30,6 +30,7 @@ from okrbsc.lint.incremental import (
     program,
     unpack,
 )
+from okrbsc.lint.rules import _common
 from okrbsc.strategy.repo import CONFIG_NAME
 
 FORMAT = 2
@@ -46,7 +47,8 @@ def run_key(snap: Snapshot, day: dt.date, arguments: list[str]) -> RunKey:
     """The key of a lint run over the snapshot with these PATH arguments."""
     digest = hashlib.blake2b(program(), digest_size=32)
     digest.update(f"{FORMAT}\0".encode())
-    for part in (str(snap.root), day.isoformat(), *arguments):
+    today = _common.calendar_today().isoformat()  # C204 reads it
+    for part in (str(snap.root), day.isoformat(), today, *arguments):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for rel, raw in [(CONFIG_NAME, snap.config_raw), *snap.files]:
         body = raw if isinstance(raw, bytes) else repr(raw).encode()

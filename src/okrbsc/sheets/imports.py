@@ -61,12 +61,17 @@ class Skip(Exception):
 
 @dataclass
 class Line:
-    """One data row of a table, its cells by column name."""
+    """One data row of a table, its cells by column name.
+
+    A bad or missing cell is recorded as an error and read as None, so that
+    every bad cell of a row is listed (SPEC 14.6); :meth:`checked` then skips
+    the row."""
 
     table: Table
     index: int
     columns: dict[str, int]
     plan: Plan
+    failed: set[str] = field(default_factory=set)
 
     def where(self, name: str | None = None) -> str:
         col = self.columns.get(name, 0) if name else 0
@@ -78,15 +83,23 @@ class Line:
         try:
             return parse(raw(self.table, self.index, self.columns[name]))
         except CellError as exc:
-            self.plan.errors.append(f"{self.where(name)}: {exc}")
-            raise Skip from None
+            self.fail(name, str(exc))
+            return None
 
     def need(self, name: str, parse: Callable[[Any], Any] = text) -> Any:
         found = self.get(name, parse)
-        if found is None:
-            self.plan.errors.append(f"{self.where(name)}: {name} is empty")
-            raise Skip
+        if found is None and name not in self.failed:
+            self.fail(name, f"{name} is empty")
         return found
+
+    def fail(self, name: str, message: str) -> None:
+        self.plan.errors.append(f"{self.where(name)}: {message}")
+        self.failed.add(name)
+
+    def checked(self) -> None:
+        """Every cell the row needs has been read: a row with a bad one is skipped."""
+        if self.failed:
+            raise Skip
 
 
 @dataclass
@@ -183,40 +196,38 @@ def plan(repo: Repo, tables: list[Table]) -> Plan:
 def _objective(line: Line) -> Record | None:
     try:
         fields = OBJECTIVE_FIELDS.items()
+        ident, team = line.need("id"), line.need("team", team_cell)
+        period = line.need("period", period_cell)
         values = {k: line.get(k, parser(kind, line.table)) for k, (kind, _) in fields}
-        return Record(
-            "objective", line.need("id"), line.need("team", team_cell),
-            line.need("period", period_cell), values, line,
-        )  # fmt: skip
+        line.checked()
+        return Record("objective", ident, team, period, values, line)
     except Skip:
         return None
 
 
 def _key_result(line: Line) -> Record | None:
     try:
+        ident, objective = line.need("id"), line.need("objective")
+        team, period = line.get("team", team_cell), line.get("period", period_cell)
         values = {k: line.get(k, parser(kind, line.table)) for k, (kind, _) in KR_FIELDS.items()}
-        return Record(
-            "key result", line.need("id"), line.get("team", team_cell),
-            line.get("period", period_cell),
-            values, line, objective=line.need("objective"),
-        )  # fmt: skip
+        line.checked()
+        return Record("key result", ident, team, period, values, line, objective=objective)
     except Skip:
         return None
 
 
 def _actual(line: Line) -> None:
     with contextlib.suppress(Skip):
-        line.plan.rows.append(
-            ActualRow(
-                line.need("measure"), line.need("period", period_cell),
-                line.need("value", parser("number", line.table)), where=line.where("value"),
-            )
-        )  # fmt: skip
+        measure, period = line.need("measure"), line.need("period", period_cell)
+        amount = line.need("value", parser("number", line.table))
+        line.checked()
+        line.plan.rows.append(ActualRow(measure, period, amount, where=line.where("value")))
 
 
 def _measure(repo: Repo, line: Line) -> None:
     try:
         ident = line.need("id")
+        line.checked()
         if ident not in repo.measures:
             line.plan.differences.append(
                 f"{line.where('id')}: {ident} is not a measure of the scorecard ({REVIEWED})"
@@ -225,7 +236,8 @@ def _measure(repo: Repo, line: Line) -> None:
         model = repo.measures[ident][1]
         for name, (kind, default) in MEASURE_FIELDS.items():
             sheet = line.get(name, parser(kind, line.table))
-            compare(line, ident, name, sheet, getattr(model, name), default)
+            if name not in line.failed:
+                compare(line, ident, name, sheet, getattr(model, name), default)
     except Skip:
         pass
 
@@ -344,12 +356,19 @@ class Definitions:
         return None
 
     def _checkin(self, line: Line) -> None:
+        kr = line.need("key_result")
+        day = line.need("date", date)
+        amount = line.need("value", parser("value", line.table))
+        confidence = line.get("confidence", parser("number", line.table))
+        note = line.get("note")
+        if day is not None and day > self.repo.as_of:  # SPEC 14.3
+            line.fail(
+                "date",
+                f"{day} is after as-of ({self.repo.as_of}): a check-in records a value "
+                "already measured",
+            )
         try:
-            kr = line.need("key_result")
-            day = line.need("date", date)
-            amount = line.need("value", parser("value", line.table))
-            confidence = line.get("confidence", parser("number", line.table))
-            note = line.get("note")
+            line.checked()
         except Skip:
             return
         if kr in self.new_krs:
@@ -414,25 +433,29 @@ def plan_outline(repo: Repo, tables: list[Table], given: Defaults) -> Plan:
 def _outline_record(line: Line, number_column: str, given: Defaults) -> Record:
     outline = line.need(number_column)
     kind = (line.get("type") or "").lower()
-    is_kr = kind in OUTLINE_KR or (kind not in OUTLINE_OBJECTIVE and "." in outline)
+    is_kr = kind in OUTLINE_KR or (kind not in OUTLINE_OBJECTIVE and "." in (outline or ""))
     team = line.get("team", team_cell) or given.team
     period = line.get("period", period_cell) or given.period
-    if team is None or period is None:
-        what = "team" if team is None else "period"
-        line.plan.errors.append(f"{line.where(number_column)}: no {what}: add a {what} column "
-                                f"or pass --{what}")  # fmt: skip
-        raise Skip
-    prefix = given.prefix if given.prefix is not None else team[:1].upper()
-    ident = prefix + outline
+    for what, found in (("team", team), ("period", period)):
+        if found is None and what not in line.failed:
+            line.plan.errors.append(f"{line.where(number_column)}: no {what}: add a {what} "
+                                    f"column or pass --{what}")  # fmt: skip
+            line.failed.add(what)
     values: dict[str, Any] = {"title": line.need("title"), "owner": line.get("owner")}
     if not is_kr:
-        return Record("objective", ident, team, period, values, line, outline=True)
+        line.checked()
+        assert team is not None and period is not None
+        prefix = given.prefix if given.prefix is not None else team[:1].upper()
+        return Record("objective", prefix + outline, team, period, values, line, outline=True)
     for name in ("start", "target", "current"):
         values[name] = line.get(name, parser("number", line.table))
     values["unit"] = line.get("unit")
     done = line.get("done", flag)
+    line.checked()
     if done is not None and values["target"] is None:
         values.update(kind="binary", done=done)
         del values["current"], values["start"], values["target"]
+    assert team is not None and period is not None
+    prefix = given.prefix if given.prefix is not None else team[:1].upper()
     parent = prefix + outline.split(".", 1)[0]
-    return Record("key result", ident, team, period, values, line, parent, outline=True)
+    return Record("key result", prefix + outline, team, period, values, line, parent, outline=True)

@@ -205,6 +205,11 @@ def checkin_edit(
         raise CheckinError(
             f"{day} lies outside {period} ({cal.start(period)} to {cal.end(period)}): pass --date"
         )
+    if day > repo.as_of:
+        raise CheckinError(
+            f"--date {day} is after as-of ({repo.as_of}): a check-in records a value already "
+            "measured; nothing was written"
+        )
     check_confidence(repo, confidence)
     entry: dict[str, Any] = {"date": day, "value": value}
     if confidence is not None:

@@ -33,6 +33,7 @@ _NAMES = (
     "c201_checkin_order",
     "c202_stale_kr",
     "c203_confidence_range",
+    "c204_checkin_in_future",
     "b301_perspective_empty",
     "b302_objective_without_measure",
     "b303_measure_without_target",
