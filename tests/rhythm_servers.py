@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import shutil
 import ssl
 import subprocess
 import threading
@@ -84,10 +85,13 @@ def webhook_server(cert: tuple[Path, Path] | None = None) -> Iterator[Webhooks]:
 
 def make_cert(folder: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 and localhost (openssl), and its key."""
+    from .conftest import need_tool
+
+    openssl = need_tool(shutil.which("openssl"), "the openssl command", "openssl")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
         [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
             "-keyout", str(key), "-out", str(cert),
         ],
