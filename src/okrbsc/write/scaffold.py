@@ -378,7 +378,9 @@ REMIND_WORKFLOW = r"""# Every Monday: remind the people who owe a check-in and s
 # week's issue "Weekly check-in YYYY-Www" listing who owes what. People answer on
 # that issue with /checkin lines (okrbsc-checkin.yml records them).
 # Each channel's secret is a repository secret of the name okrbsc.yaml gives:
-# add the ones you use below and drop the others.
+# add the ones you use below and drop the others. Until okrbsc.yaml lists
+# channels under rhythm.deliver, --send has nowhere to send (exit 2): delete the
+# two --send steps if the weekly issue is all you want.
 name: strategy weekly check-in
 on:
   schedule:
