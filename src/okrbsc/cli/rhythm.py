@@ -13,6 +13,7 @@ from okrbsc.errors import ExitCode, UsageError
 from okrbsc.session import Session, parse_date, resolve_period
 
 if TYPE_CHECKING:
+    from okrbsc.rhythm.outbox import Outbox
     from okrbsc.strategy.periods import Period
     from okrbsc.strategy.repo import Repo
 
@@ -123,7 +124,11 @@ def remind(
     _check_team(strategy, team)
     result = build(strategy, chosen, team)
     if send or dry_run:
-        raise UsageError("--send is not available yet")
+        from okrbsc.render.rhythm import remind_outbox
+
+        channels: list[str] = [spec.to for spec in strategy.config.rhythm.deliver]
+        outbox = remind_outbox(result, channels, mentions.value)
+        _deliver(strategy, outbox, dry_run or not send, output_format)
     else:
         typer.echo(REMIND_RENDERERS[output_format.value](result, mentions.value), nl=False)
     if strict and result.owed:
@@ -188,8 +193,38 @@ def digest(
         raise UsageError(f"--since {start} is not before the as-of date {strategy.as_of}")
     result = build(strategy, start, chosen, team)
     if send or dry_run:
-        raise UsageError("--send is not available yet")
+        from okrbsc.render.rhythm import digest_outbox
+        from okrbsc.rhythm.digest import recipients
+
+        channels: list[str] = [spec.to for spec in strategy.config.rhythm.deliver]
+        outbox = digest_outbox(result, recipients(strategy, result), channels, mentions.value)
+        _deliver(strategy, outbox, dry_run or not send, output_format)
+        return
     typer.echo(DIGEST_RENDERERS[output_format.value](result, mentions.value), nl=False)
+
+
+def _deliver(repo: Repo, outbox: Outbox, dry_run: bool, output_format: RhythmFormat) -> None:
+    """Hand the outbox to delivery and say how each went; a failure exits 2."""
+    import os
+
+    from okrbsc.render.delivery import delivery_json, delivery_lines
+    from okrbsc.render.text import json_text
+    from okrbsc.rhythm.deliver import deliver, failed
+
+    specs = repo.config.rhythm.deliver
+    if not specs:
+        raise UsageError(
+            "nowhere to send: list the channels under rhythm.deliver in okrbsc.yaml "
+            "(see docs/format.md), or leave out --send to print"
+        )
+    results = deliver(outbox, specs, env=os.environ, dry_run=dry_run)
+    if output_format is RhythmFormat.json:
+        typer.echo(json_text({"dry_run": dry_run, "deliveries": delivery_json(results)}))
+    else:
+        for line in delivery_lines(results):
+            typer.echo(line)
+    if failed(results):
+        raise typer.Exit(int(ExitCode.USAGE))
 
 
 def _period(repo: Repo, text: str | None) -> Period | None:

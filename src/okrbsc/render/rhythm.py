@@ -17,12 +17,14 @@ neither ping a channel, link, nor format (SPEC 12.2):
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from typing import Any
 
 from okrbsc.render.text import json_text, md_code, md_text, visible
 from okrbsc.rhythm.digest import Checkin, Digest
+from okrbsc.rhythm.outbox import Email, Outbox
 from okrbsc.rhythm.people import Because
 from okrbsc.rhythm.remind import Block, Item, Owed, Reminders
 
@@ -532,3 +534,118 @@ DIGEST_RENDERERS: dict[str, DigestRenderer] = {
     "teams": digest_teams,
     "mattermost": digest_mattermost,
 }
+
+
+# --- --send: the outbox (SPEC 16.3) -------------------------------------------------------
+
+
+def _html(text: object) -> str:
+    """Text from data for an e-mail's HTML part."""
+    return html.escape(visible(text))
+
+
+def _email_page(greeting: str, intro: str, sections: list[Section], hint: str | None) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html><head><meta charset="utf-8"></head><body>',
+        f"<p>{_html(greeting)}</p>",
+        f"<p>{_html(intro)}</p>",
+    ]
+    for title, groups in sections:
+        if title:
+            out.append(f"<h3>{_html(title)}</h3>")
+        for label, items in groups:
+            if label:
+                out.append(f"<p><b>{_html(label)}</b></p>")
+            out.append("<ul>" + "".join(f"<li>{_html(item)}</li>" for item in items) + "</ul>")
+    if hint:
+        out.append(f"<p>{_html(hint)}</p>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _email_text(greeting: str, intro: str, sections: list[Section], hint: str | None) -> str:
+    out = [greeting, "", intro]
+    for title, groups in sections:
+        if title:
+            out += ["", title]
+        for label, items in groups:
+            if label:
+                out += ["", label]
+            out += [f"  - {item}" for item in items]
+    if hint:
+        out += ["", hint]
+    return "\n".join(visible(line) for line in out) + "\n"
+
+
+def reminder_email(rem: Reminders, block: Block) -> Email:
+    """One person's reminder: their own key results and, for a lead, those escalated."""
+    assert block.person is not None and block.email is not None
+    n = len(block.items)
+    items = [
+        f"{i.owed.key_result} {i.owed.title}: {_facts(i.owed, i.because)}; "
+        f"record it with: {i.owed.command}"
+        for i in block.items
+    ]
+    owes = "is" if n == 1 else "are"
+    intro = f"{count(n, 'key result')} {owes} owed a check-in as of {rem.as_of}:"
+    sections: list[Section] = [("", [("", items)])]
+    greeting = f"Hello {block.name},"
+    return Email(
+        person=block.person,
+        address=block.email,
+        name=block.name or block.person,
+        subject=f"Check-in due: {count(n, 'key result')} — {rem.organisation}",
+        text=_email_text(greeting, intro, sections, rem.hint),
+        html=_email_page(greeting, intro, sections, rem.hint),
+    )
+
+
+def remind_outbox(rem: Reminders, channels: list[str], mentions: str = "github") -> Outbox:
+    """A body for each webhook channel, and an e-mail for each person owed something
+    who has an address (the others are listed as not delivered)."""
+    bodies = {
+        ch: REMIND_RENDERERS[ch](rem, mentions).encode()
+        for ch in channels
+        if ch in WEBHOOK_FORMATS and rem.owed
+    }
+    emails, no_address = [], []
+    for block in rem.blocks:
+        if block.person is None:
+            continue
+        if block.email:
+            emails.append(reminder_email(rem, block))
+        else:
+            no_address.append(block.person)
+    return Outbox(bodies=bodies, emails=emails, no_address=no_address)
+
+
+def digest_outbox(
+    d: Digest, recipients: list[Block], channels: list[str], mentions: str = "github"
+) -> Outbox:
+    """A body for each webhook channel, and the digest by e-mail to each recipient
+    (the team leads and `rhythm.digest_to`) who has an address."""
+    bodies = {
+        ch: DIGEST_RENDERERS[ch](d, mentions).encode() for ch in channels if ch in WEBHOOK_FORMATS
+    }
+    emails, no_address = [], []
+    sections = digest_sections(d)
+    summary = digest_summary(d)
+    for block in recipients:
+        if block.person is None:
+            continue
+        if not block.email:
+            no_address.append(block.person)
+            continue
+        greeting = f"Hello {block.name},"
+        emails.append(
+            Email(
+                person=block.person,
+                address=block.email,
+                name=block.name or block.person,
+                subject=f"OKR digest, week to {d.as_of} — {d.organisation}",
+                text=_email_text(greeting, summary, sections, None),
+                html=_email_page(greeting, summary, sections, None),
+            )
+        )
+    return Outbox(bodies=bodies, emails=emails, no_address=no_address)

@@ -20,7 +20,7 @@ from okrbsc.errors import OkrbscError
 from okrbsc.history.diff import GOALPOSTS, Change, Entity, compare, lifecycle
 from okrbsc.history.timeline import Event, Key
 from okrbsc.lint.rules.a402_red_measure_unaddressed import unaddressed, why
-from okrbsc.rhythm.remind import Owed, owed
+from okrbsc.rhythm.remind import Block, Owed, make_block, owed
 from okrbsc.scoring.engine import (
     KrScore,
     ObjectiveScore,
@@ -306,3 +306,16 @@ def _definition(before: dict[Key, Entity], now: dict[Key, Entity]) -> Iterator[C
     for key, e in before.items():
         if e.kind == "key result" and key not in now:
             yield lifecycle(e, "removed")
+
+
+def recipients(repo: Repo, d: Digest) -> list[Block]:
+    """Who gets the digest by e-mail: the leads of its teams (config order), then the
+    people of `rhythm.digest_to`, each once."""
+    ids: dict[str, None] = {}
+    for t in d.teams:
+        team = repo.teams.get(t.team)
+        if team is not None and team.lead:
+            ids.setdefault(team.lead)
+    for ident in repo.config.rhythm.digest_to:
+        ids.setdefault(ident)
+    return [make_block(repo, ident, ()) for ident in ids]
