@@ -189,6 +189,8 @@ def test_comments_that_do_nothing(tmp_path: Path, event: dict[str, Any], why: st
         "[1, 2]",
         "not json {",
         '{"object_kind": "push"}',
+        "[" * 100_000 + "]" * 100_000,
+        '{"comment": {"body": 3, "user": {"login": "x"}}, "issue": {}}',
     ],
 )
 def test_a_payload_that_is_no_such_event_exits_2(tmp_path: Path, payload: str) -> None:

@@ -70,6 +70,8 @@ def read_event(path: Path) -> Comment:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise EventError(f"{path}: not JSON ({where}): not a webhook event") from None
+    except RecursionError:
+        raise EventError(f"{path}: JSON nested too deeply: not a webhook event") from None
     comment = _github(data) or _gitlab(data)
     if comment is None:
         raise EventError(
