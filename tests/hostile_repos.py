@@ -101,3 +101,29 @@ def build(root: Path, *, with_git: bool = True, texts: dict[str, str] | None = N
 # The same repo with each hostile text replaced by a plain word: the shape every
 # output must keep (blocks, headings, table rows) when the texts turn hostile.
 PLAIN = {name: f"Plain {name}" for name in TEXTS}
+
+
+# --- What a repo may ask of a data source (SPEC 12.3) ---------------------------------
+# A password holding every character a URL reading can trip on: `@`, `:`, `/`.
+SECRET = "p@ss:w/rd-Qz9"
+# id -> a query that would change a database, write a file or load code if it ran;
+# `{out}` is a folder outside the repo that anyone may write to.
+HOSTILE_QUERIES: dict[str, str] = {
+    "H01": "drop table t",
+    "H02": "delete from t",
+    "H03": "insert into t values ('2026-07-21', 1)",
+    "H04": "select 1; COMMIT; DROP TABLE t",
+    "H05": "select 1 /* ; */ ; drop table t -- ;",
+    "H06": "attach '{out}/a.db' as a",
+    "H07": "attach 'data/new.db' as n",
+    "H08": "vacuum into '{out}/v.db'",
+    "H09": "copy (select 1) to '{out}/c.csv'",
+    "H10": "copy (select 1) to 'data/c.csv'",
+    "H11": "copy t to program 'touch {out}/p'",
+    "H12": "export database '{out}/e'",
+    "H13": "install httpfs",
+    "H14": "load httpfs",
+    "H15": "pragma journal_mode = wal",
+    "H16": "create table z as select 1",
+    "H17": "select * from t; drop table t",
+}

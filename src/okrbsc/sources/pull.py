@@ -120,12 +120,13 @@ def expand(url: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
 
 
 _PART = 4  # no run of this many characters of a secret is ever shown
+_WHOLE = 3  # shorter secrets are no secrets: hiding every `x` would garble the message
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:
     """``text`` without any secret, nor any part of one of ``_PART`` characters or more
     (a driver may echo a host or database name cut out of a password)."""
-    secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+    secrets = sorted({s for s in secrets if len(s) >= _WHOLE}, key=len, reverse=True)
     for secret in secrets:
         text = text.replace(secret, "***")
     long = [s for s in secrets if len(s) >= _PART]
