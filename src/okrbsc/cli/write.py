@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperCommand
 
 from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt
@@ -28,7 +29,21 @@ class EventFormat(enum.StrEnum):
     json = "json"
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+_WORD_MARK = "\x00"  # keeps `-inf` a value: click would read it as the options -i -n f
+_NEGATIVE_WORDS = {"-inf", "-infinity", "-nan"}
+
+
+class _CheckinCommand(TyperCommand):
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        marked = [_WORD_MARK + a if a.lower() in _NEGATIVE_WORDS else a for a in args]
+        return super().parse_args(ctx, marked)
+
+
+def _unmarked(text: str | None) -> str | None:
+    return text.removeprefix(_WORD_MARK) if text is not None else None
+
+
+@app.command(cls=_CheckinCommand, context_settings={"ignore_unknown_options": True})
 def checkin(
     kr: Annotated[
         str | None,
@@ -116,6 +131,8 @@ def checkin(
         _from_event(from_event, (kr, value, dry_run, fmt), Session(repo, as_of, quiet, verbose))
     if kr is None or value is None:
         raise UsageError("checkin needs ID and VALUE (or --from-event FILE)")
+    value = _unmarked(value) or ""
+    note, confidence = _unmarked(note), _unmarked(confidence)
     strategy = Session(repo, as_of, quiet, verbose).repo
     wanted = parse_period(period, "--period") if period is not None else None
     if kr in strategy.measures and not strategy.key_results_named(kr):
@@ -181,6 +198,7 @@ def _checkin_kr(
     replace: bool,
 ) -> str:
     from okrbsc.write.checkin import append_checkin, find_target, parse_confidence, parse_value
+    from okrbsc.write.scalars import scalar
 
     confidence, note, date = extras
     target = find_target(strategy, kr, period)
@@ -192,7 +210,7 @@ def _checkin_kr(
     )
     replaced = replace and any(c.date == day for c in target.kr.checkins)
     done = "replaced the check-in of" if replaced else "checked in"
-    return f"{path}: {done} {target.kr_id} = {value} on {day}"
+    return f"{path}: {done} {target.kr_id} = {scalar(number)} on {day}"
 
 
 @app.command()

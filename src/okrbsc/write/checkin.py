@@ -145,22 +145,56 @@ def parse_number(text: str, unit: str = "the unit") -> int | float:
     return representable(number, text)
 
 
+_INFINITE = "infinities are not values"
+NOT_NUMBERS = {"inf": _INFINITE, "infinity": _INFINITE, "nan": "NaN (not a number) is not a value"}
+
+
 def representable(number: int | float, text: str) -> int | float:
-    """The number as okrbsc can write and read it back (SPEC 12.1): whole numbers
-    beyond 10**15 become floats; a number no float holds is an error naming it."""
-    shown = (
-        text.strip() if len(text.strip()) <= 40 else f"{text.strip()[:20]}… ({len(text)} digits)"
-    )
-    if isinstance(number, int) and abs(number) > LARGEST_WHOLE:
-        try:
-            number = float(number)
-        except OverflowError:
-            raise CheckinError(
-                f"value {shown} is too large: okrbsc holds numbers up to about 1.8e+308"
-            ) from None
-    if not math.isfinite(number):
-        raise CheckinError(f"value {shown!r} is not a finite number")
-    return number
+    """The number as okrbsc writes it and reads it back, exactly (SPEC 12.1, 12.3):
+    whole numbers beyond 10**15 are written as floats when a float holds them
+    exactly; a value that would be written as another number (``1e-400`` as 0.0,
+    a 26-digit integer with its last digits lost), an infinity or NaN is refused,
+    naming the value."""
+    stripped = text.strip()
+    shown = stripped if len(stripped) <= 40 else f"{stripped[:20]}… ({len(stripped)} digits)"
+    kind = NOT_NUMBERS.get(stripped.lower().lstrip("+-"))
+    if kind is not None:
+        raise CheckinError(f"value {shown}: {kind}; give a finite number")
+    try:
+        written: int | float = number if isinstance(number, float) else _whole(number)
+    except OverflowError:
+        raise CheckinError(
+            f"value {shown} is too large: okrbsc holds numbers up to about 1.8e+308"
+        ) from None
+    if not math.isfinite(written):
+        raise CheckinError(f"value {shown} is too large: okrbsc holds numbers up to about 1.8e+308")
+    if written != number or not _same_decimal(stripped, written):
+        raise CheckinError(
+            f"value {shown} cannot be written exactly: it would read back as "
+            f"{_as_written(written)}; round it, or give it in a larger or smaller unit "
+            "(nothing was written)"
+        )
+    return written
+
+
+def _whole(number: int) -> int | float:
+    return number if abs(number) <= LARGEST_WHOLE else float(number)
+
+
+def _same_decimal(typed: str, written: int | float) -> bool:
+    """Whether the number typed is the number written (``2.50`` is 2.5; ``1e-400`` is not 0)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(typed) == Decimal(repr(written))
+    except InvalidOperation:
+        return False
+
+
+def _as_written(value: int | float) -> str:
+    from okrbsc.write.scalars import scalar
+
+    return scalar(value)
 
 
 def check_confidence(repo: Repo, confidence: float | None) -> None:
