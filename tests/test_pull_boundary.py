@@ -153,6 +153,14 @@ def _sqlite(root: Path) -> None:
     db.close()
 
 
+def _sqlite_wal(root: Path) -> None:
+    _sqlite(root)
+    db = sqlite3.connect(root / "data/ops.sqlite")
+    assert db.execute("pragma journal_mode = wal").fetchone() == ("wal",)
+    db.close()
+    assert not list((root / "data").glob("ops.sqlite-*"))  # closed: no -wal, no -shm
+
+
 def _duckdb(root: Path) -> None:
     import duckdb
 
@@ -173,6 +181,7 @@ FILE_ENGINES: dict[str, tuple[Callable[[Path], str], Callable[[Path], None], str
         _sqlite,
         GOOD_KR,
     ),
+    "sqlite in WAL mode": (lambda root: "sqlite:///data/ops.sqlite", _sqlite_wal, GOOD_KR),
     "duckdb file": (lambda root: "duckdb:///data/f.duckdb", _duckdb, GOOD_KR),
     "duckdb over csv": (lambda root: "duckdb:", _csv, "select d, v from 'data/t.csv'"),
 }

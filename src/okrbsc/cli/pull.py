@@ -54,8 +54,10 @@ def pull(
     files, a DuckDB or SQLite file, any SQLAlchemy URL; pip install
     "okrbsc[data]"). New actuals and check-ins are added; values the source
     now gives differently are reported as restated and written only with
-    --restate. Queries run read-only. Exit 0 done, 1 restatements left
-    unwritten (or --check found a difference), 2 a connection or query failed.
+    --restate. Queries run read-only, the database enforcing it, one
+    statement each, cancelled after the connection's `timeout` (default
+    60 s). Exit 0 done, 1 restatements left unwritten (or --check found a
+    difference), 2 a connection or query failed.
 
     Examples:
 

@@ -255,13 +255,20 @@ _SQLITE_ALLOWED = {"SQLITE_SELECT", "SQLITE_READ", "SQLITE_FUNCTION", "SQLITE_RE
 _SQLITE_TICKS = 1_000  # virtual machine steps between two looks at the clock
 
 
+def _sqlite_flags(path: Path) -> str:
+    """``mode=ro``; and ``immutable=1`` when no write-ahead log or journal lies beside the
+    file: otherwise even a reader of a WAL database leaves -wal and -shm files behind."""
+    beside = [path.with_name(path.name + end) for end in ("-wal", "-journal")]
+    return "mode=ro" if any(p.exists() for p in beside) else "mode=ro&immutable=1"
+
+
 class Sqlite:
     def __init__(self, path: Path, timeout: float) -> None:
         import sqlite3
 
         allowed = {getattr(sqlite3, name) for name in _SQLITE_ALLOWED}
         try:
-            self.con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+            self.con = sqlite3.connect(f"{path.as_uri()}?{_sqlite_flags(path)}", uri=True)
             self.con.execute("PRAGMA query_only = ON")
             self.con.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         except sqlite3.Error as exc:
