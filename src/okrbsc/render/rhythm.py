@@ -6,9 +6,9 @@ neither ping a channel, link, nor format (SPEC 12.2):
 
 * terminal text through :func:`visible`;
 * Markdown (GitHub/GitLab issues, job summaries, Mattermost) and Adaptive
-  Card Markdown (Teams) through :func:`md_text`, with ``@`` written as the
-  entity ``&#64;`` as well, so no ``@user``, ``@channel`` or e-mail address
-  appears in what the platform scans for mentions;
+  Card Markdown (Teams) through :func:`md_text`, with a word joiner (U+2060)
+  after each ``@`` as well, so no ``@user``, ``@channel`` or e-mail address
+  (which GFM links even when escaped) is left for the platform to act on;
 * Slack: ``&``, ``<`` and ``>`` as ``&amp;``, ``&lt;``, ``&gt;`` (no
   ``<!channel>``, ``<@U…>`` or ``<url|link>`` can form), and text from the
   files only ever in ``plain_text`` objects (never formatted); ``mrkdwn`` is
@@ -39,7 +39,7 @@ def slack_text(text: object) -> str:
 
 def md(text: object) -> str:
     """Text from data for Markdown and Adaptive Card Markdown (SPEC 12.2), no mentions."""
-    return md_text(text).replace("@", "&#64;")
+    return md_text(text).replace("@", "@\u2060")
 
 
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -263,9 +263,9 @@ def text_block(text: str, **style: Any) -> dict[str, Any]:
 def remind_teams(rem: Reminders, mentions: str = "github") -> str:
     if not rem.owed:
         return card_message([text_block(md(nothing_owed(rem)))])
-    body = [text_block(md(headline(rem)), size="Medium", weight="Bolder")]
+    body = [text_block(md(headline(rem)), size="medium", weight="bolder")]
     for block in rem.blocks:
-        body.append(text_block(md(_who(block)), weight="Bolder", spacing="Medium"))
+        body.append(text_block(md(_who(block)), weight="bolder", spacing="medium"))
         facts = [
             {
                 "title": md(i.owed.key_result),
@@ -443,9 +443,9 @@ def digest_slack(d: Digest, mentions: str = "github") -> str:
 
 
 def digest_teams(d: Digest, mentions: str = "github") -> str:
-    body = [text_block(md(digest_summary(d)), size="Medium", weight="Bolder")]
+    body = [text_block(md(digest_summary(d)), size="medium", weight="bolder")]
     for title, groups in digest_sections(d):
-        body.append(text_block(md(title), weight="Bolder", spacing="Medium"))
+        body.append(text_block(md(title), weight="bolder", spacing="medium"))
         for label, items in groups:
             body.append(text_block(md(label), isSubtle=True))
             body.append(text_block("\n".join(f"- {md(item)}" for item in items)))
