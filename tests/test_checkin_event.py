@@ -339,3 +339,17 @@ def test_checkin_without_id_or_with_both(tmp_path: Path) -> None:
         "checkin", "--from-event", str(root.parent / "e.json"), "--note", "x", "--repo", str(root)
     )
     assert mixed.returncode == 2 and "every value from the comment" in mixed.stderr
+
+
+def test_a_key_result_of_a_period_that_is_over(tmp_path: Path) -> None:
+    root = strategy(tmp_path)
+    path = root.parent / "event.json"
+    path.write_text(json.dumps(github_event("/checkin S1.1 3", login="LeeChen")))
+    proc = run_cli(
+        "checkin", "--from-event", str(path), "--repo", str(root), "--as-of", "2026-10-15"
+    )
+    assert proc.returncode == 1
+    assert (
+        "key result 'S1.1' is in no period running at 2026-10-15 (it is in 2026-Q3): "
+        "a comment checks in key results of running periods only"
+    ) in proc.stdout

@@ -326,8 +326,11 @@ def _plan(
         return _refused(command, f"{command.kr} is a measure: run okrbsc checkin for its actual")
     try:
         target = find_target(repo, command.kr, None)
-    except OkrbscError as exc:
-        return _refused(command, exc.message)
+    except OkrbscError as exc:  # a comment has no --period: it names running key results
+        why = exc.message.replace(
+            "pass --period", "a comment checks in key results of running periods only"
+        )
+        return _refused(command, why)
     allowed = may_check_in(repo, target)
     if person is None or person not in allowed:
         return _refused(command, _not_allowed(repo, comment, person, target, allowed))
