@@ -570,3 +570,23 @@ def test_a_numeric_too_large_from_postgresql_says_so(tmp_path: Path, server: Pg)
     code, out, err = pull(root)
     assert code == 2, out + err
     assert "F1-arr: source db: row 1: value 10000000000000000000... (401 digits) is too large: okrbsc holds numbers up to about 1.8e+308" in err  # fmt: skip
+
+
+def test_no_connection_shows_another_ones_password(tmp_path: Path) -> None:
+    """A query on one connection that digs another's password out of okrbsc.yaml: its
+    row error never shows it."""
+    url = f"postgresql+psycopg://okr:{SECRET}@/analytics?host=/nonexistent"
+    dig = (
+        "select substr(column0, strpos(column0, 'okr:') + 4, 20), 1 from read_csv('okrbsc.yaml',"
+        " header = false, sep = '|', quote = '', columns = {'column0': 'varchar'})"
+        " where column0 like '%okr:%'"
+    )
+    root = make_repo(tmp_path / "r", FILES + f"  wh: {{url: {json.dumps(url)}}}\n",
+                     f"{{from: files, query: {json.dumps(dig)}}}",
+                     "from: files\n          query: select d, v from 'data/t.csv'")  # fmt: skip
+    _csv(root)
+    code, out, err = pull(root, "--format", "json")
+    assert code == 2, out + err
+    (error,) = json.loads(out)["errors"]
+    assert error["id"] == "F1-arr" and error["message"].startswith("row 1: period '***")
+    no_part_of(SECRET, out + err)

@@ -167,6 +167,7 @@ def fetch(
         by_source.setdefault(item.source.from_, []).append(item)
     results: list[Fetched] = []
     timings: list[Timing] = []
+    everyone = secrets_of(repo.config.sources.values(), env)  # no connection shows another's
     for name, group in by_source.items():
         connection = repo.config.sources.get(name)
         if connection is None:
@@ -175,18 +176,34 @@ def fetch(
             continue
         timing = Timing(name, engine_name(connection.url), len(group))
         started = time.perf_counter()
-        results += _fetch_group(repo, connection, group, env, timing)
+        results += _fetch_group(repo, connection, group, env, timing, everyone)
         timing.seconds = time.perf_counter() - started
         timings.append(timing)
     return results, timings
 
 
+def secrets_of(connections: Iterable[Connection], env: Mapping[str, str]) -> list[str]:
+    """Every value a connection's ``${NAME}`` expands to, and every password in its URL."""
+    out: list[str] = []
+    for connection in connections:
+        out += [env[name] for name in _VAR.findall(connection.url) if env.get(name)]
+        password = password_of(_VAR.sub(lambda m: env.get(m.group(1), ""), connection.url))
+        out += [password, unquote(password)] if password else []
+    return out
+
+
 def _fetch_group(
-    repo: Repo, connection: Connection, group: list[Item], env: Mapping[str, str], timing: Timing
+    repo: Repo,
+    connection: Connection,
+    group: list[Item],
+    env: Mapping[str, str],
+    timing: Timing,
+    everyone: list[str],
 ) -> list[Fetched]:
-    secrets: list[str] = []
+    secrets = list(everyone)
     try:
-        expanded, secrets = expand(connection.url, env)
+        expanded, own = expand(connection.url, env)
+        secrets += own
         engine = connect(expanded, repo.root, connection.timeout)
     except MissingPackage:
         raise
