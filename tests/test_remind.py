@@ -329,3 +329,20 @@ def test_every_format_through_the_runner(runner: CliRunner, fmt: str) -> None:
     assert "PL2.2" in result.output
     if fmt not in ("text", "md"):
         json.loads(result.output)
+
+
+def test_guide_chapter_runs_as_written(examples_copy: Path) -> None:
+    """docs/guide.md, section 9: its commands give the outputs it shows."""
+    from .test_docs import GUIDE, console_blocks, run_blocks
+
+    chapter = GUIDE.read_text(encoding="utf-8").split("## 9. The weekly rhythm")[1]
+    chapter = chapter.split("\n## ")[0]
+    assert run_blocks(console_blocks(chapter), examples_copy) == 3
+
+
+def test_format_choices_are_the_renderer_tables() -> None:
+    from okrbsc.cli.rhythm import RhythmFormat
+    from okrbsc.render.rhythm import DIGEST_RENDERERS, REMIND_RENDERERS
+
+    choices = [f.value for f in RhythmFormat]
+    assert choices == list(REMIND_RENDERERS) == list(DIGEST_RENDERERS)
