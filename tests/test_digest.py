@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import TESTS, commit_all, git, run_cli
+from .conftest import EXAMPLES, TESTS, commit_all, git, run_cli
 
 FIXTURE = TESTS / "fixtures" / "rhythm"
 AS_OF = "2026-11-20"
@@ -221,6 +221,22 @@ def test_text_sections(repo: Path) -> None:
     )
 
 
+def test_a_long_digest_is_split_for_slack(tmp_path: Path) -> None:
+    from okrbsc.render.rhythm import SLACK_MAX_TEXT
+
+    proc = run_cli(
+        "digest", "--repo", str(EXAMPLES), "--as-of", AS_OF, "--since", "2026-10-01",
+        "--format", "slack",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    blocks = json.loads(proc.stdout)["blocks"]
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert max(len(t) for t in texts) <= SLACK_MAX_TEXT
+    assert len(blocks) <= 50
+    lines = [line for t in texts for line in t.splitlines()]
+    assert sum(1 for line in lines if line.startswith("• EG1.1 ")) == 7  # none lost
+
+
 def test_team_and_since_narrow_it(repo: Path) -> None:
     data = digest_json(repo, "--team", "product")
     assert [t["team"] for t in data["teams"]] == ["product"]
@@ -237,6 +253,13 @@ def test_webhook_bodies(repo: Path) -> None:
         "type": "header",
         "text": {"type": "plain_text", "text": "Weekly digest to 2026-11-20"},
     }
+    for block in slack["blocks"]:  # every line its own, none cut
+        assert "\\n" not in block["text"]["text"] and "…" not in block["text"]["text"]
+    assert slack["blocks"][2]["text"]["text"].splitlines()[:3] == [
+        "Product (product)",
+        "",
+        "Check-ins",
+    ]
     kinds = [b["text"]["type"] for b in slack["blocks"]]
     assert set(kinds) == {"plain_text"}  # nothing from the files is ever mrkdwn
     assert len(slack["blocks"]) == 2 + 4  # header, summary; product, platform, scorecard, git

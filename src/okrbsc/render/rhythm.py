@@ -211,15 +211,22 @@ def remind_slack(rem: Reminders, mentions: str = "github") -> str:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(_cut(slack_text(headline(rem)), 150))}
     ]
-    room = (SLACK_MAX_BLOCKS - 3) // 2
-    for block in rem.blocks[:room]:
-        blocks.append({"type": "section", "text": _slack_who(block)})
+    room = SLACK_MAX_BLOCKS - len(blocks) - 2  # the hint, and a line for people left out
+    shown = 0
+    for block in rem.blocks:
         lines = [
             slack_text(f"• {i.owed.key_result} {i.owed.title} — {_facts(i.owed, i.because)}")
             for i in block.items
         ]
-        blocks.append({"type": "section", "text": _plain("\n".join(lines))})
-    left = len(rem.blocks) - room
+        parts = [{"type": "section", "text": _slack_who(block)}] + [
+            {"type": "section", "text": _plain(chunk)} for chunk in _chunks(lines)
+        ]
+        if len(parts) > room:
+            break
+        blocks += parts
+        room -= len(parts)
+        shown += 1
+    left = len(rem.blocks) - shown
     if left > 0:
         more = f"… and {count(left, 'more person', 'more people')} (see the weekly issue)"
         blocks.append({"type": "context", "elements": [_plain(more)]})
@@ -429,17 +436,42 @@ def digest_slack(d: Digest, mentions: str = "github") -> str:
         {"type": "header", "text": _plain(_cut(slack_text(f"Weekly digest to {d.as_of}"), 150))},
         {"type": "section", "text": _plain(summary)},
     ]
-    sections = digest_sections(d)
+    chunks = [
+        chunk
+        for title, groups in digest_sections(d)
+        for chunk in _chunks(
+            [slack_text(title)]
+            + [
+                line
+                for label, items in groups
+                for line in ["", slack_text(label), *(slack_text(f"• {i}") for i in items)]
+            ]
+        )
+    ]
     room = SLACK_MAX_BLOCKS - len(blocks) - 1
-    for title, groups in sections[:room]:
-        lines = [title]
-        for label, items in groups:
-            lines += ["", label, *(f"• {item}" for item in items)]
-        blocks.append({"type": "section", "text": _plain(slack_text("\n".join(lines)))})
-    if len(sections) > room:
-        more = f"… and {count(len(sections) - room, 'more section')} (see the weekly issue)"
+    blocks += [{"type": "section", "text": _plain(chunk)} for chunk in chunks[:room]]
+    if len(chunks) > room:
+        more = f"… and {count(len(chunks) - room, 'more part')} (see the weekly issue)"
         blocks.append({"type": "context", "elements": [_plain(more)]})
     return _body({"text": summary, "blocks": blocks})
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    """Lines (each escaped already) joined into texts of at most SLACK_MAX_TEXT
+    characters, a line never split unless it is longer than that by itself."""
+    out: list[str] = []
+    current = ""
+    for line in lines:
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= SLACK_MAX_TEXT:
+            current = joined
+            continue
+        if current.strip():
+            out.append(current)
+        current = line
+    if current.strip():
+        out.append(current)
+    return out
 
 
 def digest_teams(d: Digest, mentions: str = "github") -> str:
