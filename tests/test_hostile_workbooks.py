@@ -144,3 +144,159 @@ def test_a_file_that_is_not_a_zip_is_refused(examples_copy: Path, tmp_path: Path
     fake.write_text("id,title\n")
     err = refused(examples_copy, fake)
     assert "fake.xlsx is not an .xlsx workbook" in err
+
+
+# --- bounded by content, not by declared size (SPEC 12.3) ---------------------------------
+
+PEAK_LIMIT_MIB = 256
+TIME_LIMIT_S = 10.0
+
+
+def far_cell_book(folder: Path, name: str, row: int, col: int, *, fmt: str | None = None,
+                  value: float = 1, dimension: str | None = None,
+                  ref: str | None = None) -> Path:  # fmt: skip
+    """A small checkins workbook (xlsxwriter) with one more cell at (row, col), 0-based;
+    ``dimension`` rewrites its `<dimension ref>`, ``ref`` the far cell's reference."""
+    import re
+
+    import xlsxwriter
+
+    path = folder / name
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    sheet = book.add_worksheet("checkins")
+    sheet.write_row(0, 0, ["key_result", "date", "value"])
+    style = book.add_format({"num_format": fmt}) if fmt else None
+    sheet.write_number(row, col, value, style)
+    book.close()
+    if dimension is None and ref is None:
+        return path
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info) for info in src.infolist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    if dimension is not None:
+        xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>', xml)
+    if ref is not None:
+        xml = re.sub(r'<c r="[A-Z]+[0-9]+"( s="[0-9]+")?><v>', f'<c r="{ref}"\\1><v>', xml)
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part, data in parts.items():
+            dst.writestr(part, data)
+    return path
+
+
+LAUNCHER = """
+import json, resource, subprocess, sys, time
+cap = 1 << 30  # a safety net: 1 GiB of address space for okrbsc
+started = time.monotonic()
+done = subprocess.run(sys.argv[2:], preexec_fn=lambda: resource.setrlimit(
+    resource.RLIMIT_AS, (cap, cap)))
+seconds = time.monotonic() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+json.dump({"code": done.returncode, "peak_kib": peak, "seconds": seconds}, open(sys.argv[1], "w"))
+"""
+
+
+def measured_refusal(repo: Path, path: Path) -> tuple[str, float, float]:
+    """Import ``path`` as a process started by a small launcher (so its peak memory is
+    its own, not a fork of this test process): exit 1, nothing written. Its stderr,
+    peak memory (MiB) and seconds."""
+    import json
+
+    before = snapshot(repo)
+    figures = path.with_suffix(".json")
+    command = [sys.executable, "-m", "okrbsc", "import", str(path), "--repo", str(repo),
+               "--as-of", AS_OF]  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, str(figures), *command],
+        capture_output=True, text=True, timeout=300,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")},
+    )  # fmt: skip
+    measured = json.loads(figures.read_text())
+    peak, seconds = measured["peak_kib"] / 1024, measured["seconds"]
+    assert measured["code"] == 1, done.stderr
+    assert "Traceback" not in done.stderr and "panicked" not in done.stderr, done.stderr
+    assert snapshot(repo) == before
+    assert peak < PEAK_LIMIT_MIB, peak
+    assert seconds < TIME_LIMIT_S, seconds
+    print(f"\n{path.name}: {path.stat().st_size} bytes, peak {peak:.1f} MiB, {seconds:.2f} s")
+    return done.stderr, peak, seconds
+
+
+def test_one_cell_at_xfd1048576_is_refused_before_its_cells_are_read(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """Today's reader aborts the process (SIGABRT) on this 5 KB workbook."""
+    path = far_cell_book(tmp_path, "far.xlsx", 1048575, 16383)
+    assert path.stat().st_size < 8 << 10
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert (
+        "far.xlsx!checkins: its dimension A1:XFD1048576 makes its used range 1,048,576 rows "
+        "by 16,384 columns; a sheet may have at most 100,000 rows and 100 columns: refused "
+        "before its cells are read"
+    ) in err
+
+
+def test_one_cell_at_xfd6000_is_refused_before_its_cells_are_read(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """Today's reader takes 3.9 GB for this 5 KB workbook."""
+    path = far_cell_book(tmp_path, "wide.xlsx", 5999, 16383)
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert "wide.xlsx!checkins: its dimension A1:XFD6000 makes its used range 6,000 rows" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "col", "dimension", "ref", "says"),
+    [
+        ("lying.xlsx", 5, 2, "A1:C2", "XFD6000", "a cell at XFD6000 makes its used range 6,000"),
+        ("letters.xlsx", 5, 2, "A1:C2", "ZZZZ2", "a cell at ZZZZ2 makes its used range"),
+        (
+            "deep.xlsx",
+            100_000,
+            0,
+            None,
+            None,
+            "100,001 rows by 3 columns; a sheet may have at most",
+        ),
+        ("area.xlsx", 99_999, 99, None, None, "at most 2,000,000 cells (rows x columns)"),
+    ],
+)
+def test_a_used_range_too_large_by_its_dimension_or_its_cells_is_refused(
+    examples_copy: Path, tmp_path: Path, name: str, row: int, col: int,
+    dimension: str | None, ref: str | None, says: str,
+) -> None:  # fmt: skip
+    path = far_cell_book(tmp_path, name, row, col, dimension=dimension, ref=ref)
+    assert path.stat().st_size < 1 << 20
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert f"{name}!checkins: " in err and says in err, err
+
+
+def test_a_used_range_inside_the_limits_is_read(examples_copy: Path, tmp_path: Path) -> None:
+    """50,000 rows by 40 columns (2,000,000 cells): read, and no row of data in it."""
+    path = far_cell_book(tmp_path, "edge.xlsx", 49_999, 39, value=0)
+    result = CliRunner().invoke(
+        app, ["import", str(path), "--repo", str(examples_copy), "--as-of", AS_OF, "--dry-run"]
+    )
+    assert "refused before its cells are read" not in result.stderr
+    assert "edge.xlsx!checkins!A50000" in result.stderr  # the far row, read: no key_result
+
+
+def test_a_panic_of_the_native_reader_is_an_error_naming_the_file(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """A date cell holding -1e308 makes python-calamine panic (PanicException)."""
+    path = far_cell_book(tmp_path, "panic.xlsx", 1, 1, fmt="yyyy-mm-dd", value=-1e308)
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert "panic.xlsx cannot be read as a workbook: the spreadsheet reader failed" in err
+    assert "RUST_BACKTRACE" not in err and "pyo3_runtime" not in err
+
+
+def test_too_many_shared_strings_are_refused(examples_copy: Path, book: Path) -> None:
+    strings = b"".join(b"<si><t>%x</t></si>" % i for i in range(1_000_001))
+    xml = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main">' + strings + b"</sst>"
+    )
+    many = rebuilt(book, "strings.xlsx", {"xl/sharedStrings.xml": xml}, {})
+    err = refused(examples_copy, many)
+    assert "strings.xlsx holds more than 1,000,000 shared strings: refused" in err

@@ -332,7 +332,8 @@ OUTLINE = [
 
 def test_an_outline_sheet_becomes_a_team_file_that_lints_clean(repo: Path, tmp_path: Path) -> None:
     config = repo / "okrbsc.yaml"
-    config.write_text(config.read_text() + "  - {id: ops, name: Operations, parent: company}\n")
+    ops = "teams:\n  - {id: ops, name: Operations, parent: company}\n"
+    config.write_text(config.read_text().replace("teams:\n", ops, 1))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "OKRs"

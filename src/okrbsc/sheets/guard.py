@@ -9,6 +9,11 @@
 * macros (``vbaProject.bin``, macro sheets) and external links
   (``xl/externalLinks/``) are refused, as are ``.xlsm``, ``.xlsb`` and ``.xls``
   files;
+* a sheet's used range (its ``<dimension ref>``, and the cells it holds, found
+  by streaming the sheet's XML) may span at most :data:`MAX_ROWS` rows,
+  :data:`MAX_COLUMNS` columns and :data:`MAX_CELLS` cells: the native reader
+  holds every cell of the used range in memory (SPEC 12.3);
+* the shared strings may number at most :data:`MAX_STRINGS`;
 * the cells of each sheet that hold a formula with no cached value are found
   here, so import can name them (a formula counts by its cached value).
 """
@@ -28,6 +33,11 @@ BUDGET = 64 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 10_000
 CHUNK = 1 << 20
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
+MAX_CELLS = 2_000_000  # rows x columns of the used range: ~40 bytes each in the reader
+MAX_STRINGS = 1_000_000
+CELL_REF = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -70,7 +80,7 @@ def check(path: Path) -> Checked:
             _no_active_parts(path.name, members)
             for info in members:
                 _scan(path.name, archive, info)
-            return Checked(_uncached_cells(archive))
+            return Checked(_uncached_cells(path.name, archive))
     except zipfile.BadZipFile as exc:
         raise UnsafeWorkbook(f"{path.name} is not an .xlsx workbook (a zip file): {exc}") from None
     except (OSError, EOFError, ElementTree.ParseError) as exc:
@@ -110,10 +120,19 @@ def _scan(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Read the whole member (bounded by its declared size); refuse DTDs and entities."""
     if info.is_dir():
         return
+    strings = info.filename.lower() == "xl/sharedstrings.xml"
+    count = 0
     with archive.open(info) as stream:
         tail = b""
         first = True
         while chunk := stream.read(CHUNK):
+            if strings:
+                count += (tail[-3:] + chunk).count(b"<si")
+                if count > MAX_STRINGS:
+                    raise UnsafeWorkbook(
+                        f"{name} holds more than {MAX_STRINGS:,} shared strings: refused "
+                        "before reading them"
+                    )
             if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
                 raise UnsafeWorkbook(f"{name}!{info.filename} is not UTF-8 XML: refused")
             first = False
@@ -141,29 +160,120 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _uncached_cells(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+def _uncached_cells(name: str, archive: zipfile.ZipFile) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     names = set(archive.namelist())
     for sheet, part in sheet_parts(archive).items():
         if part in names:
             with archive.open(part) as stream:
-                cells = _uncached_in(stream)
+                cells = _sheet_cells(f"{name}!{sheet}", stream)
             if cells:
                 out[sheet] = cells
     return out
 
 
-def _uncached_in(stream: IO[bytes]) -> list[str]:
-    found: list[str] = []
-    for _, element in ElementTree.iterparse(stream, events=("end",)):
-        if element.tag == f"{NS}c":
-            formula = element.find(f"{NS}f")
-            value = element.find(f"{NS}v")
-            text_type = element.get("t") in ("str", "inlineStr")
-            empty = value is None or (not value.text and not text_type)
-            if formula is not None and empty:
-                found.append(element.get("r", "?"))
-            element.clear()
-        elif element.tag == f"{NS}row":
-            element.clear()
-    return found
+class _Extent:
+    """The used range of a sheet so far; refused as soon as it is too large."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.rows = self.columns = 0
+
+    def cover(self, row: int, column: int, what: str) -> None:
+        if row <= self.rows and column <= self.columns:
+            return
+        self.rows, self.columns = max(self.rows, row), max(self.columns, column)
+        if self.rows > MAX_ROWS or self.columns > MAX_COLUMNS:
+            limit = f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns"
+        elif self.rows * self.columns > MAX_CELLS:
+            limit = f"at most {MAX_CELLS:,} cells (rows x columns)"
+        else:
+            return
+        raise UnsafeWorkbook(
+            f"{self.label}: {what} makes its used range {self.rows:,} rows by "
+            f"{self.columns:,} columns; a sheet may have {limit}: refused before its "
+            "cells are read (delete the far cells, or keep only the sheets to import)"
+        )
+
+
+def _position(ref: str | None) -> tuple[int, int] | None:
+    found = CELL_REF.fullmatch(ref or "")
+    if not found or len(ref or "") > 40:  # past any limit either way: read as far out
+        return (MAX_ROWS + 1, 1) if found else None
+    column = 0
+    for letter in found.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(found.group(2)), column
+
+
+_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
+_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:(row)\b" + _ATTRS + rb">|(dimension)\b" + _ATTRS + rb"/?>"
+    rb"|(c)\b" + _ATTRS + rb"(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c\s*>))",
+    re.DOTALL,
+)
+_ATTR = re.compile(rb"""\b(r|t|ref)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"""\br\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b")
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v\s*>\s*[^<\s]")
+
+
+def _attrs(raw: bytes) -> dict[bytes, str]:
+    return {m[1]: (m[2] or m[3] or b"").decode("utf-8", "replace") for m in _ATTR.finditer(raw)}
+
+
+def _sheet_cells(label: str, stream: IO[bytes]) -> list[str]:
+    """Stream one sheet's XML in chunks (no tree is built, a regular expression finds
+    the tags): refuse a used range beyond the limits (its dimension, then each cell as
+    met); the cells holding a formula with no cached value."""
+    scan = _SheetScan(label)
+    tail = b""
+    while chunk := stream.read(CHUNK):
+        tail = scan.feed(tail + chunk)
+    return scan.found
+
+
+class _SheetScan:
+    def __init__(self, label: str) -> None:
+        self.extent = _Extent(label)
+        self.row = self.column = 0
+        self.found: list[str] = []
+        self.cells = 0
+
+    def feed(self, data: bytes) -> bytes:
+        """Take every whole tag of ``data``; the rest (a tag cut by the chunk) is returned."""
+        done = 0
+        for match in _TAG.finditer(data):
+            done = match.end()
+            if match[5] is not None:
+                self._cell(match[6], match[7] or b"")
+            elif match[1] is not None:
+                given = _attrs(match[2]).get(b"r", "")
+                self.row, self.column = (int(given) if given.isdigit() else self.row + 1), 0
+            else:
+                _dimension(self.extent, _attrs(match[4]).get(b"ref", ""))
+        return data[done:]
+
+    def _cell(self, raw: bytes, body: bytes) -> None:
+        self.cells += 1
+        found = _REF.search(raw)
+        ref = (found[1] or found[2]).decode("ascii", "replace") if found else None
+        at = _position(ref)
+        self.row, self.column = at if at else (max(self.row, 1), self.column + 1)
+        self.extent.cover(self.row, self.column, f"a cell at {ref or self.row}")
+        if self.cells > MAX_CELLS:
+            raise UnsafeWorkbook(
+                f"{self.extent.label} holds more than {MAX_CELLS:,} cells: refused before "
+                "its cells are read"
+            )
+        if b"f" in body and _FORMULA.search(body) and not _VALUE.search(body):
+            text_type = _attrs(raw).get(b"t") in ("str", "inlineStr") and b"<v" in body
+            if not text_type:
+                self.found.append(ref or "?")
+
+
+def _dimension(extent: _Extent, ref: str) -> None:
+    corners = [_position(part) for part in ref.split(":")]
+    for corner in corners:
+        if corner is not None:
+            extent.cover(*corner, what=f"its dimension {ref}")

@@ -5,8 +5,13 @@ holds them, and the place of every cell for messages (``plan.xlsx!checkins!C14``
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,22 +52,58 @@ def column_letter(index: int) -> str:
 
 
 def read_workbook(path: Path) -> list[Table]:
-    """Every sheet of a workbook that passed :func:`okrbsc.sheets.guard.check`."""
+    """Every sheet of a workbook that passed :func:`okrbsc.sheets.guard.check`; a
+    failure of the native reader (a Rust panic is a BaseException) is an error
+    naming the file, and what the reader prints meanwhile is not shown."""
     from okrbsc.sheets.guard import check
 
     checked = check(path)
     calamine = module("python_calamine")
+    failed = f"{path.name} cannot be read as a workbook"
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
-        tables = []
-        for name in book.sheet_names:
-            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            table = _table(name, f"{path.name}!{name}", cells, 1)
-            table.uncached = set(checked.uncached.get(name, []))
-            tables.append(table)
+        with _native_stderr_hidden():
+            return _sheets(calamine, path, checked.uncached)
     except calamine.CalamineError as exc:
-        raise DataError(f"{path.name} cannot be read as a workbook: {exc}") from None
+        raise DataError(f"{failed}: {exc}") from None
+    except MemoryError:
+        raise DataError(f"{failed}: it needs more memory than okrbsc allows") from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        why = str(exc).splitlines()[0] if str(exc) else "no reason given"
+        raise DataError(
+            f"{failed}: the spreadsheet reader failed on it ({why}); open it in Excel or "
+            "LibreOffice, check the cells (a date far out of range?), save and import again"
+        ) from None
+
+
+def _sheets(calamine: Any, path: Path, uncached: dict[str, list[str]]) -> list[Table]:
+    book = calamine.CalamineWorkbook.from_path(str(path))
+    tables = []
+    for name in book.sheet_names:
+        cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        table = _table(name, f"{path.name}!{name}", cells, 1)
+        table.uncached = set(uncached.get(name, []))
+        tables.append(table)
     return tables
+
+
+@contextlib.contextmanager
+def _native_stderr_hidden() -> Iterator[None]:
+    """File descriptor 2 goes to a scratch file: a native panic prints a backtrace there."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    with tempfile.TemporaryFile() as scratch:
+        os.dup2(scratch.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def _table(name: str, label: str, cells: list[list[Any]], first: int) -> Table:
