@@ -76,7 +76,7 @@ def pull(
     strategy = Session(repo, as_of, quiet, verbose).readable_repo()
     wanted = parse_period(period) if period is not None else None
     fetched, timings = fetch(strategy, items(strategy, wanted, source))
-    report = PullReport(errors=[_error(f) for f in fetched if f.error is not None])
+    report = PullReport(errors=[f.error_entry() for f in fetched if f.error is not None])
     result = merge(strategy, [row for f in fetched if f.error is None for row in _rows(f)])
     names = {f.item.id: f.item for f in fetched}
     report.errors += [
@@ -120,17 +120,6 @@ def _print(report: Any, output: PullFormat, dry_run: bool, check: bool, restate:
     lines = text_lines(report, mode=mode, restate=restate, verbose=verbose)
     for line in lines[-1:] if quiet else lines:
         typer.echo(line)
-
-
-def _error(f: Fetched) -> dict[str, Any]:
-    i = f.item
-    return {
-        "source": i.source.from_,
-        "id": i.id,
-        "path": i.path,
-        "line": i.line,
-        "message": f.error,
-    }
 
 
 def _rows(f: Fetched) -> list[Row]:

@@ -63,6 +63,12 @@ class Fetched:
     readings: list[Reading] = field(default_factory=list)
     error: str | None = None
 
+    def error_entry(self) -> dict[str, Any]:
+        """The failure as an entry of pull's ``errors`` (SPEC 8.3)."""
+        i = self.item
+        return {"source": i.source.from_, "id": i.id, "path": i.path, "line": i.line,
+                "message": self.error}  # fmt: skip
+
 
 @dataclass
 class Timing:
