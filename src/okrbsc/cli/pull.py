@@ -90,10 +90,13 @@ def pull(
         for e in result.errors
     ]
     report.changes = [c.to_dict() for c in result.changes]
+    _tracked(report.changes, fetched)
     if not (dry_run or check):
         report.written = write(strategy, result, restate=restate, partial=True)
     report.timings = [
-        f"{t.source} ({t.engine}): {t.items} items, {t.rows} rows, {t.seconds:.2f} s"
+        f"{t.source} ({t.engine}): {t.items} items, {t.rows} rows"
+        + (f", {t.requests} requests" if t.requests is not None else "")
+        + f", {t.seconds:.2f} s"
         + (", connection failed" if t.failed else "")
         for t in timings
     ]
@@ -122,6 +125,20 @@ def _print(report: Any, output: PullFormat, dry_run: bool, check: bool, restate:
         typer.echo(line)
 
 
+def _tracked(changes: list[dict[str, Any]], fetched: list[Fetched]) -> None:
+    """A tracker's change says what it counted: its note and its items (SPEC 17.2)."""
+    counted = {
+        (f.item.id, f.item.path, str(r.key)): (r.note, f.items)
+        for f in fetched
+        if f.note is not None
+        for r in f.readings
+    }
+    for change in changes:
+        found = counted.get((change["id"], change["path"], str(change.get("date"))))
+        if found is not None:
+            change["note"], change["items"] = found
+
+
 def _rows(f: Fetched) -> list[Row]:
     """The fetched readings as rows of the values engine."""
     from okrbsc.write.values import ActualRow, CheckinRow
@@ -134,6 +151,6 @@ def _rows(f: Fetched) -> list[Row]:
         else:
             out.append(
                 CheckinRow(item.id, r.key, r.value, r.confidence, name,  # type: ignore[arg-type]
-                           period=item.period, where=r.where)
+                           note=r.note, period=item.period, where=r.where)
             )  # fmt: skip
     return out

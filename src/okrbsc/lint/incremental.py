@@ -331,7 +331,9 @@ def _key_result(item: Any) -> KeyResult:
         raise BadEntry
     if source is None:
         return KeyResult.bare(id=ident)
-    if not _names(source) or len(source) != 2:
+    if type(source) is not list or len(source) != 2 or not _names(source[:1]):
+        raise BadEntry
+    if source[1] is not None and type(source[1]) is not str:  # None: a tracker's (SPEC 17)
         raise BadEntry
     return KeyResult.bare(id=ident, source=Source.bare(from_=source[0], query=source[1]))
 

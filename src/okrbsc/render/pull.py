@@ -46,7 +46,13 @@ def text_lines(report: PullReport, *, mode: str, restate: bool, verbose: bool) -
             if not restate:
                 what += " (not written: pass --restate)"
         source = f" from {c['source']}" if c["source"] else ""
-        lines.append(visible(f"{c['path']}:{c['line']}: {c['id']} {key}: {what}{source}"))
+        note = f" ({c['note']})" if c.get("note") else ""
+        lines.append(visible(f"{c['path']}:{c['line']}: {c['id']} {key}: {what}{source}{note}"))
+        if verbose:  # a tracker's items counted (SPEC 17.2)
+            lines += [
+                visible(f"    {i['ref']} {i['state']} {i['at'][:10]} {i['title']}")
+                for i in c.get("items", ())
+            ]
     summary = (
         f"{counts['added']} added, {counts['unchanged']} unchanged, {counts['restated']} restated"
     )

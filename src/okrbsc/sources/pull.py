@@ -55,6 +55,7 @@ class Reading:
     value: int | float | bool
     confidence: float | None
     where: str
+    note: str | None = None  # a tracker's count says where it came from (SPEC 17.2)
 
 
 @dataclass
@@ -62,6 +63,8 @@ class Fetched:
     item: Item
     readings: list[Reading] = field(default_factory=list)
     error: str | None = None
+    items: list[dict[str, Any]] = field(default_factory=list)  # a tracker's items counted
+    note: str | None = None
 
     def error_entry(self) -> dict[str, Any]:
         """The failure as an entry of pull's ``errors`` (SPEC 8.3)."""
@@ -78,6 +81,7 @@ class Timing:
     rows: int = 0
     seconds: float = 0.0
     failed: bool = False
+    requests: int | None = None  # HTTP requests of a tracker
 
 
 def items(repo: Repo, period: Period | None = None, only: str | None = None) -> list[Item]:
@@ -180,6 +184,15 @@ def fetch(
             msg = f"no connection {name!r} in `sources:` of okrbsc.yaml"
             results += [Fetched(i, error=msg) for i in group]
             continue
+        if connection.url is None:  # a tracker (SPEC 17)
+            from okrbsc.sources.trackers import fetch_group
+
+            timing = Timing(name, connection.tracker or "?", len(group))
+            started = time.perf_counter()
+            results += fetch_group(repo, name, connection, group, env, timing)
+            timing.seconds = time.perf_counter() - started
+            timings.append(timing)
+            continue
         timing = Timing(name, engine_name(connection.url), len(group))
         started = time.perf_counter()
         results += _fetch_group(repo, connection, group, env, timing, everyone)
@@ -229,6 +242,8 @@ def _fetch_group(
 
 
 def _run(repo: Repo, engine: Engine, item: Item, secrets: list[str]) -> Fetched:
+    if item.source.query is None:
+        return Fetched(item, error="a database connection needs a query on the source")
     try:
         rows = engine.rows(item.source.query)
         readings = _readings(repo, item, rows)

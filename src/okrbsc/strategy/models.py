@@ -425,13 +425,78 @@ class ScoringSettings(Node):
     measure_tolerance: Annotated[float, BeforeValidator(_number), Field(ge=0.0)] = 0.1
 
 
+def _tracker_url(value: object) -> object:
+    """https, or plain http to this machine only (SPEC 17.1)."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        return value
+    try:
+        parts = urlsplit(value.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        raise ValueError("is not a URL: write https://host") from None
+    if parts.scheme == "https" and host:
+        return value.strip().rstrip("/")
+    if parts.scheme == "http" and host in ("localhost", "127.0.0.1", "::1"):
+        return value.strip().rstrip("/")
+    where = f" to {host}" if host else ""
+    raise ValueError(
+        f"a tracker URL must be https:// (plain http only to localhost, 127.0.0.1 or ::1), "
+        f"not {parts.scheme or 'no scheme'}{where}"
+    )
+
+
+TrackerUrl = Annotated[str, BeforeValidator(_text), BeforeValidator(_tracker_url)]
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class GitHubConnection(Node):
+    """GitHub or GitHub Enterprise (SPEC 17.1): ``api_url`` https://HOST/api/v3 for GHE."""
+
+    api_url: TrackerUrl = "https://api.github.com"
+    token_env: EnvName = "GITHUB_TOKEN"
+
+
+class GitLabConnection(Node):
+    url: TrackerUrl = "https://gitlab.com"
+    token_env: EnvName = "GITLAB_TOKEN"
+
+
+class JiraConnection(Node):
+    """Jira Cloud (``*.atlassian.net``: e-mail and API token) or Data Center (a token)."""
+
+    url: TrackerUrl
+    email_env: EnvName | None = None
+    token_env: EnvName = "JIRA_TOKEN"
+
+
 class Connection(Node):
-    """A data source of okrbsc.yaml `sources:` (SPEC 8.1); ``${NAME}`` is read at pull time.
+    """A data source of okrbsc.yaml `sources:` (SPEC 8.1, 17.1): a database ``url``
+    (``${NAME}`` is read at pull time) or one tracker: ``github``, ``gitlab``, ``jira``.
 
     ``timeout``: seconds one query may run before it is cancelled (SPEC 12.3)."""
 
-    url: Text
+    url: Text | None = None
     timeout: Annotated[float, BeforeValidator(_number), Field(gt=0.0, le=86400.0)] = 60.0
+    github: GitHubConnection | None = None
+    gitlab: GitLabConnection | None = None
+    jira: JiraConnection | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Connection:
+        given = [k for k in ("url", "github", "gitlab", "jira") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "a connection is one of url: (a database), github:, gitlab: or jira:"
+                + (f", not {' and '.join(given)}" if given else "")
+            )
+        return self
+
+    @property
+    def tracker(self) -> str | None:
+        """``github``, ``gitlab`` or ``jira``; None for a database."""
+        return next((k for k in ("github", "gitlab", "jira") if getattr(self, k) is not None), None)
 
 
 def _email(value: object) -> object:
@@ -563,11 +628,73 @@ def _actual_key(value: object) -> object:
 ActualKey = Annotated[str | int, BeforeValidator(_actual_key)]
 
 
+def _tracker_name(value: object) -> object:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # milestone: 2.0
+    return _text(value)
+
+
+def _one_or_more(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+_TRACKER_KEYS = ("repo", "project", "jql", "items", "milestone", "labels", "assignee", "epic",
+                 "state", "value", "within")  # fmt: skip
+_FILTERS = {
+    "repo": ({"issues", "pull_requests"}, {"milestone", "labels", "assignee"}),
+    "project": ({"issues", "merge_requests"}, {"milestone", "labels", "assignee", "epic"}),
+    "jql": ({"issues"}, set()),
+}
+
+
+def _tracker_filters(source: Source, where: str) -> Source:
+    kinds, filters = _FILTERS[where]
+    items = source.items or "issues"
+    if items not in kinds:
+        raise ValueError(f"items: {items} is not for {where}: use {' or '.join(sorted(kinds))}")
+    for key in ("milestone", "labels", "assignee", "epic"):
+        if key in source.model_fields_set and key not in filters:
+            hint = " (write it in the jql)" if where == "jql" else ""
+            raise ValueError(f"{key} is no filter of a source with {where}{hint}")
+    if source.epic is not None and items != "issues":
+        raise ValueError("epic filters issues only")
+    if source.state == "merged" and items == "issues":
+        raise ValueError("state: merged is for pull or merge requests; issues are closed")
+    return source
+
+
 class Source(Node):
     """Where a measure's actuals or a key result's check-ins come from (SPEC 8.2)."""
 
     from_: Id = Field(alias="from")
-    query: Text
+    query: Text | None = None
+    # a tracker's filters (SPEC 17.2): GitHub repo, GitLab project, Jira jql
+    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] | None = None
+    project: Text | None = None
+    jql: Text | None = None
+    items: Literal["issues", "pull_requests", "merge_requests"] | None = None
+    milestone: Annotated[str, BeforeValidator(_tracker_name)] | None = None
+    labels: Annotated[list[Text], BeforeValidator(_one_or_more)] = Field(default_factory=list)
+    assignee: Text | None = None
+    epic: Annotated[int, Field(ge=1)] | None = None
+    state: Literal["closed", "merged", "open", "all"] | None = None
+    value: Literal["count", "percent"] = "count"
+    within: Literal["period"] | None = None
+
+    @model_validator(mode="after")
+    def _query_or_tracker(self) -> Source:
+        where = [k for k in ("repo", "project", "jql") if getattr(self, k) is not None]
+        if self.query is not None:
+            extra = [k for k in _TRACKER_KEYS if k in self.model_fields_set]
+            if extra:
+                raise ValueError(f"a source with a query takes no tracker filter ({extra[0]})")
+            return self
+        if len(where) != 1:
+            raise ValueError(
+                "a source needs a query (a database) or one of repo (GitHub), "
+                "project (GitLab) or jql (Jira)" + (f", not {' and '.join(where)}" if where else "")
+            )
+        return _tracker_filters(self, where[0])
 
 
 Rating = Literal["green", "amber", "red"]
