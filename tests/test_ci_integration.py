@@ -274,7 +274,7 @@ def test_init_writes_a_weekly_pull_workflow_that_opens_a_pull_request(tmp_path: 
     assert weekday.isdigit()  # once a week, at a fixed time
     assert flow["permissions"] == {"contents": "write", "pull-requests": "write"}
     steps = flow["jobs"]["pull"]["steps"]
-    assert [s for s in steps if s.get("run") == 'pip install "okrbsc[data]"']
+    assert [s for s in steps if s.get("run") == 'pip install "okrbsc[data,trackers]"']
     opener = next(s for s in steps if "create-pull-request" in s.get("uses", ""))
     assert opener["with"]["body-path"] == "${{ runner.temp }}/okrbsc-pull.md"
     # the pull step, run as Actions runs it (bash -e), on a copy of the examples
@@ -295,7 +295,7 @@ def test_init_writes_a_weekly_pull_workflow_that_opens_a_pull_request(tmp_path: 
     # the CI workflow's gate passes on the pulled repo and fails on a hand-edited number
     ci = _steps(repo / ".github/workflows/okrbsc.yml")["jobs"]["okrbsc"]["steps"]
     gate = next(s for s in ci if s.get("run") == "okrbsc pull --check")
-    assert ci[ci.index(gate) - 1]["run"] == 'pip install "okrbsc[data]"'
+    assert ci[ci.index(gate) - 1]["run"] == 'pip install "okrbsc[data,trackers]"'
     ok = subprocess.run(["bash", "-e", "-c", gate["run"]], cwd=strategy, env=env,
                         capture_output=True, text=True, timeout=120)  # fmt: skip
     assert ok.returncode == 0, ok.stdout + ok.stderr

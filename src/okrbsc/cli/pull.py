@@ -52,12 +52,15 @@ def pull(
 
     Connections are `sources:` in okrbsc.yaml (DuckDB over CSV/Parquet/JSON
     files, a DuckDB or SQLite file, any SQLAlchemy URL; pip install
-    "okrbsc[data]"). New actuals and check-ins are added; values the source
-    now gives differently are reported as restated and written only with
-    --restate. Queries run read-only, the database enforcing it, one
-    statement each, cancelled after the connection's `timeout` (default
-    60 s). Exit 0 done, 1 restatements left unwritten (or --check found a
-    difference), 2 a connection or query failed.
+    "okrbsc[data]"), or GitHub, GitLab and Jira, whose matching issues, pull
+    and merge requests are counted as of the day into one check-in (pip
+    install "okrbsc[trackers]"; tokens from the environment). New actuals
+    and check-ins are added; values the source now gives differently are
+    reported as restated and written only with --restate. Queries run
+    read-only, the database enforcing it, one statement each, cancelled
+    after the connection's `timeout` (default 60 s). Exit 0 done, 1
+    restatements left unwritten (or --check found a difference), 2 a
+    connection or query failed.
 
     Examples:
 

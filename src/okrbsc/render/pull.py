@@ -46,7 +46,7 @@ def text_lines(report: PullReport, *, mode: str, restate: bool, verbose: bool) -
             if not restate:
                 what += " (not written: pass --restate)"
         source = f" from {c['source']}" if c["source"] else ""
-        note = f" ({c['note']})" if c.get("note") else ""
+        note = f": {c['note']}" if c.get("note") else ""
         lines.append(visible(f"{c['path']}:{c['line']}: {c['id']} {key}: {what}{source}{note}"))
         if verbose:  # a tracker's items counted (SPEC 17.2)
             lines += [

@@ -189,7 +189,7 @@ def fetch(
 
             timing = Timing(name, connection.tracker or "?", len(group))
             started = time.perf_counter()
-            results += fetch_group(repo, name, connection, group, env, timing)
+            results += fetch_group(repo, name, connection, group, env, timing, everyone)
             timing.seconds = time.perf_counter() - started
             timings.append(timing)
             continue
@@ -205,6 +205,11 @@ def secrets_of(connections: Iterable[Connection], env: Mapping[str, str]) -> lis
     """Every value a connection's ``${NAME}`` expands to, and every password in its URL."""
     out: list[str] = []
     for connection in connections:
+        if connection.url is None:  # a tracker: its token and e-mail (SPEC 17.1)
+            tracker = connection.github or connection.gitlab or connection.jira
+            names = [getattr(tracker, k, None) for k in ("token_env", "email_env")]
+            out += [env[n] for n in names if n is not None and env.get(n)]
+            continue
         out += [env[name] for name in _VAR.findall(connection.url) if env.get(name)]
         password = password_of(_VAR.sub(lambda m: env.get(m.group(1), ""), connection.url))
         out += [password, unquote(password)] if password else []
@@ -220,6 +225,7 @@ def _fetch_group(
     everyone: list[str],
 ) -> list[Fetched]:
     secrets = list(everyone)
+    assert connection.url is not None  # a database (trackers: okrbsc.sources.trackers)
     try:
         expanded, own = expand(connection.url, env)
         secrets += own

@@ -236,7 +236,7 @@ jobs:
         run: okrbsc diff "$BASE" --format md >> "$GITHUB_STEP_SUMMARY"
       # Numbers reproducible: every value with a `source:` agrees with its source (exit 1
       # if not). Needs the sources reachable from CI: narrow with --source NAME, or drop it.
-      - run: pip install "okrbsc[data]"
+      - run: pip install "okrbsc[data,trackers]"   # databases, and GitHub, GitLab, Jira
       - name: Numbers agree with their sources
         run: okrbsc pull --check
 """
@@ -261,11 +261,11 @@ jobs:
       - uses: actions/setup-python@ece7cb06caefa5fff74198d8649806c4678c61a1 # v6.3.0
         with:
           python-version: "3.12"
-      - run: pip install "okrbsc[data]"
+      - run: pip install "okrbsc[data,trackers]"   # databases, and GitHub, GitLab, Jira
       - name: Pull the numbers from the sources of okrbsc.yaml
         id: pull
-        # a connection with ${NAME} in its url reads it here, e.g.
-        # env: {WAREHOUSE_PASSWORD: "${{ secrets.WAREHOUSE_PASSWORD }}"}
+        # a connection with ${NAME} in its url, or a tracker's token_env, reads it here, e.g.
+        # env: {WAREHOUSE_PASSWORD: "${{ secrets.WAREHOUSE_PASSWORD }}", GITHUB_TOKEN: "${{ secrets.TRACKER_TOKEN }}"}
         run: |
           set +e
           okrbsc pull --no-color > "$RUNNER_TEMP/okrbsc-pull.txt"

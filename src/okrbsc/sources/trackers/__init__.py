@@ -11,7 +11,7 @@ are scrubbed from every message.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from okrbsc.sources.pull import Fetched, Item, Reading, Timing
@@ -35,12 +35,14 @@ def fetch_group(
     group: list[Item],
     env: Mapping[str, str],
     timing: Timing,
+    everyone: Sequence[str] = (),
 ) -> list[Fetched]:
     """Every item of one tracker connection; a failing connection fails the items left."""
     kind = connection.tracker
     assert kind is not None
     try:
         client, tracker = _open(name, connection, env)
+        client.secrets += [s for s in everyone if s]  # no connection shows another's
     except TrackerError as exc:
         timing.failed = True
         return [Fetched(i, error=f"cannot connect: {exc}") for i in group]
