@@ -24,7 +24,10 @@ of the child (from wait4). What we track (the targets of issue 14):
   of the same history (what a reviewer reads without okrbsc);
 * `okrbsc pull 2026-Q3` of N sourced key results (one per team, each its own
   query; a DuckDB file, and a CSV DuckDB reads), a dry run and a pull writing
-  one check-in into each of N files, against the bare C load (`--pull N`).
+  one check-in into each of N files, against the bare C load (`--pull N`);
+* `okrbsc pull 2026-Q3` of N GitHub-fed key results (`--trackers N`, default
+  100) against the tests' fake GitHub on 127.0.0.1, each a milestone of 150
+  issues in two pages: a dry run and a pull writing N files.
 """
 
 from __future__ import annotations
@@ -358,6 +361,67 @@ def bench_pull(teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
     return rows
 
 
+TRACKER_ISSUES = 150  # per key result's milestone: two pages of GitHub's 100
+
+
+def tracked_repo(root: Path, teams: int, url: str) -> None:
+    """The benchmark repo with one GitHub-fed key result per team (``T{n}O0K0``):
+    the closed issues of milestone v1 of its own repo ``acme/r{n}``."""
+    generate(root, teams)
+    with (root / "okrbsc.yaml").open("a", encoding="utf-8") as f:
+        f.write(f"sources:\n  gh: {{github: {{api_url: '{url}', token_env: GITHUB_TOKEN}}}}\n")
+    for team in range(teams):
+        path = root / f"okrs/2026/Q3/t{team}.yaml"
+        text = path.read_text(encoding="utf-8")
+        source = f'        source: {{from: gh, repo: acme/r{team}, milestone: "v1"}}\n'
+        path.write_text(text.replace("        unit: pct\n", "        unit: pct\n" + source, 1))
+
+
+def bench_trackers(krs: int, repeat: int, work: Path) -> list[dict[str, object]]:
+    """`okrbsc pull 2026-Q3` of ``krs`` GitHub-fed key results against the fake GitHub of
+    the tests on 127.0.0.1 (each a milestone of TRACKER_ISSUES issues in pages of 100, and
+    its milestone list): a dry run, and a pull writing every team file."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fake_trackers import GITHUB_TOKEN, Fake, serve
+
+    fake = Fake(page_size=100)
+    for n in range(krs):
+        name = f"acme/r{n}"
+        fake.gh_repo(name, milestones=["v0", "v1"])
+        for i in range(TRACKER_ISSUES):
+            closed = f"2026-08-{1 + i % 28:02d}" if i % 3 else None
+            fake.gh_issue(name, f"2026-06-{1 + i % 28:02d}", closed, milestone="v1")
+    rows: list[dict[str, object]] = []
+    with serve(fake):
+        root, copy = work / f"trackers-{krs}", work / f"trackers-{krs}-write"
+        shutil.rmtree(root, ignore_errors=True)
+        tracked_repo(root, krs, fake.url)
+        print(
+            f"\n== pull: {krs} GitHub-fed key results ({TRACKER_ISSUES} issues each), fake GitHub"
+        )
+        common = ["2026-Q3", "--as-of", PULL_AS_OF, "-q"]
+        env = {**os.environ, "GITHUB_TOKEN": GITHUB_TOKEN}
+
+        def fresh_copy() -> None:
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(root, copy)
+
+        cases = [
+            Case("pull --dry-run (GitHub)", okrbsc("pull", "--repo", str(root), "--dry-run", *common),
+                 env=env),
+            Case(f"pull writing {krs} files (GitHub)", okrbsc("pull", "--repo", str(copy), *common),
+                 before=fresh_copy, env=env),
+        ]  # fmt: skip
+        before = len(fake.requests)
+        reference = rounds([PY, "-c", BARE, str(root)], cases, repeat)
+        for case in cases:
+            row = row_of(case, reference, f"bare C load ({krs} teams)")
+            row["requests_per_run"] = (len(fake.requests) - before) // (2 * repeat)
+            rows.append(row)
+    print(f"   {rows[0]['requests_per_run']} HTTP requests a run")
+    return rows
+
+
 def startup(repeat: int) -> list[dict[str, object]]:
     typer_app = [PY, str(HERE / "minimal_typer_app.py")]
     print("== start-up")
@@ -413,6 +477,13 @@ def main() -> None:
         metavar="TEAMS",
         help="size of the pull benchmark (0: none)",
     )
+    parser.add_argument(
+        "--trackers",
+        type=int,
+        default=100,
+        metavar="KRS",
+        help="key results of the tracker pull benchmark (0: none)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     rows = startup(args.repeat * 3)
@@ -422,6 +493,8 @@ def main() -> None:
         rows.append(bench_history(*args.history, args.repeat, args.work))
     if has_command("pull") and args.pull > 0:
         rows += bench_pull(args.pull, args.repeat, args.work)
+    if has_command("pull") and args.trackers > 0:
+        rows += bench_trackers(args.trackers, args.repeat, args.work)
     summary(rows, max(args.sizes))
     args.out.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\nwrote {args.out}")
