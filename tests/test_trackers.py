@@ -259,8 +259,8 @@ def test_pull_writes_one_checkin_per_kr_then_nothing_and_check_agrees(repo: Path
     assert proc.stdout.splitlines()[-1] == "6 added, 0 unchanged, 0 restated; 1 files written"
     text = (repo / OKR).read_text()
     assert (
-        "checkins: [{date: 2026-09-30, value: 4, note: '4 of 7 issues closed "
-        "(acme/app milestone v2.0)', source: gh}]"
+        "        checkins:\n          - {date: 2026-09-30, value: 4, note: '4 of 7 issues closed "
+        "(acme/app milestone v2.0)', source: gh}\n"
     ) in text
     assert "source: gh" in text and "source: jira" in text
     before = (repo / OKR).read_bytes()
