@@ -346,3 +346,88 @@ def test_format_choices_are_the_renderer_tables() -> None:
 
     choices = [f.value for f in RhythmFormat]
     assert choices == list(REMIND_RENDERERS) == list(DIGEST_RENDERERS)
+
+
+# --- the exact bodies, for product's two key results -----------------------------------
+
+PR11 = "Raise activation from 30% to 45%"
+PR12 = "Cut setup time from 60 to 15 minutes"
+FACTS_11 = "product · last check-in 2026-10-20, 31 days ago · level 3"
+FACTS_12 = "product · last check-in 2026-11-12, 8 days ago · level 1"
+HEAD = "Check-ins owed as of 2026-11-20: 2 key results for 3 people"
+HINT = "Reply `/checkin ID VALUE confidence C` on the weekly issue"
+
+
+def test_exact_slack_body() -> None:
+    def plain(text: str) -> dict[str, str]:
+        return {"type": "plain_text", "text": text}
+
+    def section(text: dict[str, str]) -> dict[str, Any]:
+        return {"type": "section", "text": text}
+
+    body = json.loads(remind("--team", "product", "--format", "slack").stdout)
+    assert body == {
+        "text": HEAD,
+        "blocks": [
+            {"type": "header", "text": plain(HEAD)},
+            section({"type": "mrkdwn", "text": "<@U0CEO0001> — level 3, 1 key result"}),
+            section(plain(f"• PR1.1 {PR11} — {FACTS_11} · as parent team's lead")),
+            section({"type": "mrkdwn", "text": "<@U0PAT0002> — level 3, 1 key result"}),
+            section(plain(f"• PR1.1 {PR11} — {FACTS_11}")),
+            section(plain("Lou Park (lou) — level 1, 1 key result")),  # no Slack id
+            section(plain(f"• PR1.2 {PR12} — {FACTS_12}")),
+            {"type": "context", "elements": [plain(HINT)]},
+        ],
+    }
+
+
+def test_exact_teams_body() -> None:
+    def block(text: str, **style: Any) -> dict[str, Any]:
+        return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+    def facts(title: str, value: str) -> dict[str, Any]:
+        return {"type": "FactSet", "facts": [{"title": title, "value": value}]}
+
+    body = json.loads(remind("--team", "product", "--format", "teams").stdout)
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [
+            block(HEAD, size="medium", weight="bolder"),
+            block("Cleo Evans (ceo)", weight="bolder", spacing="medium"),
+            facts("PR1.1", f"{PR11} — {FACTS_11} · as parent team's lead"),
+            block("Pat Kim (pat)", weight="bolder", spacing="medium"),
+            facts("PR1.1", f"{PR11} — {FACTS_11}"),
+            block("Lou Park (lou)", weight="bolder", spacing="medium"),
+            facts("PR1.2", f"{PR12} — {FACTS_12}"),
+            block(HINT.replace("`", "\\`"), isSubtle=True),
+        ],
+    }
+    assert body == {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
+    }
+
+
+def test_exact_mattermost_body() -> None:
+    body = json.loads(remind("--team", "product", "--format", "mattermost").stdout)
+    assert body == {
+        "text": f"### {HEAD}\n\n"
+        "**Cleo Evans (ceo)**\n\n"
+        f"- `PR1.1` {PR11}: {FACTS_11} · as parent team's lead\n"
+        "  `/checkin PR1.1 VALUE confidence C`\n\n"
+        "**Pat Kim (pat)**\n\n"
+        f"- `PR1.1` {PR11}: {FACTS_11}\n"
+        "  `/checkin PR1.1 VALUE confidence C`\n\n"
+        "**Lou Park (lou)**\n\n"
+        f"- `PR1.2` {PR12}: {FACTS_12}\n"
+        "  `/checkin PR1.2 VALUE confidence C`\n\n"
+        f"{HINT.replace('`', chr(92) + '`')}\n"
+    }
