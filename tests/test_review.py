@@ -248,7 +248,15 @@ def test_every_verdict_on_a_constructed_repo(constructed: Path) -> None:
         "okr_score",
         "verdict",
     }
-    assert set(payload) == {"period", "previous", "objectives", "links", "calibration"}
+    assert set(payload) == {
+        "period",
+        "previous",
+        "running",
+        "elapsed",
+        "objectives",
+        "links",
+        "calibration",
+    }
 
 
 def test_calibration_by_hand(constructed: Path) -> None:

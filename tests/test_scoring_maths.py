@@ -211,6 +211,21 @@ def small(tmp_path: Path) -> Repo:
     return Repo.open(tmp_path, D(2026, 11, 15))
 
 
+def test_recorded_scores_win_from_the_last_day(small: Repo) -> None:
+    """SPEC 14.2: on 2026-12-31 (FY from April: 2026-Q3's last day) A2's 0.9 and
+    K3's 0.2 are in force; pace still comes from progress."""
+    import dataclasses
+
+    result = score_period(dataclasses.replace(small, as_of=D(2026, 12, 31)), Period(2026, 3))
+    a1, a2 = result.teams[0].objectives
+    assert a2.score == 0.9 and a2.key_results[0].score == 0.2 and a2.recorded
+    assert a2.grade == "yellow"  # committed bands
+    assert a2.key_results[0].pace == "off_track"  # a recorded score does not change pace
+    assert a2.pace == "off_track"  # the computed score (0.0), never the recorded one
+    assert result.teams[0].score == pytest.approx((a1.score * 3 + 0.9 * 1) / 4)
+    assert {p.id: p for p in result.perspectives}["customer"].okr_score == 0.9
+
+
 def test_rollups_by_hand(small: Repo) -> None:
     result = score_period(small, Period(2026, 3))
     # FY starts in April: 2026-Q3 is 2026-10-01..2026-12-31, day 46 of 92 at as-of
@@ -222,17 +237,19 @@ def test_rollups_by_hand(small: Repo) -> None:
     assert k1.at_risk  # confidence fell from 0.8 to 0.5 (scale 10)
     assert (k2.progress, k2.score) == (pytest.approx(1.2), 1.0)
     assert a1.score == pytest.approx((0.8 * 1 + 1.0 * 3) / 4)
-    assert a2.score == 0.9 and a2.key_results[0].score == 0.2  # recorded scores win
-    assert a2.grade == "yellow"  # committed bands
-    assert a2.key_results[0].pace == "off_track"  # a recorded score does not change pace
-    team_a = (a1.score * 3 + 0.9 * 1) / 4
+    # recorded scores are not in force before the last day (SPEC 14.2): K3 has no data
+    assert (a2.score, a2.recorded, a2.recorded_score) == (0.0, False, 0.9)
+    assert (a2.key_results[0].score, a2.key_results[0].recorded_score) == (0.0, 0.2)
+    assert a2.grade == "red" and a2.pace == "no_data"  # committed bands
+    assert a2.key_results[0].pace == "no_data"
+    team_a = (a1.score * 3 + 0.0 * 1) / 4
     assert result.teams[0].score == pytest.approx(team_a)
     b1 = result.teams[1].objectives[0]
     assert b1.score == 1.0 and b1.perspectives == ("financial",)  # via A1 -> F1
-    assert result.score == pytest.approx((a1.score * 3 + 0.9 + 1.0) / 5)
+    assert result.score == pytest.approx((a1.score * 3 + 0.0 + 1.0) / 5)
     persp = {p.id: p for p in result.perspectives}
     assert persp["financial"].okr_score == pytest.approx((a1.score + 1.0) / 2)
-    assert persp["customer"].okr_score == 0.9
+    assert persp["customer"].okr_score == 0.0
     assert persp["learning"].okr_score is None and persp["learning"].status == "unknown"
     assert (persp["financial"].achievement, persp["financial"].status) == (0.5, "amber")
     assert (persp["customer"].achievement, persp["customer"].status) == (1.0, "green")

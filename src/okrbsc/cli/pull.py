@@ -37,6 +37,12 @@ def pull(
     restate: Annotated[
         bool, typer.Option("--restate", help="Also overwrite recorded values the source changed.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Also write check-ins of key results whose recorded score is final."
+        ),
+    ] = False,
     check: Annotated[
         bool,
         typer.Option("--check", help="Write nothing; exit 1 when a file differs from its source."),
@@ -71,7 +77,7 @@ def pull(
       okrbsc pull --check --format json
     """
     from okrbsc.render.pull import PullReport
-    from okrbsc.sources.pull import fetch, items
+    from okrbsc.sources.pull import fetch, items, refuse_final
     from okrbsc.write.values import ChangeKind, merge, write
 
     if check and restate:
@@ -79,6 +85,8 @@ def pull(
     strategy = Session(repo, as_of, quiet, verbose).readable_repo()
     wanted = parse_period(period) if period is not None else None
     fetched, timings = fetch(strategy, items(strategy, wanted, source))
+    if not force:
+        refuse_final(strategy, fetched)
     report = PullReport(errors=[f.error_entry() for f in fetched if f.error is not None])
     result = merge(strategy, [row for f in fetched if f.error is None for row in _rows(f)])
     names = {f.item.id: f.item for f in fetched}

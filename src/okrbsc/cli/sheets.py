@@ -115,6 +115,12 @@ def import_(
     restate: Annotated[
         bool, typer.Option("--restate", help="Also overwrite recorded values the sheet changes.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Also import check-ins of key results whose recorded score is final."
+        ),
+    ] = False,
     layout: Annotated[
         Layout, typer.Option("--layout", help="okrbsc (an export) or outline (1, 1.1, … rows).")
     ] = Layout.okrbsc,
@@ -161,7 +167,7 @@ def import_(
         _team_option(team)
         found = plan_outline(strategy, tables, Defaults(team, wanted, prefix))
     else:
-        found = plan(strategy, tables)
+        found = plan(strategy, tables, force=force)
     result = merge(strategy, found.rows)
     errors = found.errors + [f"{e.where}: {e.id}: {e.message}" for e in result.errors]
     if found.created and not errors:

@@ -81,6 +81,14 @@ def checkin(
         bool,
         typer.Option("--replace", help="A key result: rewrite the check-in already on that date."),
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="A key result with a recorded score in force (its grade is final): add "
+            "the check-in anyway; the recorded score stays.",
+        ),
+    ] = False,
     from_event: Annotated[
         Path | None,
         typer.Option(
@@ -105,7 +113,8 @@ def checkin(
     """Record a value: a key result's check-in, or a scorecard measure's actual.
 
     A key result gains a check-in in its file (one already on that date is
-    refused, exit 1, unless --replace rewrites it); a measure gains
+    refused, exit 1, unless --replace rewrites it; one whose recorded score is in
+    force, on it or its objective, is refused, exit 1, unless --force); a measure gains
     `actuals[PERIOD] = VALUE` (a different value already there is refused,
     exit 1, unless --restate; the same value changes nothing). The file is
     locked, checked, and replaced atomically; a file that does not load
@@ -142,7 +151,9 @@ def checkin(
     else:
         if restate:
             raise UsageError("--restate is for a measure's actual; this is a key result")
-        message = _checkin_kr(strategy, kr, value, wanted, (confidence, note, date), replace)
+        message = _checkin_kr(
+            strategy, kr, value, wanted, (confidence, note, date), (replace, force)
+        )
     if not quiet:
         typer.echo(visible(message))
 
@@ -195,18 +206,26 @@ def _checkin_kr(
     value: str,
     period: Period | None,
     extras: tuple[str | None, str | None, str | None],
-    replace: bool,
+    flags: tuple[bool, bool],
 ) -> str:
     from okrbsc.write.checkin import append_checkin, find_target, parse_confidence, parse_value
     from okrbsc.write.scalars import scalar
 
     confidence, note, date = extras
+    replace, force = flags
     target = find_target(strategy, kr, period)
     number = parse_value(target.kr, value)
     day = parse_date(date, "--date") or strategy.as_of
     chance = parse_confidence(strategy, confidence)
     path = append_checkin(
-        strategy, target, number, day=day, confidence=chance, note=note, replace=replace
+        strategy,
+        target,
+        number,
+        day=day,
+        confidence=chance,
+        note=note,
+        replace=replace,
+        force=force,
     )
     replaced = replace and any(c.date == day for c in target.kr.checkins)
     done = "replaced the check-in of" if replaced else "checked in"

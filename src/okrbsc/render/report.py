@@ -21,6 +21,8 @@ from okrbsc.render.score import (
     STATUS_TEXT,
     actual_text,
     bar,
+    judged_by,
+    judgement,
     kr_grade,
     kr_summary,
     kr_value,
@@ -296,7 +298,20 @@ def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
         "actuals_from": actuals_from(result),
         "status_text": STATUS_TEXT,
         "grade_bands": repo.config.scoring,
+        # SPEC 14.4: key results and objectives coloured by pace while the period
+        # runs, by grade from its last day on; (text, colour) of each
+        "judged_by": judged_by(result),
+        "judged": judgements(result),
     }
+
+
+def judgements(result: PeriodScore) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(path, objective id, KR id or "") -> (text, colour) of `render.score.judgement`."""
+    out = {}
+    for o in result.objectives():
+        out[(o.path, o.id, "")] = judgement(result, o)
+        out.update({(o.path, o.id, k.id): judgement(result, k) for k in o.key_results})
+    return out
 
 
 def shipped_templates() -> Path:

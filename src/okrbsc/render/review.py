@@ -52,6 +52,9 @@ def to_json(result: Review) -> dict[str, Any]:
     return {
         "period": str(result.period),
         "previous": str(result.previous) if result.previous.in_range else None,  # before 0001-Q1
+        # SPEC 14.4: the quarter runs until its last day; elapsed as 4.1's expected progress
+        "running": not result.as_of_score.final,
+        "elapsed": result.as_of_score.expected,
         "objectives": [
             {
                 "id": o.id,
@@ -207,6 +210,17 @@ def _edges(result: Review, nodes: list[tuple[MapNode, MapNode, str]]) -> list[Ma
     return out
 
 
+def provisional(repo: Repo, result: Review) -> str | None:
+    """SPEC 14.4: "2026-Q2 runs until 2026-09-30, day 26 of 92: verdicts are
+    provisional" for a quarter whose last day is after as-of; None once it ended."""
+    if result.as_of_score.final:
+        return None
+    start, end = repo.calendar.bounds(result.period)
+    days = (end - start).days + 1
+    day = max(0, min(days, (result.as_of_score.as_of - start).days + 1))
+    return f"{result.period} runs until {end}, day {day} of {days}: verdicts are provisional"
+
+
 def context(repo: Repo, result: Review) -> dict[str, Any]:
     score = result.as_of_score
     drawn = strategy_map(repo, score)
@@ -220,6 +234,7 @@ def context(repo: Repo, result: Review) -> dict[str, Any]:
     return {
         "organisation": repo.config.organisation,
         "period": str(result.period),
+        "provisional": provisional(repo, result),
         "previous": str(result.previous),
         "as_of": score.as_of,
         "score": score,

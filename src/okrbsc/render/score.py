@@ -31,6 +31,34 @@ PACE_TEXT = {
 }
 
 
+# SPEC 14.4: while the period runs, key results and objectives are coloured by pace;
+# from its last day on, by grade. Colours are named as the report's CSS names them.
+PACE_COLOUR = {"on_track": "green", "behind": "amber", "off_track": "red", "no_data": "unknown"}
+COLOUR_STYLE = {"green": "green", "yellow": "yellow", "amber": "yellow", "red": "red"}
+
+
+def judged_by(result: PeriodScore) -> str:
+    """The column that colours key results and objectives: "pace" or "grade"."""
+    return "grade" if result.final else "pace"
+
+
+def judgement(result: PeriodScore, item: KrScore | ObjectiveScore) -> tuple[str, str]:
+    """(text, colour) of a key result or objective in that column: its pace while the
+    period runs, its grade from the last day on; "no data" (colour "unknown") for one
+    without data either way (SPEC 10.4, 14.4)."""
+    no_data = item.pace == "no_data" if isinstance(item, ObjectiveScore) else not item.has_data
+    if no_data:
+        return "no data", "unknown"
+    if result.final:
+        return item.grade, item.grade
+    return PACE_TEXT[item.pace], PACE_COLOUR[item.pace]
+
+
+def judgement_style(colour: str) -> str:
+    """The terminal style of a colour of :func:`judgement`."""
+    return COLOUR_STYLE.get(colour, NO_DATA_STYLE)
+
+
 def pct(value: float | None, *, least: float | None = None) -> str:
     """A share as a whole percentage ("0%", never "-0%"), at least ``least``; "–" when unknown."""
     if value is None:
@@ -430,6 +458,8 @@ def _objective_json(o: ObjectiveScore) -> dict[str, Any]:
         "perspectives": list(o.perspectives),
         "weight": o.weight,
         "recorded": o.recorded,
+        "recorded_score": o.recorded_score,
+        "pace": o.pace,
         "key_results": [_kr_json(k) for k in o.key_results],
     }
 
@@ -457,6 +487,7 @@ def _kr_json(k: KrScore) -> dict[str, Any]:
         "pace": k.pace,
         "weight": k.weight,
         "recorded": k.recorded,
+        "recorded_score": k.recorded_score,
         "discipline": k.discipline,
         "weeks_checked": k.weeks_checked,
         "weeks_elapsed": k.weeks_elapsed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from okrbsc.render.fit import (
@@ -16,11 +17,12 @@ from okrbsc.render.fit import (
     sized,
 )
 from okrbsc.render.score import (
-    GRADE_STYLE,
-    PACE_TEXT,
     STATUS_STYLE,
     actual_text,
     bar,
+    judged_by,
+    judgement,
+    judgement_style,
     kr_summary,
     kr_value,
     left_out,
@@ -39,7 +41,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 SPARKS = "▁▂▃▄▅▆▇█"
-PACE_STYLE = {"on_track": "green", "behind": "yellow", "off_track": "red", "no_data": "dim"}
 
 
 def sparkline(values: tuple[float, ...], last: int = 8) -> str:
@@ -60,7 +61,7 @@ KR_COLUMNS = (
     Column("value", justify="right", wrap=True, floor=12),
     Column("progress"),
     Column("now → end", justify="right", drop=3),
-    Column("pace"),
+    Column("pace"),  # "grade" from the period's last day on (SPEC 14.4)
     Column("conf.", justify="right", drop=5),
     Column("trend", drop=1),
     Column("weeks", justify="right", drop=2),
@@ -100,7 +101,21 @@ def print_status(repo: Repo, result: PeriodScore, console: Console) -> None:
         _measures(repo, result, console)
 
 
-def _kr_row(team: str, k: KrScore) -> list[Cell]:
+def _columns(result: PeriodScore) -> tuple[Column, ...]:
+    """KR_COLUMNS, the coloured column named for what colours it (SPEC 14.4)."""
+    index = next(i for i, c in enumerate(KR_COLUMNS) if c.name == "pace")
+    named = dataclasses.replace(KR_COLUMNS[index], name=judged_by(result))
+    return (*KR_COLUMNS[:index], named, *KR_COLUMNS[index + 1 :])
+
+
+def _judged(result: PeriodScore, item: KrScore | ObjectiveScore) -> Cell:
+    from rich.text import Text
+
+    text, colour = judgement(result, item)
+    return Text(text, style=judgement_style(colour))
+
+
+def _kr_row(result: PeriodScore, team: str, k: KrScore) -> list[Cell]:
     from rich.text import Text
 
     conf = Text(num(k.confidence), style="bold red" if k.at_risk else "")
@@ -110,7 +125,7 @@ def _kr_row(team: str, k: KrScore) -> list[Cell]:
         rich_text(kr_value(k)),
         bar(k.progress, k.expected, 12),
         f"{max(0.0, k.progress):.0%}" + _end(k),
-        Text(PACE_TEXT[k.pace], style=PACE_STYLE[k.pace]),
+        _judged(result, k),
         conf,
         sparkline(k.confidences) + trend_word(k.confidences),
         f"{k.weeks_checked}/{k.weeks_elapsed}",
@@ -123,11 +138,13 @@ def _end(k: KrScore) -> str:
     return "" if k.forecast_progress is None else f" → {max(0.0, k.forecast_progress):.0%}"
 
 
-def _objective_row(obj: ObjectiveScore) -> list[Cell]:
+def _objective_row(result: PeriodScore, obj: ObjectiveScore) -> list[Cell]:
+    """An objective: its score, and its pace or grade in that column (SPEC 14.4)."""
     from rich.text import Text
 
-    grade = Text(f"{num(obj.score)} {obj.grade}", style=GRADE_STYLE[obj.grade])
-    return [rich_text(obj.id, "bold"), rich_text(obj.title, "bold"), grade, *[""] * 7]
+    score = Text(num(obj.score), style="bold")
+    cells: list[Cell] = [rich_text(obj.id, "bold"), rich_text(obj.title, "bold"), score]
+    return [*cells, "", "", _judged(result, obj), *[""] * 4]
 
 
 def _okrs(result: PeriodScore, console: Console) -> None:
@@ -144,26 +161,29 @@ def _okrs(result: PeriodScore, console: Console) -> None:
     )
     tables: list[tuple[str, str, list[list[Cell]]]] = []
     if risky:
-        rows = [_kr_row(team.team, k) for team, k in risky]
+        rows = [_kr_row(result, team.team, k) for team, k in risky]
         tables.append((f"At risk ({len(risky)})", "bold red", rows))
     for team in result.teams:
-        tables.append(_team_rows(team))
+        tables.append(_team_rows(result, team))
+    columns = _columns(result)
     everything = [row for _, _, rows in tables for row in rows]
-    kept = kept_columns(console, KR_COLUMNS, everything)
+    kept = kept_columns(console, columns, everything)
     for title, style, rows in tables:
-        teamless = [i for i in kept if i != len(KR_COLUMNS) - 1 or style == "bold red"]
-        _print_table(console, KR_COLUMNS, rows, teamless, title, style)
-    note = dropped_note(KR_COLUMNS, kept, fit_width(console))
+        teamless = [i for i in kept if i != len(columns) - 1 or style == "bold red"]
+        _print_table(console, columns, rows, teamless, title, style)
+    note = dropped_note(columns, kept, fit_width(console))
     if note:
         console.print(note, style="dim")
 
 
-def _team_rows(team: TeamScore) -> tuple[str, str, list[list[Cell]]]:
+def _team_rows(result: PeriodScore, team: TeamScore) -> tuple[str, str, list[list[Cell]]]:
     discipline = "" if team.discipline is None else f" · check-ins {team.discipline:.0%} of weeks"
     rows: list[list[Cell]] = []
     for obj in team.objectives:
-        rows.append(_objective_row(obj))
-        rows += [_kr_row("", k) for k in sorted(obj.key_results, key=lambda k: not k.at_risk)]
+        rows.append(_objective_row(result, obj))
+        rows += [
+            _kr_row(result, "", k) for k in sorted(obj.key_results, key=lambda k: not k.at_risk)
+        ]
     return f"{team.name} — {num(team.score)}{discipline}", "bold", rows
 
 

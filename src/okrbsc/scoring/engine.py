@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrbsc.scoring.forecast import forecast
-from okrbsc.scoring.freshness import kr_direction, stale_given
+from okrbsc.scoring.freshness import kr_direction, recorded_in_force, stale_given
 from okrbsc.strategy.measures import TOLERANCE, Status, assess, worst
 from okrbsc.strategy.models import Bands, CheckIn, KeyResult, Measure, Objective
 from okrbsc.strategy.periods import FiscalCalendar, Period
@@ -62,6 +62,8 @@ class KrScore:
     description: str | None = None
     forecast: float | None = None  # SPEC 9.2: the value projected to the period's last day
     forecast_progress: float | None = None  # the progress of that value
+    # SPEC 14.2: the `score` written in the file, in force or not (``recorded``: in force)
+    recorded_score: float | None = None
 
     @property
     def discipline(self) -> float | None:
@@ -83,6 +85,9 @@ class ObjectiveScore:
     depends_on: tuple[str, ...]
     path: str
     key_results: tuple[KrScore, ...]
+    # SPEC 14.4: the computed score against expected progress; 14.2: the written score
+    pace: str = "no_data"
+    recorded_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,8 @@ class PeriodScore:
     # SPEC 10.1: a repo may hold OKRs only or a scorecard only
     has_scorecard: bool = True
     has_okrs: bool = True
+    # SPEC 14.4: as-of is on or after the period's last day: grades, not pace
+    final: bool = False
 
     def objectives(self) -> list[ObjectiveScore]:
         return [obj for team in self.teams for obj in team.objectives]
@@ -254,9 +261,10 @@ def start_used(
     return None, None
 
 
-def has_data(kr: KeyResult, as_of: dt.date) -> bool:
-    """SPEC 10.4: a check-in on or before as-of, `current`, (binary) `done`, or a score."""
-    if kr.score is not None or any(c.date <= as_of for c in kr.checkins):
+def has_data(kr: KeyResult, as_of: dt.date, in_force: bool = True) -> bool:
+    """SPEC 10.4: a check-in on or before as-of, `current`, (binary) `done`, or a score
+    (one in force, SPEC 14.2: ``in_force`` says whether the period's scores are)."""
+    if (in_force and kr.score is not None) or any(c.date <= as_of for c in kr.checkins):
         return True
     return kr.current is not None if kr.kind == "metric" else kr.done is not None
 
@@ -353,9 +361,11 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
     start, source = start_used(kr, as_of, seen) if kr.kind == "metric" else (None, None)
     current = start if (now := current_value(kr, as_of, seen)) is None else now
     prog = progress(kr, current, start)
-    score = kr.score if kr.score is not None else clamp(prog)
+    in_force = recorded_in_force(repo, ref.period)
+    recorded = in_force and kr.score is not None
+    score = kr.score if recorded and kr.score is not None else clamp(prog)
     trend = confidences(kr, as_of, repo.config.confidence_scale, seen)
-    data = has_data(kr, as_of)
+    data = has_data(kr, as_of, in_force)
     span = repo.calendar.start(ref.period), repo.calendar.end(ref.period)
     causes = risks(repo, ref, kr, seen, trend, prog)
     return KrScore(
@@ -370,7 +380,8 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         weight=kr.weight,
         progress=prog,
         score=score,
-        recorded=kr.score is not None,
+        recorded=recorded,
+        recorded_score=kr.score,
         grade=grade(score, bands),
         confidence=trend[-1] if trend else None,
         confidences=tuple(trend),
@@ -384,7 +395,7 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         due=kr.due,
         description=kr.description,
         **checkin_fields(repo, span, kr, seen),
-        **forecast_fields(repo, span, kr, start),
+        **forecast_fields(repo, span, kr, start, running=not in_force),
     )
 
 
@@ -403,9 +414,14 @@ def checkin_fields(
 
 
 def forecast_fields(
-    repo: Repo, span: tuple[dt.date, dt.date], kr: KeyResult, start: float | None
+    repo: Repo,
+    span: tuple[dt.date, dt.date],
+    kr: KeyResult,
+    start: float | None,
+    running: bool = True,
 ) -> dict[str, Any]:
-    projected = kr_forecast(repo, span, kr)
+    """SPEC 9.2, 14.4: the forecast while the period runs (before its last day)."""
+    projected = kr_forecast(repo, span, kr) if running else None
     return {
         "forecast": projected,
         "forecast_progress": None if projected is None else progress(kr, projected, start),
@@ -435,7 +451,8 @@ def score_objective(repo: Repo, ref: OkrRef, expected: float) -> ObjectiveScore:
     bands = bands_for(repo, obj)
     krs = tuple(score_kr(repo, ref, i, expected, bands) for i in range(len(obj.key_results)))
     computed = weighted_mean((k.score, k.weight) for k in krs)
-    score = obj.score if obj.score is not None else (computed or 0.0)
+    recorded = obj.score is not None and recorded_in_force(repo, ref.period)
+    score = obj.score if recorded and obj.score is not None else (computed or 0.0)
     return ObjectiveScore(
         id=obj.id,
         title=obj.title,
@@ -443,7 +460,9 @@ def score_objective(repo: Repo, ref: OkrRef, expected: float) -> ObjectiveScore:
         owner=obj.owner,
         weight=obj.weight,
         score=score,
-        recorded=obj.score is not None,
+        recorded=recorded,
+        recorded_score=obj.score,
+        pace=objective_pace(krs, expected),
         grade=grade(score, bands),
         perspectives=tuple(repo.perspectives_of(ref)),
         aligns_to=tuple(obj.aligns_to),
@@ -451,6 +470,14 @@ def score_objective(repo: Repo, ref: OkrRef, expected: float) -> ObjectiveScore:
         path=ref.file.path,
         key_results=krs,
     )
+
+
+def objective_pace(krs: tuple[KrScore, ...], expected: float) -> str:
+    """SPEC 14.4: the objective's computed score (its KRs' progress clamped, never a
+    recorded score) against expected progress; ``no_data`` when no KR has data."""
+    if not any(k.has_data for k in krs):
+        return "no_data"
+    return pace(weighted_mean((clamp(k.progress), k.weight) for k in krs) or 0.0, expected)
 
 
 def team_order(repo: Repo, refs: list[OkrRef]) -> list[str]:
@@ -493,6 +520,7 @@ def score_period(repo: Repo, period: Period, team: str | None = None) -> PeriodS
         scorecard=scorecard,
         has_scorecard=repo.has_scorecard,
         has_okrs=period in repo.periods,
+        final=recorded_in_force(repo, period),
     )
 
 

@@ -81,6 +81,30 @@ def has_recorded_score(repo: Repo, ref: OkrRef, kr: KeyResult | None = None) -> 
     return ref.objective.score is not None or (kr is not None and kr.score is not None)
 
 
+def final_score(repo: Repo, ref: OkrRef, kr: KeyResult) -> str | None:
+    """What makes the key result's grade final (SPEC 14.2), in words for a message
+    ("a recorded score of 0.6", "its objective S1's recorded score of 0.7"), or
+    None when no recorded score is in force on it or its objective."""
+    if not recorded_in_force(repo, ref.period):
+        return None
+    if kr.score is not None:
+        return f"a recorded score of {kr.score:g}"
+    if ref.objective.score is not None:
+        return f"its objective {ref.id}'s recorded score of {ref.objective.score:g}"
+    return None
+
+
+def would_change(kr: KeyResult, day: dt.date, value: float, confidence: float | None) -> bool:
+    """A check-in (``day``, ``value``, ``confidence``) that the key result does not
+    already hold: a new date, or another value or confidence on that date."""
+    held = [c for c in kr.checkins if c.date == day]
+    if not held:
+        return True
+    last = held[-1]
+    same_value = float(last.value) == float(value)
+    return not same_value or (confidence is not None and last.confidence != confidence)
+
+
 def meets_target(kr: KeyResult, last: CheckIn | None) -> bool:
     """Done (binary), or the current value meets the target (metric); ``last``: the
     latest check-in on or before as-of."""

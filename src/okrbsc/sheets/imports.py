@@ -175,8 +175,9 @@ def lines(table: Table, plan: Plan, required: tuple[str, ...]) -> list[Line]:
 # --- the okrbsc layout ------------------------------------------------------------------
 
 
-def plan(repo: Repo, tables: list[Table]) -> Plan:
-    """The sheets of an export (any of them), read back."""
+def plan(repo: Repo, tables: list[Table], *, force: bool = False) -> Plan:
+    """The sheets of an export (any of them), read back. Without ``force``, a check-in
+    row for a key result whose recorded score is final is an error (SPEC 14.2)."""
     out = Plan()
     by_name = {t.name: t for t in reversed(tables)}
     found = {n: lines(by_name[n], out, REQUIRED[n]) for n in REQUIRED if n in by_name}
@@ -185,7 +186,7 @@ def plan(repo: Repo, tables: list[Table]) -> Plan:
         out.errors.append(f"no sheet named {', '.join(REQUIRED)} (sheets: {names})")
     records = [r for line in found.get("objectives", []) if (r := _objective(line))]
     records += [r for line in found.get("key_results", []) if (r := _key_result(line))]
-    Definitions(repo, out).apply(records, found.get("checkins", []))
+    Definitions(repo, out, force=force).apply(records, found.get("checkins", []))
     for line in found.get("actuals", []):
         _actual(line)
     for line in found.get("measures", []):
@@ -279,8 +280,8 @@ def shown(value: Any) -> str:
 class Definitions:
     """Objectives and key results of the sheets against the files; new teams' files."""
 
-    def __init__(self, repo: Repo, out: Plan) -> None:
-        self.repo, self.out = repo, out
+    def __init__(self, repo: Repo, out: Plan, *, force: bool = False) -> None:
+        self.repo, self.out, self.force = repo, out, force
         self.files = {(doc.team, doc.period): f.path for f, doc in repo.okr_files}
         self.new: dict[tuple[str, Period], list[Record]] = {}
         self.new_krs: dict[str, Record] = {}
@@ -375,10 +376,34 @@ class Definitions:
             entry = {"date": day, "value": amount, "confidence": confidence, "note": note}
             self.new_krs[kr].checkins.append(entry)
             return
+        if not self.force and self._final(line, kr, day, (amount, confidence)):
+            return
         self.out.rows.append(
             CheckinRow(kr, day, amount, confidence, None, note, self.kr_period.get(kr),
                        where=line.where("value"))
         )  # fmt: skip
+
+    def _final(self, line: Line, ident: str, day: Any, given: tuple[Any, Any]) -> bool:
+        """SPEC 14.2: a new or changed check-in of a key result whose recorded score is
+        in force is an error at its key_result cell (`import --force` writes it)."""
+        from okrbsc.scoring.freshness import final_score, would_change
+
+        period = self.kr_period.get(ident)
+        for ref, index in self.repo.key_results_named(ident):
+            if (period is not None and ref.period != period) or not self.repo.calendar.contains(
+                ref.period, day
+            ):
+                continue
+            kr = ref.objective.key_results[index]
+            why = final_score(self.repo, ref, kr)
+            if why is not None and would_change(kr, day, *given):
+                self.out.errors.append(
+                    f"{line.where('key_result')}: {ident} has {why}, final since "
+                    f"{self.repo.calendar.end(ref.period)}: the check-in is not imported; "
+                    "pass --force to import it (the recorded score stays)"
+                )
+                return True
+        return False
 
 
 def number_or(value: Any) -> Any:

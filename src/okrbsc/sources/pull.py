@@ -104,6 +104,31 @@ def items(repo: Repo, period: Period | None = None, only: str | None = None) -> 
     return [i for i in out if only is None or i.source.from_ == only]
 
 
+def refuse_final(repo: Repo, fetched: list[Fetched]) -> None:
+    """SPEC 14.2: a key result whose recorded score is in force (on it or its objective)
+    takes no new or changed check-in: its item gets an error instead (`pull --force`
+    skips this). Check-ins the file already holds are not an error."""
+    from okrbsc.scoring.freshness import final_score, would_change
+
+    for f in fetched:
+        item = f.item
+        if item.kind != "key result" or f.error is not None or item.period is None:
+            continue
+        for ref, index in repo.key_results_named(item.id):
+            kr = ref.objective.key_results[index]
+            why = final_score(repo, ref, kr) if ref.period == item.period else None
+            if why is None:
+                continue
+            changing = [r for r in f.readings if isinstance(r.key, dt.date)
+                        and would_change(kr, r.key, r.value, r.confidence)]  # fmt: skip
+            if changing:
+                f.error = (
+                    f"{item.id} has {why}, final since {repo.calendar.end(ref.period)}: "
+                    f"{len(changing)} check-in{'s' if len(changing) != 1 else ''} from the "
+                    "source not written; pass --force to write them (the recorded score stays)"
+                )
+
+
 def _kr_item(path: str, ident: str, kr: KeyResult, period: Period) -> Item:
     line = (kr.at("id") if kr.id is not None else kr.at())[0]
     assert kr.source is not None

@@ -212,9 +212,13 @@ def append_checkin(
     confidence: float | None = None,
     note: str | None = None,
     replace: bool = False,
+    force: bool = False,
 ) -> str:
     """Write the check-in (with ``replace``: over the one of the same date); returns
-    the file's repo-relative path."""
+    the file's repo-relative path. A key result whose grade is final is refused
+    unless ``force`` (SPEC 14.2)."""
+    if not force:
+        refuse_if_final(repo, target)
     path, label, edit = checkin_edit(
         repo, target, value, day=day, confidence=confidence, note=note, replace=replace
     )
@@ -262,6 +266,24 @@ def checkin_edit(
             _rewrite(doc, (*where, "checkins", earlier), entry)
 
     return path, target.ref.file.path, edit
+
+
+class FinalScore(DataError):
+    """The key result's grade is final: a recorded score is in force on it (exit 1)."""
+
+
+def refuse_if_final(repo: Repo, target: Target) -> None:
+    """Refuse a check-in on a key result whose grade is final (SPEC 14.2)."""
+    from okrbsc.scoring.freshness import final_score
+
+    why = final_score(repo, target.ref, target.kr)
+    if why is not None:
+        end = repo.calendar.end(target.ref.period)
+        raise FinalScore(
+            f"{target.kr_id} has {why}, final since {end} (the last day of "
+            f"{target.ref.period}): a check-in would not change its score; pass --force "
+            "to add it anyway (the recorded score stays; nothing was written)"
+        )
 
 
 class SameDayCheckin(DataError):

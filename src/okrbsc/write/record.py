@@ -11,8 +11,6 @@ from okrbsc.strategy.repo import OkrRef, Repo
 from okrbsc.write.safe import edit_all
 from okrbsc.write.splice import Doc
 
-PLACES = 2  # recorded as shown: a frozen score reads like the report
-
 
 def refuse_before_the_end(repo: Repo, period: Period) -> None:
     """Recorded scores are final (they win over computed ones): not before the last day."""
@@ -48,9 +46,12 @@ def _writer(items: list[tuple[int, ObjectiveScore]]) -> Callable[[Doc], None]:
 
 
 def _write(doc: Doc, items: list[tuple[int, ObjectiveScore]]) -> None:
+    """Each score as the shortest decimal that reads back as the same float (repr,
+    `write.scalars.real`): `score` then gives the same numbers after the write as
+    before it (SPEC 14.2)."""
     for index, obj in items:
         where = ("objectives", index)
-        doc.set(where, "score", round(obj.score, PLACES), ("key_results", "initiatives"))
+        doc.set(where, "score", obj.score, ("key_results", "initiatives"))
         for k, kr in enumerate(obj.key_results):
             kr_where = (*where, "key_results", k)
-            doc.set(kr_where, "score", round(kr.score, PLACES), ("checkins",))
+            doc.set(kr_where, "score", kr.score, ("checkins",))
