@@ -49,8 +49,10 @@ def today(as_of: str | None) -> dt.date:
 
 
 def check_folder(repo: Path | None) -> None:
+    from okrbsc.strategy.paths import LOOP, is_link_loop
+
     if repo is not None and not repo.is_dir():
-        raise UsageError(f"--repo {repo}: no such folder")
+        raise UsageError(f"--repo {repo}: {LOOP if is_link_loop(repo) else 'no such folder'}")
 
 
 @dataclass
@@ -96,9 +98,13 @@ def default_output(root: Path, name: str | None = None) -> Path:
     """The repo root's reports/ (or ``name`` in it), wherever okrbsc runs; refused
     (exit 2) unless it resolves inside the repo: a `reports` link out of it, or one
     of the file or folder written in it, is not followed."""
+    from okrbsc.strategy.paths import LOOP, is_link_loop
+
     root = root.resolve()
     folder = root / DEFAULT_OUTPUT
     for path in (folder, folder / name) if name else (folder,):
+        if is_link_loop(path):
+            raise UsageError(f"{path} is {LOOP}: refused, nothing was written")
         real = path.resolve()
         if not real.is_relative_to(root):
             raise UsageError(

@@ -276,6 +276,10 @@ def _write_reports(
         docs = documents(repo, results, formats, templates)
     except TemplateError as exc:
         raise UsageError(visible(template_failure(exc))) from None
+    from okrbsc.strategy.paths import LOOP, is_link_loop
+
+    if is_link_loop(out):
+        raise UsageError(f"cannot write to {out}: it is {LOOP}; nothing was written")
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in docs:

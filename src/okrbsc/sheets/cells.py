@@ -55,6 +55,19 @@ def text(value: Any) -> str | None:
     return found or None
 
 
+def verbatim(value: Any) -> str | None:
+    """Free text (a title, a name, a note) exactly as the cell holds it: its first
+    spaces and line breaks are part of it (SPEC 12.3); only the `'` export put
+    before text a spreadsheet would run is removed. Blank is empty."""
+    if not isinstance(value, str):
+        return text(value)
+    if not value.strip():
+        return None
+    if value.startswith("'") and value[1:2] and value[1:2] in (*DANGEROUS, "'"):
+        return value[1:]
+    return value
+
+
 def number(value: Any, decimal_comma: bool) -> float | int | None:
     if value is None or value == "":
         return None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrbsc.sheets.cells import CellError, date, flag, number, raw, text, value
+from okrbsc.sheets.cells import CellError, date, flag, number, raw, text, value, verbatim
 from okrbsc.sheets.read import Table
 from okrbsc.sheets.yamltext import okr_file
 from okrbsc.strategy.periods import Period
@@ -31,17 +31,17 @@ REQUIRED = {
     "actuals": ("measure", "period", "value"),
 }
 OBJECTIVE_FIELDS = {
-    "title": ("text", None), "type": ("text", "aspirational"), "owner": ("text", None),
+    "title": ("verbatim", None), "type": ("text", "aspirational"), "owner": ("text", None),
     "aligns_to": ("list", ()), "weight": ("number", 1),
 }  # fmt: skip
 KR_FIELDS = {
-    "title": ("text", None), "kind": ("text", "metric"), "start": ("number", None),
+    "title": ("verbatim", None), "kind": ("text", "metric"), "start": ("number", None),
     "target": ("number", None), "current": ("number", None), "unit": ("text", None),
     "direction": ("text", None), "owner": ("text", None), "weight": ("number", 1),
     "due": ("date", None),
 }  # fmt: skip
 MEASURE_FIELDS = {
-    "name": ("text", None), "unit": ("text", None), "type": ("text", "lag"),
+    "name": ("verbatim", None), "unit": ("text", None), "type": ("text", "lag"),
     "direction": ("text", None), "baseline": ("number", None), "target": ("number", None),
     "red_flag": ("number", None),
 }  # fmt: skip
@@ -124,6 +124,7 @@ def parser(kind: str, table: Table) -> Callable[[Any], Any]:
     comma = table.decimal_comma
     return {
         "text": text,
+        "verbatim": verbatim,
         "number": lambda c: number(c, comma),
         "date": date,
         "list": lambda c: tuple(p.strip() for p in (text(c) or "").split(",") if p.strip()),
@@ -361,7 +362,7 @@ class Definitions:
         day = line.need("date", date)
         amount = line.need("value", parser("value", line.table))
         confidence = line.get("confidence", parser("number", line.table))
-        note = line.get("note")
+        note = line.get("note", verbatim)
         if day is not None and day > self.repo.as_of:  # SPEC 14.3
             line.fail(
                 "date",
@@ -466,7 +467,7 @@ def _outline_record(line: Line, number_column: str, given: Defaults) -> Record:
             line.plan.errors.append(f"{line.where(number_column)}: no {what}: add a {what} "
                                     f"column or pass --{what}")  # fmt: skip
             line.failed.add(what)
-    values: dict[str, Any] = {"title": line.need("title"), "owner": line.get("owner")}
+    values: dict[str, Any] = {"title": line.need("title", verbatim), "owner": line.get("owner")}
     if not is_kr:
         line.checked()
         assert team is not None and period is not None

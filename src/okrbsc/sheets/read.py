@@ -118,11 +118,16 @@ def _table(name: str, label: str, cells: list[list[Any]], first: int) -> Table:
 
 def read_csv(path: Path) -> Table:
     """A CSV file: UTF-8 with or without a byte-order mark, `,` `;` or tab separated."""
+    raw = path.read_bytes()
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
         raise DataError(
-            f"{path.name}:1: not UTF-8 (byte {exc.start}): save it as CSV UTF-8"
+            f"{path.name}:{line}:{column}: not UTF-8 (byte 0x{body[exc.start]:02x}): "
+            "save it as CSV UTF-8"
         ) from None
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
@@ -159,7 +164,9 @@ def load(path: Path) -> list[Table]:
     if path.is_dir():
         return read_folder(path)
     if not path.is_file():
-        raise UsageError(f"{path}: no such file or folder")
+        from okrbsc.strategy.paths import LOOP, is_link_loop
+
+        raise UsageError(f"{path}: {LOOP if is_link_loop(path) else 'no such file or folder'}")
     refuse_suffix(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":

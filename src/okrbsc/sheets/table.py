@@ -44,7 +44,9 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 def inert(cell: Cell) -> Cell:
     """OWASP's rule for CSV injection: text a spreadsheet would run gets a leading `'`."""
-    if isinstance(cell, str) and cell.startswith(DANGEROUS):
+    if isinstance(cell, str) and (
+        cell.startswith(DANGEROUS) or (cell.startswith("'") and cell[1:2] in (*DANGEROUS, "'"))
+    ):  # and a `'` that import would take for this one
         return "'" + cell
     return cell
 

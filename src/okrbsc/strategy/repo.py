@@ -35,6 +35,7 @@ from okrbsc.strategy.models import (
     Sources,
     Team,
 )
+from okrbsc.strategy.paths import LOOP, is_link_loop
 from okrbsc.strategy.periods import FiscalCalendar, Period
 from okrbsc.strategy.validate import validate_as, validate_clean, validate_data
 
@@ -171,6 +172,8 @@ def read_inside(root: Path, path: Path, limit_mib: float = DEFAULT_MAX_MIB) -> b
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
+        if is_link_loop(path):
+            return Problem("E001", f"cannot read file: {LOOP}: not read", 1, 1)
         return Problem("E001", "cannot read file: it does not exist (a broken link?)", 1, 1)
     if not real.is_relative_to(root):
         return Problem("E001", "points outside the repo: not read", 1, 1)

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from okrbsc.errors import DataError, ExitCode, OkrbscError
 from okrbsc.strategy.loader import load_bytes
+from okrbsc.strategy.paths import LOOP, is_link_loop, resolved
 from okrbsc.strategy.validate import validate_data
 from okrbsc.write.splice import Doc, Unsplicable, plain, same
 
@@ -225,6 +226,8 @@ def inside(root: Path, path: Path, label: str) -> Path:
     repo is written through, so it stays a link. An existing target must be a
     regular file."""
     root = root.resolve()
+    if is_link_loop(path):
+        raise WriteError(f"{label} is {LOOP}: refused, nothing was written")
     real = path.resolve()
     if not real.is_relative_to(root):
         link = _first_link(root, path)
@@ -249,7 +252,7 @@ def refuse_odd_okr_paths(root: Path, labels: Sequence[str]) -> None:
     for label in labels:
         parts = PurePosixPath(label).parts
         lexical = bool(parts) and parts[0] == OKR_FOLDER and ".." not in parts
-        real = (root / label).resolve()
+        real = resolved(root / label)
         there = real.relative_to(root).parts if real.is_relative_to(root) else ()
         hidden = any(p in NEVER_WRITTEN for p in (*parts, *there))
         if not lexical or hidden:  # a link out of the repo: `inside` refuses it, naming it
@@ -398,7 +401,7 @@ def atomic_folder(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
     replaced only when it holds nothing but files of these names (else refused, exit 2).
     A failure (a full disk) leaves the old folder as it was and no temporary folder;
     one a killed write left is removed by the next write of that folder."""
-    folder = folder.resolve()
+    folder = resolved(folder)
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
     _replaceable(folder, {name for name, _ in files})
