@@ -431,3 +431,23 @@ def test_exact_mattermost_body() -> None:
         "  `/checkin PR1.2 VALUE confidence C`\n\n"
         f"{HINT.replace('`', chr(92) + '`')}\n"
     }
+
+
+def test_a_key_result_nobody_answers_for(tmp_path: Path) -> None:
+    """No owner, no objective owner and no lead anywhere above: still reminded, last."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo)
+    config = repo / "okrbsc.yaml"
+    text = config.read_text(encoding="utf-8")
+    for lead in (", lead: ceo", ", lead: pat", ", lead: lou"):
+        text = text.replace(lead, "")
+    config.write_text(text, encoding="utf-8")
+    data = remind_json(repo=repo)["reminders"]
+    assert data[-1]["to"] is None and data[-1]["key_result"] == "PL2.1"
+    assert data[-1]["because"] == "owner" and data[-1]["name"] is None
+    # without leads nobody is told but the person each key result answers to
+    assert {(r["to"], r["because"]) for r in data[:-1]} == {
+        ("pat", "owner"), ("lou", "owner"), ("kai", "owner"), ("zed", "owner"), ("ada", "owner")
+    }  # fmt: skip
+    out = remind(repo=repo).stdout
+    assert "\nNobody answers for these (no owner, and no lead above them), level 2\n" in out
