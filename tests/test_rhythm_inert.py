@@ -4,7 +4,9 @@ image, emphasis or mention, no HTML in e-mail, no line of its own in text."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -187,8 +189,13 @@ def test_adaptive_card_renders_in_microsofts_renderer(
     folder = Path(
         need_tool(str(tools) if found and sh.which("node") else None, "npm adaptivecards", "npm")
     )
-    script = folder / "okrbsc_adaptive_card_check.mjs"
-    script.write_bytes((TESTS / "tools" / "adaptive_card_check.mjs").read_bytes())
+    # named by content: checkouts sharing the tools never swap a script under each other
+    source = (TESTS / "tools" / "adaptive_card_check.mjs").read_bytes()
+    script = folder / f"okrbsc_adaptive_card_{hashlib.sha256(source).hexdigest()[:12]}.mjs"
+    if not script.exists():
+        partial = script.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(source)
+        partial.replace(script)
     files = []
     for name, root in (("plain", FIXTURE), ("hostile", repo)):
         body = tmp_path / f"{name}.json"
