@@ -57,12 +57,14 @@ class Fake:
     rate_limit_once: set[str] = field(default_factory=set)  # paths limited once (1 s)
     rate_limit_long: bool = False  # every request limited for an hour
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    gh_legacy: bool = False  # GitHub Enterprise before 3.7: no merged_at in pull_request
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
+    scheme: str = "http"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     # --- building data -------------------------------------------------------------
 
@@ -196,7 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
             reset = int(time.time()) + 3600
             return self._send(403, {"message": "API rate limit exceeded"},
                               {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})  # fmt: skip
-        path = parts.path
+        path = parts.path.removeprefix("/api/v3")  # GitHub Enterprise serves the API there
         with fake.lock:
             limited = path in fake.rate_limit_once and query.get("page") == "2"
             if limited:
@@ -251,6 +253,13 @@ class _Handler(BaseHTTPRequestHandler):
             issues = [i for i in issues if wanted <= {lab["name"] for lab in i["labels"]}]
         if "assignee" in query:
             issues = [i for i in issues if (i["assignee"] or {}).get("login") == query["assignee"]]
+        if self.fake.gh_legacy:
+            issues = [
+                {**i, "pull_request": {"url": i["pull_request"]["url"]}}
+                if "pull_request" in i
+                else i
+                for i in issues
+            ]
         return self._page(issues, query)
 
     # --- GitLab -----------------------------------------------------------------------
@@ -363,9 +372,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve(fake: Fake) -> Iterator[Fake]:
+def serve(fake: Fake, tls: tuple[Any, Any] | None = None) -> Iterator[Fake]:
+    """``fake`` on 127.0.0.1 (a free port); over TLS with ``tls`` = (cert, key)."""
     handler = type("Handler", (_Handler,), {"fake": fake})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if tls is not None:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(str(tls[0]), str(tls[1]))
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        fake.scheme = "https"
     fake.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

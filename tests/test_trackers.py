@@ -432,3 +432,83 @@ def test_without_httpx_a_tracker_source_names_the_extra(tmp_path: Path, repo: Pa
     assert proc.returncode == 2
     assert 'pip install "okrbsc[trackers]"' in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_github_enterprise_without_merged_at_in_the_issue_list_reads_the_pulls(
+    tmp_path: Path,
+) -> None:
+    with serve(load(Fake(page_size=2, gh_legacy=True))) as fake:
+        root = make_repo(tmp_path / "repo", fake.url + "/api/v3")
+        proc = pull(root, "2026-09-30", "--dry-run", "--format", "json", "--source", "gh")
+        paths = [p.split("?")[0] for _, p, _ in fake.requests]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # the same hand count as with merged_at in the list: P1, P2, P8
+    assert changes(proc)["PL1.2"]["new"] == 3
+    assert "/api/v3/repos/acme/app/pulls" in paths
+
+
+def test_jira_data_center_with_a_personal_access_token(tmp_path: Path, fake: Fake) -> None:
+    root = make_repo(tmp_path / "repo", fake.url)
+    config = root / "okrbsc.yaml"
+    config.write_text(config.read_text().replace("email_env: JIRA_EMAIL, ", ""))
+    proc = pull(root, "2026-09-30", "--dry-run", "--format", "json", "--source", "jira")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert changes(proc)["PL2.1"]["new"] == 50
+    jira = [(m, p, h) for m, p, h in fake.requests if p.startswith("/rest/api/2/search")]
+    assert len(jira) == 4  # 8 issues, 2 a page, startAt/total
+    assert {h["authorization"] for _, _, h in jira} == {f"Bearer {JIRA_TOKEN}"}
+
+
+def test_a_past_period_is_counted_at_its_last_day(repo: Path) -> None:
+    proc = pull(repo, "2026-10-15", "2026-Q3", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    got = changes(proc)
+    assert {k: (c["date"], c["new"]) for k, c in got.items()} == {
+        k: ("2026-09-30", v) for k, (v, _) in EXPECTED["2026-09-30"].items()
+    }
+
+
+def test_a_percent_of_nothing_writes_nothing(tmp_path: Path, fake: Fake) -> None:
+    krs = KRS.replace(
+        "milestone: M1, value: percent", "milestone: M1, labels: [none], value: percent"
+    )
+    root = make_repo(tmp_path / "repo", fake.url, krs)
+    proc = pull(root, "2026-09-30", "--format", "json", "--source", "gl")
+    assert proc.returncode == 0, proc.stderr
+    assert "PL1.3" not in changes(proc) and "PL2.2" in changes(proc)
+    assert "2026-09-30" not in (root / OKR).read_text().split("id: PL1.3")[1].split("id: PL2")[0]
+
+
+def test_tls_is_verified_against_the_trust_store_ssl_cert_file_names(tmp_path: Path) -> None:
+    from .rhythm_servers import make_cert
+
+    cert, key = make_cert(tmp_path)
+    with serve(load(Fake(page_size=2)), tls=(cert, key)) as fake:
+        assert fake.url.startswith("https://127.0.0.1:")
+        root = make_repo(tmp_path / "repo", fake.url)
+        untrusted = pull(root, "2026-09-30", "--dry-run", "--format", "json", "--source", "gh")
+        trusted = pull(root, "2026-09-30", "--dry-run", "--format", "json", "--source", "gh",
+                       env={**ENV, "SSL_CERT_FILE": str(cert)})  # fmt: skip
+    assert untrusted.returncode == 2
+    message = json.loads(untrusted.stdout)["errors"][0]["message"]
+    assert (
+        message.startswith("gh: cannot reach 127.0.0.1:") and "CERTIFICATE_VERIFY_FAILED" in message
+    )
+    assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+    assert changes(trusted)["PL1.1"]["new"] == 4
+
+
+def test_a_measure_fed_by_a_tracker_fails_naming_why(tmp_path: Path, fake: Fake) -> None:
+    root = make_repo(tmp_path / "repo", fake.url)
+    card = root / "scorecard.yaml"
+    old = "actuals: {2026-Q2: 45}}"
+    assert old in card.read_text()
+    card.write_text(
+        card.read_text().replace(old, old[:-1] + ", source: {from: gh, repo: acme/app}}")
+    )
+    proc = pull(root, "2026-09-30", "--format", "json", "--source", "gh")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    errors = json.loads(proc.stdout)["errors"]
+    assert [e["message"] for e in errors] == [
+        "a github connection feeds key results only: a measure needs a query"
+    ]
