@@ -150,7 +150,7 @@ def test_text_blocks_commands_and_hint() -> None:
         "pulled: its feed has stopped\n"
         "      okrbsc checkin PL2.3 VALUE --confidence C\n"
     ) in out
-    assert "      platform · no check-in yet, 50 days into 2026-Q4 · level 3\n" in out
+    assert "      platform · last check-in none yet, 50 days into 2026-Q4 · level 3\n" in out
     # PL1.2 is also an id of 2026-Q3: the command names the period
     assert "      okrbsc checkin PL1.2 VALUE --confidence C --period 2026-Q4\n" in out
     assert out.endswith("\nReply `/checkin ID VALUE confidence C` on the weekly issue\n")

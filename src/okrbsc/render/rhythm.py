@@ -71,7 +71,7 @@ def _facts(owed: Owed, because: Because) -> str:
     if owed.last_checkin is not None:
         last = f"last check-in {owed.last_checkin}, {days} ago"
     else:
-        last = f"no check-in yet, {days} into {owed.period}"
+        last = f"last check-in none yet, {days} into {owed.period}"
     parts = [owed.team, last, f"level {owed.level}"]
     if _BECAUSE[because]:
         parts.append(_BECAUSE[because])
