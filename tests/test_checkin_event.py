@@ -353,3 +353,24 @@ def test_a_key_result_of_a_period_that_is_over(tmp_path: Path) -> None:
         "key result 'S1.1' is in no period running at 2026-10-15 (it is in 2026-Q3): "
         "a comment checks in key results of running periods only"
     ) in proc.stdout
+
+
+def test_a_recorded_score_in_force_is_refused_as_checkin_refuses_it(tmp_path: Path) -> None:
+    root = strategy(tmp_path)
+    sales = root / SALES
+    sales.write_text(
+        sales.read_text().replace("owner: dana\n", "owner: dana\n        score: 0.6\n")
+    )
+    before = sales.read_bytes()
+    path = root.parent / "event.json"
+    path.write_text(json.dumps(github_event("/checkin S1.1 3", login="LeeChen")))
+    args = ("--repo", str(root), "--as-of", "2026-09-30")
+    proc = run_cli("checkin", "--from-event", str(path), *args, "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    (line,) = json.loads(proc.stdout)["commands"]
+    assert line["status"] == "refused"
+    assert "final since 2026-09-30" in line["detail"]
+    assert "only okrbsc checkin --force adds one" in line["detail"]
+    assert sales.read_bytes() == before
+    by_hand = run_cli("checkin", "S1.1", "3", *args)
+    assert by_hand.returncode == 1 and "final since 2026-09-30" in by_hand.stderr

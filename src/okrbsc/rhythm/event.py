@@ -35,6 +35,7 @@ from okrbsc.write.checkin import (
     find_target,
     parse_confidence,
     parse_value,
+    refuse_if_final,
 )
 from okrbsc.write.safe import edit_all
 from okrbsc.write.splice import Doc
@@ -335,14 +336,24 @@ def _plan(
     if person is None or person not in allowed:
         return _refused(command, _not_allowed(repo, comment, person, target, allowed))
     try:
+        refuse_if_final(repo, target)  # a comment has no --force
         planned = _checked(repo, command, target)
     except OkrbscError as exc:
-        return _refused(command, exc.message.replace("--", ""), target.kr_id)
+        return _refused(command, _for_comment(exc.message), target.kr_id)
     key = (target.ref.file.path, target.kr_id)
     if key in seen:
         return _refused(command, f"a second line for {target.kr_id}: one per key result")
     seen.add(key)
     return planned
+
+
+def _for_comment(message: str) -> str:
+    """`okrbsc checkin`'s words for a comment: its options are the grammar's keywords
+    (``--replace`` is ``replace``); what a comment cannot do is said so."""
+    message = message.replace(
+        "pass --force to add it anyway", "only okrbsc checkin --force adds one"
+    )
+    return re.sub(r"(?<!checkin )--(?=\w)", "", message)
 
 
 def _not_allowed(
