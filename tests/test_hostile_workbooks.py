@@ -8,6 +8,7 @@ import resource
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -300,3 +301,54 @@ def test_too_many_shared_strings_are_refused(examples_copy: Path, book: Path) ->
     many = rebuilt(book, "strings.xlsx", {"xl/sharedStrings.xml": xml}, {})
     err = refused(examples_copy, many)
     assert "strings.xlsx holds more than 1,000,000 shared strings: refused" in err
+
+
+def _rebuilt_sheet(path: Path, edit: Callable[[str], str]) -> Path:
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info) for info in src.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = edit(parts["xl/worksheets/sheet1.xml"].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part, data in parts.items():
+            dst.writestr(part, data)
+    return path
+
+
+def test_cells_that_do_not_name_their_place_are_counted_in_order(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """101 cells in a row without `r`: the 101st is in column CW."""
+    path = far_cell_book(tmp_path, "unnamed.xlsx", 1, 0)
+    cells = "".join(f"<c><v>{i}</v></c>" for i in range(101))
+    _rebuilt_sheet(path, lambda xml: xml.replace("</sheetData>", f"<row>{cells}</row></sheetData>"))
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert "unnamed.xlsx!checkins: a cell at 3 makes its used range 3 rows by 101 columns" in err
+
+
+def test_a_far_cell_behind_a_quoted_angle_bracket_is_still_found(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    path = far_cell_book(tmp_path, "hidden.xlsx", 1, 0)
+    far = '<row r="9"><c a=">" r="XFD9"><v>1</v></c></row>'
+    _rebuilt_sheet(path, lambda xml: xml.replace("</sheetData>", far + "</sheetData>"))
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert "hidden.xlsx!checkins: a cell at XFD9 makes its used range" in err
+
+
+def test_a_dense_workbook_of_about_1_mib_is_read_within_the_bounds(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """14,000 rows by 20 columns (280,000 cells, ~1 MiB): read in full, each row an error
+    at its cell (no such key result), within 256 MiB and 10 s."""
+    import xlsxwriter
+
+    path = tmp_path / "dense.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("checkins")
+    sheet.write_row(0, 0, ["key_result", "date", "value"] + [f"c{i}" for i in range(17)])
+    for r in range(1, 14_000):
+        day = f"2026-10-{1 + r % 28:02d}"
+        sheet.write_row(r, 0, [f"X{r % 50}.1", day, r % 97] + [(r * c) % 13 for c in range(17)])
+    book.close()
+    assert 900_000 < path.stat().st_size < 1.1 * (1 << 20)
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert "dense.xlsx!checkins!C14000: X49.1: no such key result" in err

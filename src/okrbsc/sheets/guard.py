@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -200,10 +201,14 @@ def _position(ref: str | None) -> tuple[int, int] | None:
     found = CELL_REF.fullmatch(ref or "")
     if not found or len(ref or "") > 40:  # past any limit either way: read as far out
         return (MAX_ROWS + 1, 1) if found else None
+    return int(found.group(2)), _column(found.group(1).upper())
+
+
+def _column(letters: str | bytes) -> int:
     column = 0
-    for letter in found.group(1).upper():
-        column = column * 26 + ord(letter) - 64
-    return int(found.group(2)), column
+    for letter in letters.encode() if isinstance(letters, str) else letters:
+        column = column * 26 + letter - 64
+    return column
 
 
 _ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
@@ -216,6 +221,16 @@ _ATTR = re.compile(rb"""\b(r|t|ref)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"""\br\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b")
 _VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v\s*>\s*[^<\s]")
+
+
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # a namespace prefix
+_ROW_END = re.compile(rb"</" + _P + rb"row\s*>")
+_CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
+_CELL_REFS = re.compile(  # a `>` quoted in an attribute hides r: the counts differ, tag by tag
+    rb"<" + _P + rb"""c\s[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,8})\$?([0-9]{1,12})["']"""
+)
+_DIMENSION = re.compile(rb"<" + _P + rb"dimension\b" + _ATTRS + rb"/?>")
+_CELL_END = re.compile(rb"</" + _P + rb"c\s*>")
 
 
 def _attrs(raw: bytes) -> dict[bytes, str]:
@@ -241,6 +256,56 @@ class _SheetScan:
         self.cells = 0
 
     def feed(self, data: bytes) -> bytes:
+        """Take every whole row of ``data`` (the rest is returned): at C speed when its
+        cells all name their place, else tag by tag (which also names a refused cell)."""
+        ends = deque(_ROW_END.finditer(data, max(0, len(data) - CHUNK - 64)), maxlen=1)
+        if not ends:
+            return self._tags(data)
+        part, rest = data[: ends[0].end()], data[ends[0].end() :]
+        if not self._fast(part):
+            self._tags(part)
+        return rest
+
+    def _fast(self, part: bytes) -> bool:
+        """Cover the rows of ``part`` from its cell references alone; False (nothing
+        taken) when a cell has none, a dimension is there, or a limit would be passed."""
+        refs = _CELL_REFS.findall(part)
+        count = len(_CELL_START.findall(part))
+        if count != len(refs) or self.cells + count > MAX_CELLS:
+            return False
+        if b"dimension" in part:
+            for match in _DIMENSION.finditer(part):
+                _dimension(self.extent, _attrs(match[1]).get(b"ref", ""))
+        if refs:
+            letters, rows = zip(*refs, strict=True)
+            distinct = {name.upper() for name in set(letters)}
+            widest = max(map(len, distinct))
+            columns = _column(max(name for name in distinct if len(name) == widest))
+            extent = self.extent
+            new_rows = max(extent.rows, max(map(int, rows)))
+            new_columns = max(extent.columns, columns)
+            too_many = new_rows * new_columns > MAX_CELLS
+            if new_rows > MAX_ROWS or new_columns > MAX_COLUMNS or too_many:
+                return False
+            extent.rows, extent.columns = new_rows, new_columns
+            self.row, self.column = int(rows[-1]), _column(letters[-1].upper())
+        self.cells += count
+        if _FORMULA.search(part):
+            for piece in _CELL_END.split(part):  # each piece ends with one cell's content
+                if b"<f" in piece or b":f" in piece:
+                    self._formula_cell(piece)
+        return True
+
+    def _formula_cell(self, piece: bytes) -> None:
+        start = max(piece.rfind(b"<c "), piece.rfind(b"<c>"), piece.rfind(b":c "))
+        head, _, body = piece[start:].partition(b">")
+        if not _FORMULA.search(body) or _VALUE.search(body):
+            return
+        attrs = _attrs(head)
+        if not (attrs.get(b"t") in ("str", "inlineStr") and b"<v" in body):
+            self.found.append(attrs.get(b"r") or "?")
+
+    def _tags(self, data: bytes) -> bytes:
         """Take every whole tag of ``data``; the rest (a tag cut by the chunk) is returned."""
         done = 0
         for match in _TAG.finditer(data):
