@@ -270,3 +270,29 @@ def test_webhook_bodies(repo: Path) -> None:
     mattermost = json.loads(digest(repo, "--format", "mattermost"))
     assert mattermost["text"] == digest(repo, "--format", "md")
     assert mattermost["text"].startswith("### Week to 2026-11-20: 1 check-in from 1 of 2 teams;")
+
+
+def test_the_documented_json_shapes_are_the_real_ones(repo: Path) -> None:
+    import re
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs/format.md").read_text(encoding="utf-8")
+    section = text.split("## The weekly rhythm (`people`, `remind`, `digest`)")[1]
+    section = section.split("\n## ")[0]
+    remind_doc, digest_doc = (
+        json.loads(b) for b in re.findall(r"```json\n(.*?)```", section, re.S)
+    )
+    proc = run_cli("remind", "--repo", str(repo), "--as-of", AS_OF, "--format", "json")
+    remind_real = json.loads(proc.stdout)
+    assert set(remind_doc) == set(remind_real)
+    assert set(remind_doc["reminders"][0]) == set(remind_real["reminders"][0])
+    real = digest_json(repo)
+    assert set(digest_doc) == set(real)
+    assert set(digest_doc["summary"]) == set(real["summary"])
+    doc_team, real_team = digest_doc["teams"][0], real["teams"][1]  # platform
+    assert set(doc_team) == set(real_team)
+    for key in ("checkins", "newly_at_risk", "owed", "objectives"):
+        assert set(doc_team[key][0]) == set(real_team[key][0]), key
+    assert set(digest_doc["measures"][0]) == set(real["measures"][0])
+    assert set(digest_doc["changes"][0]) == set(real["changes"][0])
