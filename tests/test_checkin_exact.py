@@ -145,3 +145,20 @@ def _whole(typed: str) -> int | None:
         return int(typed)
     except ValueError:
         return None
+
+
+def test_a_measures_actual_is_echoed_as_written_and_refused_when_inexact(tmp_path: Path) -> None:
+    from .conftest import EXAMPLES
+
+    root = tmp_path / "strategy"
+    shutil.copytree(EXAMPLES, root)
+    args = ["--period", "2026-Q4", "--repo", str(root), "--as-of", "2026-11-20"]
+    before = (root / "scorecard.yaml").read_bytes()
+    refused = run_cli("checkin", "F1-arr", "1e-400", *args)
+    assert refused.returncode == 2
+    assert "value 1e-400 cannot be written exactly" in refused.stderr
+    assert (root / "scorecard.yaml").read_bytes() == before
+    done = run_cli("checkin", "F1-arr", "1e20", *args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith(": recorded F1-arr = 1.0e+20 in 2026-Q4")
+    assert "2026-Q4: 1.0e+20}" in (root / "scorecard.yaml").read_text()

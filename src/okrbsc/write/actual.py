@@ -31,11 +31,19 @@ class Recorded:
     def message(self) -> str:
         c = self.change
         at = f"{c.path}:{c.line}"
+        old, new = shown(c.old), shown(c.new)  # as written in the file
         if c.change is ChangeKind.UNCHANGED:
-            return f"{at}: {c.id} already has {c.new:g} in {c.key}: nothing to change"
+            return f"{at}: {c.id} already has {new} in {c.key}: nothing to change"
         if c.change is ChangeKind.RESTATED:
-            return f"{at}: restated {c.id} in {c.key}: {c.old:g} -> {c.new:g}"
-        return f"{at}: recorded {c.id} = {c.new:g} in {c.key}"
+            return f"{at}: restated {c.id} in {c.key}: {old} -> {new}"
+        return f"{at}: recorded {c.id} = {new} in {c.key}"
+
+
+def shown(value: object) -> str:
+    """A value as the file holds it (`1.0e+20`, not `1e+20`)."""
+    from okrbsc.write.scalars import scalar
+
+    return scalar(value)
 
 
 def record_actual(
@@ -48,8 +56,8 @@ def record_actual(
     change = result.changes[0]
     if change.change is ChangeKind.RESTATED and not restate:
         raise RestatementRefused(
-            f"{change.path}:{change.line}: {measure} already has {change.old:g} in {period}, "
-            f"not {change.new:g}: pass --restate to replace it (nothing was written)"
+            f"{change.path}:{change.line}: {measure} already has {shown(change.old)} in "
+            f"{period}, not {shown(change.new)}: pass --restate to replace it (nothing was written)"
         )
     write(repo, result, restate=restate)
     return Recorded(change.path, change)
