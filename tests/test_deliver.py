@@ -61,7 +61,11 @@ def no_secret(results: list[DeliveryResult]) -> None:
         assert secret not in shown
 
 
-def test_a_webhook_gets_its_channels_body_once() -> None:
+def test_a_webhook_gets_its_channels_body_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    for proxy in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):  # never shown the secret URL
+        monkeypatch.setenv(proxy, "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
     body = json.dumps({"text": "3 check-ins due"}).encode()
     with webhook_server() as hooks:
         env = {"SLACK_WEBHOOK_URL": f"{hooks.base}/services/T0/B0/{TOKEN}"}

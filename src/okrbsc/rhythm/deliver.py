@@ -166,7 +166,9 @@ def _post(url: str, body: bytes, sleep: Sleep) -> int:
     except ImportError:
         raise _Failed(f"webhooks need httpx: {EXTRA}") from None
     headers = {"Content-Type": "application/json", "User-Agent": "okrbsc"}
-    with httpx.Client(timeout=TIMEOUT, verify=_tls(), follow_redirects=False) as client:
+    # no proxy or .netrc from the environment (as the tracker client): the URL is the secret
+    client = httpx.Client(timeout=TIMEOUT, verify=_tls(), follow_redirects=False, trust_env=False)
+    with client:
         for attempt in range(1, TRIES + 1):
             try:
                 response = client.post(url, content=body, headers=headers)
