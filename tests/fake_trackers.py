@@ -58,6 +58,7 @@ class Fake:
     rate_limit_long: bool = False  # every request limited for an hour
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     gh_legacy: bool = False  # GitHub Enterprise before 3.7: no merged_at in pull_request
+    link_base: str | None = None  # next pages on another host (a hostile server)
     lock: threading.Lock = field(default_factory=threading.Lock)
     port: int = 0
     scheme: str = "http"
@@ -354,9 +355,10 @@ class _Handler(BaseHTTPRequestHandler):
             params = {k: v for k, v in query.items() if k != "page"}
             rest = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
             last = (len(items) + size - 1) // size
+            host = self.fake.link_base or self.fake.url
             extra["Link"] = (
-                f'<{self.fake.url}{base}?{rest}&page={page + 1}>; rel="next", '
-                f'<{self.fake.url}{base}?{rest}&page={last}>; rel="last"'
+                f'<{host}{base}?{rest}&page={page + 1}>; rel="next", '
+                f'<{host}{base}?{rest}&page={last}>; rel="last"'
             )
         self._send(200, chunk, extra)
 

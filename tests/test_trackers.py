@@ -512,3 +512,30 @@ def test_a_measure_fed_by_a_tracker_fails_naming_why(tmp_path: Path, fake: Fake)
     assert [e["message"] for e in errors] == [
         "a github connection feeds key results only: a measure needs a query"
     ]
+
+
+def test_a_next_page_on_another_host_is_not_followed(repo: Path, fake: Fake) -> None:
+    fake.link_base = f"http://localhost:{fake.port}"  # same server, another origin
+    proc = pull(repo, "2026-09-30", "--dry-run", "--format", "json", "--source", "gh")
+    assert proc.returncode == 2
+    messages = {e["message"] for e in json.loads(proc.stdout)["errors"]}
+    assert messages == {"gh: the next page points to another host: not followed"}
+    assert not [h for _, _, h in fake.requests if h.get("host", "").startswith("localhost")]
+
+
+def test_a_refused_jira_token_fails_every_jira_item_after_one_request(
+    tmp_path: Path, fake: Fake
+) -> None:
+    krs = KRS.replace("source: {from: gl, project: group/app, epic: 7}",
+                      "source: {from: jira, jql: 'project = OPS'}")  # fmt: skip
+    root = make_repo(tmp_path / "repo", fake.url, krs)
+    proc = pull(root, "2026-09-30", "--format", "json", "--source", "jira",
+                env={**ENV, "JIRA_TOKEN": "expired"})  # fmt: skip
+    assert proc.returncode == 2
+    errors = json.loads(proc.stdout)["errors"]
+    assert [e["id"] for e in errors] == ["PL2.1", "PL2.3"]
+    assert (
+        "refused the token in $JIRA_TOKEN (HTTP 401: You are not authenticated.)"
+        in errors[1]["message"]
+    )
+    assert len(fake.requests) == 1  # serverInfo, refused: nothing more asked

@@ -24,7 +24,13 @@ from urllib.parse import urlsplit
 
 from okrbsc.sources.trackers.count import TrackerItem
 from okrbsc.sources.trackers.github import nearest, timestamp
-from okrbsc.sources.trackers.http import MAX_ITEMS, Client, NotFound, TrackerError
+from okrbsc.sources.trackers.http import (
+    MAX_ITEMS,
+    Client,
+    ConnectionFailed,
+    NotFound,
+    TrackerError,
+)
 
 _FIELDS = ["summary", "status", "created", "resolutiondate", "statuscategorychangedate"]
 _PAGE = 100
@@ -70,6 +76,8 @@ class Jira:
             rows = self._search(jql)
         except NotFound:
             raise TrackerError(f"{self.http.name}: {self.base} has no Jira search API") from None
+        except ConnectionFailed:
+            raise
         except TrackerError as exc:
             raise TrackerError(self._explain(str(exc))) from None
         where = "jira: " + " ".join(jql.split())
