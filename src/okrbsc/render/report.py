@@ -353,19 +353,21 @@ def _report_data() -> dict[type, frozenset[str]]:
 
 
 def _sandbox() -> type:
-    """Jinja's sandbox, reading a field of the report's dataclasses directly.
+    """The bounded sandbox (render/sandbox.py), reading a field of the report's
+    dataclasses directly.
 
     The sandbox lets a template read any attribute that does not start with an
     underscore of an object that is not a function, method, type, frame or the
     like: every such field passes its check, which is a third of the rendering
     of a 1,000-team report (~800,000 reads). Everything else is checked as before.
     """
-    from jinja2.sandbox import SandboxedEnvironment
+    from okrbsc.render.sandbox import BoundedSandbox
+    from okrbsc.render.sandbox import template_class as bounded
 
     data = _report_data()
 
-    class ReportSandbox(SandboxedEnvironment):
-        template_class = _template_class()
+    class ReportSandbox(BoundedSandbox):
+        template_class = bounded(_template_class())
 
         def getattr(self, obj: Any, attribute: str) -> Any:
             if attribute in data.get(type(obj), ()):
@@ -410,12 +412,12 @@ def _template_class() -> type:
 
 
 def environment(templates: Path | None) -> Any:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, StrictUndefined
 
-    loaders: list[Any] = [FileSystemLoader(str(templates))] if templates is not None else []
-    loaders.append(FileSystemLoader(str(shipped_templates())))
+    from okrbsc.render.sandbox import loaders
+
     env = _sandbox()(
-        loader=ChoiceLoader(loaders),
+        loader=ChoiceLoader(loaders(templates, shipped_templates())),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -435,44 +437,32 @@ def environment(templates: Path | None) -> Any:
         measure_status=measure_status,
         pct=lambda v: pct(v, least=0.0),
     )
+    env.limited = templates is not None  # the user's templates: time, output, memory bounded
     return env
 
 
 def template_failure(exc: Exception) -> str:
-    """What went wrong in a template, naming the template and its line (SPEC 12.1)."""
-    from jinja2 import TemplateSyntaxError
-    from jinja2.exceptions import SecurityError
+    """What went wrong in a template, naming the template and its line (SPEC 12.1, 12.3)."""
+    from okrbsc.render.sandbox import failure
 
-    where = None
-    if isinstance(exc, TemplateSyntaxError):
-        where = f"{exc.filename or exc.name}:{exc.lineno}"
-    tb = exc.__traceback__
-    while tb is not None and where is None:  # Jinja puts the template's frames in the traceback
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            where = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    message = getattr(exc, "message", None) or str(exc)
-    if isinstance(exc, SecurityError):
-        message = message.rstrip(".") + ": templates reach the report's data and filters only"
-    return f"template {where or 'error'}: {message}"
+    return failure(exc)
 
 
 def render(repo: Repo, result: PeriodScore, fmt: str, templates: Path | None = None) -> str:
     """The plan on a page of one scored period, as ``fmt`` (md or html)."""
-    env = environment(templates)
-    return str(env.get_template(f"report.{fmt}.j2").render(**context(repo, result)))
+    from okrbsc.render.sandbox import render as bounded
+
+    return bounded(environment(templates), f"report.{fmt}.j2", context(repo, result))
 
 
 def render_index(
     repo: Repo, results: list[PeriodScore], fmt: str, templates: Path | None = None
 ) -> str:
-    env = environment(templates)
+    from okrbsc.render.sandbox import render as bounded
+
     rows = [(str(r.period), r) for r in results]
-    return str(
-        env.get_template(f"index.{fmt}.j2").render(
-            organisation=repo.config.organisation, rows=rows, as_of=repo.as_of, fmt=fmt
-        )
-    )
+    data = {"organisation": repo.config.organisation, "rows": rows, "as_of": repo.as_of}
+    return bounded(environment(templates), f"index.{fmt}.j2", {**data, "fmt": fmt})
 
 
 def documents(

@@ -269,8 +269,9 @@ def render(repo: Repo, result: Review, fmt: str) -> str:
     """The review of one quarter as ``fmt``: json, md or html."""
     if fmt == "json":
         return json_text(to_json(result)) + "\n"
-    env = environment_for_review()
-    return str(env.get_template(f"review.{fmt}.j2").render(**context(repo, result)))
+    from okrbsc.render.sandbox import render as bounded
+
+    return bounded(environment_for_review(), f"review.{fmt}.j2", context(repo, result))
 
 
 __all__ = ["FORMATS", "TeamCalibration", "render", "to_json"]
