@@ -88,6 +88,8 @@ def test_the_history_chart(repo: Path, tmp_path: Path) -> None:
         "`**md string**`",
         "&lt;b&gt; #35; #quot; <b>x</b>",
         "A ::: red {x} (y) [z] classDef red fill:#f00",
+        "$$\\href{javascript:alert(1)}{click}$$ and $x^2$",
+        "Revenue $$\\htmlStyle{color:red}{47}$$ USD $ 5",
     ],
 )
 def test_mermaid_label_gives_back_the_text(tmp_path: Path, text: str) -> None:
@@ -96,3 +98,22 @@ def test_mermaid_label_gives_back_the_text(tmp_path: Path, text: str) -> None:
     found = blocks(md)
     assert found[0]["labels"] == [visible(text)]
     assert (found[0]["theme"], found[0]["themeCSS"]) == ("default", None)
+    assert "$" not in found[0]["raw"][0]  # SPEC 12.3: no `$$` for KaTeX when Mermaid renders
+
+
+def test_math_in_a_title_reaches_the_strategy_map_as_text(base_repo: Path, tmp_path: Path) -> None:
+    """SPEC 12.3: `$` in text that reaches a Mermaid label is written `#36;`."""
+    title = "Grow $$\\href{https://evil.example}{ARR}$$ to $5m"
+    card = base_repo / "scorecard.yaml"
+    text = card.read_text(encoding="utf-8")
+    first = text.split("title: ", 1)[1].split("\n", 1)[0]
+    card.write_text(text.replace(first, hostile_repos.yaml_text(title), 1), encoding="utf-8")
+    proc = run_cli(
+        "report", "2026-Q3", "--format", "md", "--out", str(tmp_path), "--repo", str(base_repo),
+        "--as-of", BASE_AS_OF,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "#36;#36;\\href" in (tmp_path / "2026-Q3.md").read_text(encoding="utf-8")
+    found = blocks(tmp_path / "2026-Q3.md")
+    assert f"F1 {title} (amber)" in found[0]["labels"]
+    assert not any("$" in label for label in found[0]["raw"])

@@ -3,7 +3,9 @@
 // node_modules has mermaid and jsdom; Mermaid needs a DOM before it is imported).
 // With --labels, print as JSON, per block, the diagram type, the text of every
 // label as the browser would show it (Mermaid's entity codes decoded), and the
-// theme and themeCSS in force after the block (an obeyed %%{init}%% changes them).
+// theme and themeCSS in force after the block (an obeyed %%{init}%% changes them),
+// and each label as Mermaid holds it when it renders (`raw`: entity codes not yet
+// decoded; a `$$` there would be KaTeX math).
 import { readFileSync } from "node:fs";
 import { JSDOM } from "jsdom";
 
@@ -32,18 +34,18 @@ function shown(label) {
   return box.value;
 }
 
-function labels(db) {
+function labels(db, show = shown) {
   const out = [];
   if (db.getVertices) {
-    for (const v of db.getVertices().values()) out.push(shown(v.text));
-    for (const s of db.getSubGraphs()) out.push(shown(s.title));
+    for (const v of db.getVertices().values()) out.push(show(v.text));
+    for (const s of db.getSubGraphs()) out.push(show(s.title));
   }
   if (db.getXYChartData) {
     const data = db.getXYChartData();
-    out.push(shown(data.title), shown(data.yAxis.title), shown(data.xAxis.title));
-    for (const c of data.xAxis.categories ?? []) out.push(shown(c));
+    out.push(show(data.title), show(data.yAxis.title), show(data.xAxis.title));
+    for (const c of data.xAxis.categories ?? []) out.push(show(c));
   }
-  if (db.getDiagramTitle) out.push(shown(db.getDiagramTitle()));
+  if (db.getDiagramTitle) out.push(show(db.getDiagramTitle()));
   return out.filter((t) => t !== "");
 }
 
@@ -57,6 +59,7 @@ for (const block of blocks) {
       report.push({
         type: diagram.type,
         labels: labels(diagram.db),
+        raw: labels(diagram.db, (label) => String(label ?? "")),
         theme: config.theme ?? null,
         themeCSS: config.themeCSS ?? null,
       });

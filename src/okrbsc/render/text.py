@@ -85,6 +85,12 @@ _MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>!|~$#]|&(?=#?\w+;)|:(?=//))")
 # thematic breaks and ordered lists (`1.`); `www.` would be an extended autolink.
 _MD_LINE_START = re.compile(r"^([-+=])(?=[ +=-]|$)|^(\d+)([.)])(?= |$)")
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)
+# GitHub's e-mail autolinks (cmark-gfm) are found after parsing, in the text itself, so
+# no escape stops them (`\@` and `&#64;` are an `@` by then). An `@` that follows a
+# character of an address's local part gets an empty HTML comment before it: the text
+# is then two runs and neither is an address; the comment shows nothing anywhere.
+_MAIL_AT = re.compile(r"(?<=[A-Za-z0-9.+_:-])@")
+MD_BREAK = "<!-- -->"
 
 
 def md_text(text: object) -> str:
@@ -92,12 +98,16 @@ def md_text(text: object) -> str:
 
     One line (line breaks and control characters are shown escaped, as in text
     output), every character that could start markup backslash-escaped, so a
-    title is never an image, link, tag, heading, list, code span, emphasis or an
-    extra table cell -- in a table cell, a paragraph or a heading alike.
+    title is never an image, link, tag, heading, list, code span, emphasis,
+    strikethrough or an extra table cell -- in a table cell, a paragraph or a
+    heading alike, under CommonMark and GitHub's renderer (with its autolinks of
+    URLs, `www.` names and e-mail addresses) alike.
     """
     out = _MD_ANYWHERE.sub(r"\\\1", visible(text))
     out = _MD_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", out)
     out = _WWW.sub(r"\1\\.", out)
+    if "@" in out:
+        out = _MAIL_AT.sub(MD_BREAK + "@", out)
     stripped = out.lstrip(" ")  # four leading spaces would open a code block
     return "&#32;" * (len(out) - len(stripped)) + stripped
 
@@ -118,7 +128,8 @@ def md_code(text: object) -> str:
 # `&amp;` an HTML entity, `<` and `>` tags, `"` the end of the label.
 _MERMAID = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "%": "#37;"}
 _MERMAID |= {"`": "#96;", "&": "#38;", ":": "#58;"}  # `classDef x fill:#f00;` eats the `;`
-_MERMAID_CHARS = re.compile(r'[#"<>%`:]|&(?=#?\w+;)')  # `&` only where it opens an entity
+_MERMAID["$"] = "#36;"  # `$$...$$` is KaTeX math in a label (`\href` and all): shown as text
+_MERMAID_CHARS = re.compile(r'[#"<>%`:$]|&(?=#?\w+;)')  # `&` only where it opens an entity
 
 
 def mermaid_label(text: object) -> str:
