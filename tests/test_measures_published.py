@@ -112,13 +112,17 @@ def test_on_its_trajectory_a_measure_is_green_before_the_year_ends() -> None:
     assert q2.status is Status.GREEN and q2.achievement == 1.0  # 81 >= 80
     flat = assess(measure(target=100, actuals={"2026-Q2": 81}), Q2, CAL, 0.1)
     assert flat.status is Status.RED  # against December's 100 (red flag 90) it would be red
-    # Q3: no new actual, 81 carries forward against Q3's 90 (red flag 81): red
+    # Q3: no new actual; 81 carries forward and, as SPEC 15.3 says, keeps the target of
+    # its own period, Q2's 80: still green
     q3 = assess(m, Q3, CAL, 0.1)
-    assert q3.goal.target == 90 and q3.actual == 81 and q3.status is Status.RED
-    # Q4 has no entry of its own: the latest one ending by then, Q3's 90, counts
-    assert assess(m, Q4, CAL, 0.1).goal.target == 90
-    # before the trajectory starts: `target`
-    assert assess(m, Period(2025, 4), CAL, 0.1).goal.target == 100
+    assert q3.goal.target == 80 and q3.actual == 81 and q3.status is Status.GREEN
+    # Q4 with no actual of any period after Q2: the same
+    assert assess(m, Q4, CAL, 0.1).goal.target == 80
+    # no actual at all: the chain applied to the scored period; Q4 has no entry: `target`
+    bare = measure(target=100, targets=TRAJECTORY)
+    assert assess(bare, Q3, CAL, 0.1).goal.target == 90
+    assert assess(bare, Q4, CAL, 0.1).goal.target == 100
+    assert assess(bare, Period(2025, 4), CAL, 0.1).goal.target == 100
 
 
 def test_off_its_trajectory_a_measure_is_amber() -> None:

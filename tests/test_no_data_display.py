@@ -92,12 +92,13 @@ def test_derived_red_flags_are_marked_and_actuals_name_their_period() -> None:
     rows = {line.split(" | ")[1]: line for line in result.output.splitlines() if " | " in line}
     # no baseline or red_flag: 85 - 10% of 85, from measure_tolerance
     assert (
-        "| 80% in 2025 | 85% | 76.5% (target −10%) | amber |"
+        "| 80% in 2025 | 85% | 76.5% (derived: target − 10%) | amber |"
         in rows["Calls answered within a minute"]
     )
     # bands: red at 40% below the target of 5
     assert (
-        "| 4.6 EUR m in 2025 | 5 EUR m | 3 EUR m (target −40%) | green |" in rows["Usable reserves"]
+        "| 4.6 EUR m in 2025 | 5 EUR m | 3 EUR m (derived: target − 40%) | green |"
+        in rows["Usable reserves"]
     )
     # a written red flag is not marked
     assert "| 101.5% in 2025 | 100% | 103% | amber |" in rows["Spend against budget"]

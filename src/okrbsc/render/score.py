@@ -74,11 +74,18 @@ def num(value: float | None, places: int = 2) -> str:
     return f"{value:.{places}f}"
 
 
-def quantity(value: float | bool | None, unit: str | None = None) -> str:
+def quantity(
+    value: float | bool | str | tuple[float, float] | None, unit: str | None = None
+) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
         return "done" if value else "not done"
+    if isinstance(value, str):
+        return value  # an ordinal measure's word (SPEC 15.1)
+    if isinstance(value, tuple):  # a range target (SPEC 15.2)
+        low, high = (quantity(v, None if unit == "%" else unit) for v in value)
+        return f"{low}–{high}{'%' if unit == '%' else ''}"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{text} {unit}".strip() if unit and unit != "%" else (text + ("%" if unit else ""))
 
@@ -141,12 +148,22 @@ def actual_text(m: MeasureScore) -> str:
 
 
 def red_flag_text(m: MeasureScore) -> str:
-    """The red flag, marked when okrbsc derived it: "46.8 (target −10%)" (SPEC 10.4)."""
+    """The red flag, marked when okrbsc derived it: "0 (derived: target − 10%)" (SPEC 15.6)."""
+    share = m.red_flag_share
+    if isinstance(m.target, tuple) and share is not None:
+        low, high = m.target
+        below, above = low - share * abs(low), high + share * abs(high)
+        outside = f"{quantity(below, m.unit)} / {quantity(above, m.unit)}"
+        return f"{outside} (derived: range ± {_percent(share)})"
     text = quantity(m.red_flag, m.unit)
-    if m.red_flag is None or not m.red_flag_derived or not m.target:
+    if m.red_flag is None or not m.red_flag_derived or share is None:
         return text
-    share = (m.red_flag - m.target) / abs(m.target)
-    return f"{text} (target {'−' if share < 0 else '+'}{round(abs(share) * 100, 1):g}%)"
+    sign = "−" if m.direction == "up" else "+"
+    return f"{text} (derived: target {sign} {_percent(share)})"
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100, 1):g}%"
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

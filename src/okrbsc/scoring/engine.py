@@ -112,9 +112,9 @@ class MeasureScore:
     unit: str | None
     type: str
     baseline: float | None
-    actual: float | None
-    target: float | None
-    red_flag: float | None
+    actual: float | bool | str | None
+    target: float | str | tuple[float, float] | None
+    red_flag: float | str | None
     direction: str
     achievement: float | None
     status: str
@@ -122,6 +122,10 @@ class MeasureScore:
     red_flag_derived: bool = False  # from `bands` or `measure_tolerance`, not written
     rating: str | None = None  # a recorded rating (SPEC 10.6) that set the status
     rating_period: str | None = None  # the period of that rating
+    kind: str = "metric"  # metric, binary or ordinal (SPEC 15.1)
+    type_stated: bool = True  # the file writes `type` (SPEC 15.6: shown only then)
+    red_flag_share: float | None = None  # a derived red flag's distance, x |target|
+    green_share: float = 0.0  # a range's green band, x |bound| (SPEC 15.2)
 
 
 @dataclass(frozen=True)
@@ -546,6 +550,10 @@ def score_measure(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
         red_flag_derived=found.goal.derived,
         rating=found.rating,
         rating_period=None if found.rating_period is None else str(found.rating_period),
+        kind=measure.kind,
+        type_stated=measure.type_stated,
+        red_flag_share=found.goal.share,
+        green_share=found.goal.green_share,
     )
 
 

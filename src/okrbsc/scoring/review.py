@@ -122,9 +122,9 @@ class MeasureTrack:
     id: str
     name: str
     unit: str | None
-    target: float | None
+    target: float | str | tuple[float, float] | None
     status: str
-    actuals: tuple[float | None, ...]
+    actuals: tuple[float | bool | str | None, ...]
     recorded: tuple[bool, ...]  # an actual keyed at that very quarter (not carried)
 
 

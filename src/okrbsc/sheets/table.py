@@ -51,6 +51,18 @@ def inert(cell: Cell) -> Cell:
     return cell
 
 
+def measure_cell(value: float | bool | str | tuple[float, float] | None) -> Cell:
+    """A measure's value as a cell (SPEC 15.1): a number, or text for a word, a binary
+    actual (`true`, `false`) or a range (`[98, 100]`, as the file writes it)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(number(v)) for v in value) + "]"
+    if isinstance(value, str):
+        return value
+    return number(value)
+
+
 def number(value: float | bool | None) -> int | float | None:
     """A number as a person types it: 3, not 3.0; a boolean as 0/1."""
     if value is None:
@@ -133,7 +145,7 @@ def _scorecard_rows(
             _, model = repo.measures[m.id]
             measures.append(_measure_row(s.id, s.perspective, model, m))
             actuals += [
-                (m.id, str(Period.parse(key)), number(value))
+                (m.id, str(Period.parse(key)), measure_cell(value))
                 for key, value in model.actuals.items()
             ]
     return measures, actuals
@@ -142,5 +154,6 @@ def _scorecard_rows(
 def _measure_row(objective: str, perspective: str, m: Measure, s: MeasureScore) -> tuple[Cell, ...]:
     return (
         m.id, objective, perspective, m.name, m.unit, m.type, m.direction, number(m.baseline),
-        number(m.target), number(m.red_flag), s.actual, s.status, s.achievement,
+        measure_cell(m.target), measure_cell(m.red_flag), measure_cell(s.actual), s.status,
+        s.achievement,
     )  # fmt: skip

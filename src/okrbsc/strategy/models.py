@@ -698,6 +698,51 @@ class Source(Node):
 
 
 Rating = Literal["green", "amber", "red"]
+MeasureKind = Literal["metric", "binary", "ordinal"]
+
+
+def _measure_word_or_number(value: object, *, range_ok: bool, bool_ok: bool) -> object:
+    if isinstance(value, bool):
+        if bool_ok:
+            return value
+        raise ValueError(f"expected a number or a word, got {_describe(value)}")
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        return _text(value)
+    if range_ok and isinstance(value, list):
+        if len(value) != 2 or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        ):
+            raise ValueError("a range is two numbers, [LOW, HIGH] (e.g. [98, 100])")
+        return (value[0], value[1])
+    wanted = "a number, a word or a range [LOW, HIGH]" if range_ok else "a number or a word"
+    raise ValueError(f"expected {wanted}, got {_describe(value)}")
+
+
+_WORD = {"type": "string", "minLength": 1}
+_RANGE = {
+    "type": "array",
+    "items": {"type": "number"},
+    "minItems": 2,
+    "maxItems": 2,
+    "description": "a range [LOW, HIGH], bounds included (SPEC 15.2)",
+}
+MeasureTarget = Annotated[
+    float | str | tuple[float, float],
+    BeforeValidator(lambda v: _measure_word_or_number(v, range_ok=True, bool_ok=False)),
+    WithJsonSchema({"anyOf": [{"type": "number"}, _WORD, _RANGE]}),
+]
+MeasureFlag = Annotated[
+    float | str,
+    BeforeValidator(lambda v: _measure_word_or_number(v, range_ok=False, bool_ok=False)),
+    WithJsonSchema({"anyOf": [{"type": "number"}, _WORD]}),
+]
+MeasureActual = Annotated[
+    bool | float | str,
+    BeforeValidator(lambda v: _measure_word_or_number(v, range_ok=False, bool_ok=True)),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "boolean"}, _WORD]}),
+]
 
 
 class MeasureBands(Node):
@@ -721,21 +766,28 @@ class Measure(Node):
     name: Text
     description: Text | None = None
     unit: Text | None = None
+    kind: MeasureKind = "metric"
     type: Literal["lag", "lead"] = "lag"
     baseline: Number | None = None
-    target: Number | None = None
-    red_flag: Number | None = None
+    target: MeasureTarget | None = None
+    red_flag: MeasureFlag | None = None
     direction: Direction | None = None
+    scale: list[Text] | None = None
     owner: Text | None = None
     rewards: bool = False
     bands: MeasureBands | None = None
-    actuals: dict[ActualKey, Number] = Field(default_factory=dict)
-    targets: dict[ActualKey, Number] = Field(default_factory=dict)
+    actuals: dict[ActualKey, MeasureActual] = Field(default_factory=dict)
+    targets: dict[ActualKey, MeasureTarget] = Field(default_factory=dict)
     ratings: dict[ActualKey, Rating] = Field(default_factory=dict)
     source: Source | None = None
 
+    @property
+    def type_stated(self) -> bool:
+        """Whether the file writes `type` (SPEC 15.6: shown only where stated)."""
+        return "type" in self.model_fields_set
+
     def kind_problems(self) -> Iterator[tuple[Pos, str]]:
-        """Keys that contradict each other (SPEC 10.6), at the position of the later one."""
+        """Keys that contradict each other (SPEC 10.6, 15.1, 15.2), at the offending value."""
         if self.bands is not None and self.red_flag is not None:
             later = max(("bands", "red_flag"), key=self.at)
             yield (
@@ -743,6 +795,9 @@ class Measure(Node):
                 "a measure takes `bands` or `red_flag`, not both: keep one (bands put the "
                 "red flag at target - red x |target|, or + for direction down)",
             )
+        from okrbsc.strategy.measurekinds import problems
+
+        yield from problems(self)
 
 
 class ScorecardObjective(Node):

@@ -71,7 +71,7 @@ from okrbsc.write.scalars import LARGEST_WHOLE
 from okrbsc.write.splice import Doc
 
 TOLERANCE = 1e-9
-Value = int | float | bool
+Value = int | float | bool | str
 
 
 @dataclass(frozen=True)
@@ -245,9 +245,11 @@ def _key_result(repo: Repo, row: CheckinRow) -> tuple[OkrRef, int] | str:
     return inside[0]
 
 
-def same(a: float | None, b: float | None) -> bool:
+def same(a: Value | None, b: Value | None) -> bool:
     if a is None or b is None:
         return a is b
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
     return abs(float(a) - float(b)) <= TOLERANCE
 
 

@@ -34,7 +34,7 @@ def check(repo: Repo) -> Iterator[Hit]:
     for file, card in repo.scorecards:
         for obj in card.objectives:
             for measure in obj.measures:
-                if measure.ratings or measure.targets:
-                    continue
+                if measure.ratings or measure.targets or measure.kind != "metric":
+                    continue  # binary and ordinal measures draw no B303 (SPEC 15.1)
                 if measure.target is None and not failed(file, measure, "target"):
                     yield hit(file, file.at(measure), f"measure {measure.id!r} has no target")

@@ -1,0 +1,259 @@
+"""SPEC 15.1-15.3: measures that are not numbers (binary, ordinal), range targets, and
+targets that belong to the period of their actual -- through the CLI, on
+hand-computed numbers (measure_tolerance 0.1 unless the test says otherwise)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .conftest import run_cli
+
+AS_OF = "2026-11-20"
+SCALE = ["AAA", "AA+", "AA", "AA-", "A+", "A"]
+
+
+def card(tmp_path: Path, measures: list[dict[str, Any]], fiscal_year_start: int = 1) -> Path:
+    """A scorecard-only repo with one objective holding ``measures``."""
+    (tmp_path / "okrbsc.yaml").write_text(
+        f"organisation: Test town\nfiscal_year_start: {fiscal_year_start}\n", encoding="utf-8"
+    )
+    doc = {
+        "kind": "scorecard",
+        "objectives": [
+            {"id": "F1", "perspective": "financial", "title": "Sound money", "measures": measures}
+        ],
+    }
+    (tmp_path / "scorecard.yaml").write_text(
+        yaml.safe_dump(doc, sort_keys=False, default_flow_style=None), "utf-8"
+    )
+    return tmp_path
+
+
+def scored(repo: Path, period: str = "2026-Q3") -> dict[str, dict[str, Any]]:
+    proc = run_cli("score", period, "--repo", str(repo), "--as-of", AS_OF, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    return {m["id"]: m for s in data["scorecard"] for m in s["measures"]} | {
+        "_objective": data["scorecard"][0]
+    }
+
+
+def lint(repo: Path) -> list[str]:
+    proc = run_cli("lint", "--repo", str(repo), "--as-of", AS_OF, "--format", "text")
+    return [line for line in proc.stdout.splitlines() if "scorecard.yaml:" in line]
+
+
+def one(repo_dir: Path, actual: object, **fields: Any) -> dict[str, Any]:
+    m = {"id": "m", "name": "M", **fields, "actuals": {"2026-Q3": actual}}
+    return scored(card(repo_dir, [m]))["m"]
+
+
+# --- ordinal ---------------------------------------------------------------------------
+
+# scale positions: AAA 0, AA+ 1, AA 2, AA- 3, A+ 4, A 5.  Target AA+ (1), red flag A+ (4):
+# achievement = (4 - pos) / (4 - 1)
+ORDINAL_WITH_FLAG = [
+    ("AAA", "green", 1.0),  # above target: clamped
+    ("AA+", "green", 1.0),  # at target
+    ("AA", "amber", 2 / 3),  # (4 - 2) / 3
+    ("aa-", "amber", 1 / 3),  # case-insensitive: (4 - 3) / 3
+    ("A+", "red", 0.0),  # at the red flag
+    ("A", "red", 0.0),  # below it: clamped
+]
+
+
+@pytest.mark.parametrize(("actual", "status", "achievement"), ORDINAL_WITH_FLAG)
+def test_ordinal_with_a_scale_and_a_red_flag(
+    tmp_path: Path, actual: str, status: str, achievement: float
+) -> None:
+    m = one(tmp_path, actual, kind="ordinal", scale=SCALE, target="AA+", red_flag="A+")
+    assert (m["status"], m["actual"], m["target"]) == (status, actual, "AA+")
+    assert m["achievement"] == pytest.approx(achievement)
+
+
+@pytest.mark.parametrize(
+    ("actual", "status", "achievement"),
+    [("AAA", "green", 1.0), ("AA", "green", 1.0), ("AA-", "amber", None), ("A", "amber", None)],
+)
+def test_ordinal_with_a_scale_and_no_red_flag_is_never_red(
+    tmp_path: Path, actual: str, status: str, achievement: float | None
+) -> None:
+    m = one(tmp_path, actual, kind="ordinal", scale=SCALE, target="AA")
+    assert (m["status"], m["achievement"]) == (status, achievement)
+
+
+@pytest.mark.parametrize(
+    ("actual", "status", "achievement"),
+    [("Strong", "green", 1.0), ("strong", "green", 1.0), ("Adequate", "amber", None)],
+)
+def test_ordinal_without_a_scale_compares_words(
+    tmp_path: Path, actual: str, status: str, achievement: float | None
+) -> None:
+    m = one(tmp_path, actual, kind="ordinal", target="Strong")
+    assert (m["status"], m["achievement"]) == (status, achievement)
+
+
+def test_ordinal_without_a_scale_but_with_a_red_flag_is_still_amber(tmp_path: Path) -> None:
+    # without a scale there is no order: green on the target, else amber (SPEC 15.1)
+    m = one(tmp_path, "Weak", kind="ordinal", target="Strong", red_flag="Weak")
+    assert (m["status"], m["achievement"]) == ("amber", None)
+
+
+def test_an_objective_averages_only_measures_with_an_achievement(tmp_path: Path) -> None:
+    measures = [
+        {"id": "rating", "name": "Bond rating", "kind": "ordinal", "scale": SCALE,
+         "target": "AAA", "actuals": {"2026-Q3": "AA"}},  # below target, no red flag: none
+        {"id": "spend", "name": "Spend", "target": 100, "actuals": {"2026-Q3": 95}},
+        {"id": "audit", "name": "Clean audit", "kind": "binary", "actuals": {"2026-Q2": True}},
+    ]  # fmt: skip
+    result = scored(card(tmp_path, measures))
+    # spend: red flag 90, (95 - 90) / (100 - 90) = 0.5; audit 1.0; rating has none
+    assert result["rating"]["achievement"] is None and result["rating"]["status"] == "amber"
+    assert result["_objective"]["achievement"] == pytest.approx((0.5 + 1.0) / 2)
+    assert result["_objective"]["status"] == "amber"
+
+
+# --- binary ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actual", "status", "achievement"), [(True, "green", 1.0), (False, "red", 0.0)]
+)
+def test_binary_true_is_green_false_is_red(
+    tmp_path: Path, actual: bool, status: str, achievement: float
+) -> None:
+    m = one(tmp_path, actual, kind="binary")
+    assert (m["status"], m["achievement"], m["actual"], m["target"]) == (
+        status, achievement, actual, None
+    )  # fmt: skip
+
+
+def test_binary_and_ordinal_draw_no_b303_and_lint_clean(tmp_path: Path) -> None:
+    measures = [
+        {"id": "b", "name": "Go-live", "type": "lead", "kind": "binary", "actuals": {}},
+        {"id": "o", "name": "Rating", "kind": "ordinal", "scale": SCALE, "actuals": {}},
+        {"id": "n", "name": "Numbers", "actuals": {}},
+    ]
+    found = [line for line in lint(card(tmp_path, measures)) if "B303" in line]
+    assert len(found) == 1 and "measure 'n' has no target" in found[0], found
+
+
+# --- ranges ----------------------------------------------------------------------------
+
+# [98, 100], default bands: green 0, red measure_tolerance 0.1.
+# below: B = 98, red at d >= 9.8 (88.2); above: B = 100, red at d >= 10 (110).
+RANGE_DEFAULT = [
+    (98, "green", 1.0),  # at the low edge
+    (99, "green", 1.0),  # inside
+    (100, "green", 1.0),  # at the high edge
+    (97, "amber", 1 - 1 / 9.8),  # 1 below
+    (88.2, "red", 0.0),  # exactly the red distance below
+    (105, "amber", 0.5),  # 5 above: 1 - 5/10
+    (110, "red", 0.0),  # exactly the red distance above
+    (120, "red", 0.0),
+]
+
+
+@pytest.mark.parametrize(("actual", "status", "achievement"), RANGE_DEFAULT)
+def test_a_range_without_bands(
+    tmp_path: Path, actual: float, status: str, achievement: float
+) -> None:
+    m = one(tmp_path, actual, unit="%", target=[98, 100])
+    assert (m["status"], m["target"], m["red_flag"]) == (status, [98, 100], None)
+    assert m["achievement"] == pytest.approx(achievement)
+
+
+# with bands green 0.02, red 0.05: below, B = 98: green to d <= 1.96 (96.04), red at
+# d >= 4.9 (93.1); above, B = 100: green to 102, red from 105. achievement 1 - d / (R|B|)
+RANGE_BANDS = [
+    (96.04, "green", 1 - 1.96 / 4.9),  # on the green edge below, achievement 0.6
+    (96, "amber", 1 - 2 / 4.9),  # just beyond it
+    (93.1, "red", 0.0),  # on the red edge below
+    (102, "green", 0.6),  # green edge above: 1 - 2/5
+    (103, "amber", 0.4),
+    (105, "red", 0.0),  # red edge above
+    (99, "green", 1.0),
+]
+
+
+@pytest.mark.parametrize(("actual", "status", "achievement"), RANGE_BANDS)
+def test_a_range_with_bands(tmp_path: Path, actual: float, status: str, achievement: float) -> None:
+    m = one(tmp_path, actual, target=[98, 100], bands={"green": 0.02, "red": 0.05})
+    assert m["status"] == status
+    assert m["achievement"] == pytest.approx(achievement)
+
+
+# --- targets belong to periods (SPEC 15.3) -----------------------------------------------
+
+
+def test_the_target_chain_entry_then_year_then_target(tmp_path: Path) -> None:
+    # annual goal 20 with a waypoint of 7 for Q2; Q3 has its own 12.
+    targets = {"2026-Q2": 7, "2026-Q3": 12, "2026": 20}
+    measures = [
+        {"id": "q2", "name": "Q2 entry", "target": 30, "targets": targets, "actuals": {"2026-Q2": 7}},
+        {"id": "q3", "name": "Q3 entry", "target": 30, "targets": targets, "actuals": {"2026-Q3": 11}},
+        {"id": "q4", "name": "Year entry", "target": 30, "targets": targets, "actuals": {"2026-Q4": 19}},
+        {"id": "yr", "name": "Year actual", "target": 30, "targets": targets, "actuals": {"2026": 20}},
+        {"id": "old", "name": "Before", "target": 30, "targets": targets, "actuals": {"2025-Q4": 27}},
+    ]  # fmt: skip
+    result = scored(card(tmp_path, measures), "2026")
+    # q2: 7 against its own 7 -> green
+    assert (result["q2"]["target"], result["q2"]["status"]) == (7, "green")
+    # q3: 11 against 12, red flag 10.8: amber, (11 - 10.8) / 1.2
+    assert (result["q3"]["target"], result["q3"]["status"]) == (12, "amber")
+    assert result["q3"]["achievement"] == pytest.approx(0.2 / 1.2)
+    # q4 has no entry: the year's 20, not Q3's 12 or Q2's 7; 19 vs red flag 18 -> 0.5
+    assert (result["q4"]["target"], result["q4"]["status"]) == (20, "amber")
+    assert result["q4"]["achievement"] == pytest.approx(0.5)
+    assert (result["yr"]["target"], result["yr"]["status"]) == (20, "green")
+    # 2025-Q4 is in no period of `targets`: `target` 30, red flag 27 -> red
+    assert (result["old"]["target"], result["old"]["status"]) == (30, "red")
+
+
+def test_the_last_quarter_of_the_year_is_graded_against_the_years_goal(tmp_path: Path) -> None:
+    # SPEC 15.3's example: a waypoint of 7 in Q2, 20 for the year; Q4's 19 is judged
+    # against 20, and a quarter without an actual shows the target of the scored period
+    m = {"id": "m", "name": "M", "target": 20, "targets": {"2026-Q2": 7, "2026": 20},
+         "actuals": {"2026-Q2": 8, "2026-Q4": 19}}  # fmt: skip
+    repo = card(tmp_path, [m])
+    q4 = scored(repo, "2026-Q4")["m"]
+    assert (q4["target"], q4["status"], q4["actual_period"]) == (20, "amber", "2026-Q4")
+    q2 = scored(repo, "2026-Q2")["m"]
+    assert (q2["target"], q2["status"]) == (7, "green")
+    blank = {"id": "m", "name": "M", "target": 20, "targets": {"2026-Q2": 7, "2026": 20}}
+    q1 = scored(card(tmp_path, [blank]), "2026-Q1")["m"]
+    assert (q1["target"], q1["status"]) == (20, "unknown")  # Q1: the year's entry
+
+
+# --- what the file may hold (E002, at the value) ------------------------------------------
+
+BAD = [
+    ({"kind": "ordinal", "scale": SCALE, "target": "AAAA"}, "AAAA", "not on the measure's scale"),
+    ({"kind": "ordinal", "scale": SCALE, "target": "AA", "red_flag": "BBB"}, "BBB",
+     "not on the measure's scale"),
+    ({"kind": "ordinal", "scale": SCALE, "target": "AA", "actuals": {"2026-Q3": "B"}}, "B}",
+     "not on the measure's scale"),
+    ({"kind": "binary", "target": 1}, "1}", "a binary measure takes no `target`"),
+    ({"kind": "binary", "actuals": {"2026-Q3": "yes"}}, "'yes'", "true or false"),
+    ({"target": [100, 98]}, "[100, 98]", "LOW <= HIGH"),
+    ({"target": [98, 100], "direction": "up"}, "up", "a range target takes no `direction`"),
+    ({"target": [98, 100], "red_flag": 90}, "90", "a range target takes no `red_flag`"),
+    ({"target": "AAA"}, "AAA", "kind: ordinal"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fields", "value", "message"), BAD)
+def test_contradictions_are_e002_at_the_value(
+    tmp_path: Path, fields: dict[str, Any], value: str, message: str
+) -> None:
+    repo = card(tmp_path, [{"id": "m", "name": "M", **fields}])
+    lines = (repo / "scorecard.yaml").read_text("utf-8").splitlines()
+    found = [line for line in lint(repo) if "E002" in line]
+    assert len(found) == 1 and message in found[0], found
+    _, line_no, col = found[0].split(":")[:3]
+    assert lines[int(line_no) - 1][int(col) - 1 :].startswith(value), (found, lines)
