@@ -28,7 +28,8 @@ AS_OF = "2026-08-20"  # day 51 of 2026-Q3's 92
 
 
 def invoke(*args: str) -> Any:
-    result = CliRunner().invoke(app, [*args, "--as-of", AS_OF])
+    # a wide window, whatever terminal (or none) the test runner has: the lines tested are whole
+    result = CliRunner().invoke(app, [*args, "--as-of", AS_OF], env={"COLUMNS": "200"})
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result
 
