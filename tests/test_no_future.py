@@ -47,6 +47,31 @@ def test_import_refuses_a_checkin_dated_after_as_of_at_its_date_cell(
     assert later.returncode == 0, later.stdout + later.stderr
 
 
+def test_import_takes_a_later_row_the_files_already_hold_as_unchanged(
+    base_repo: Path, tmp_path: Path
+) -> None:
+    """An export imported unchanged at an earlier as-of: rows after as-of that the files
+    already hold are no new values, so not errors; a changed one still is."""
+    before = (base_repo / OKR).read_bytes()
+    sheet = tmp_path / "checkins.csv"
+    sheet.write_text("key_result,date,value\nS1.1,2026-07-27,2.7\n")
+    assert (
+        run_cli("import", str(sheet), "--repo", str(base_repo), "--as-of", "2026-07-27").returncode
+        == 0
+    )
+    written = (base_repo / OKR).read_bytes()
+    assert written != before
+    again = run_cli("import", str(sheet), "--repo", str(base_repo), "--as-of", "2026-07-24")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 unchanged" in again.stdout
+    assert (base_repo / OKR).read_bytes() == written
+    sheet.write_text("key_result,date,value\nS1.1,2026-07-27,2.9\n")
+    changed = run_cli("import", str(sheet), "--repo", str(base_repo), "--as-of", "2026-07-24")
+    assert changed.returncode == 1
+    assert "2026-07-27 is after as-of (2026-07-24)" in changed.stderr
+    assert (base_repo / OKR).read_bytes() == written
+
+
 def c204(root: Path, as_of: str, *extra: str) -> list[int]:
     result = CliRunner().invoke(
         app, ["lint", "--repo", str(root), "--as-of", as_of, "--format", "json", *extra]

@@ -363,7 +363,13 @@ class Definitions:
         amount = line.need("value", parser("value", line.table))
         confidence = line.get("confidence", parser("number", line.table))
         note = line.get("note", verbatim)
-        if day is not None and day > self.repo.as_of:  # SPEC 14.3
+        if (
+            day is not None
+            and day > self.repo.as_of
+            and self._new_to_files(kr, day, amount, confidence)
+        ):
+            # SPEC 14.3; a row the files already hold is no new value (an export imported
+            # unchanged changes nothing, whatever the as-of)
             line.fail(
                 "date",
                 f"{day} is after as-of ({self.repo.as_of}): a check-in records a value "
@@ -383,6 +389,17 @@ class Definitions:
             CheckinRow(kr, day, amount, confidence, None, note, self.kr_period.get(kr),
                        where=line.where("value"))
         )  # fmt: skip
+
+    def _new_to_files(self, ident: Any, day: Any, amount: Any, confidence: Any) -> bool:
+        """Whether a check-in row is not already held by the key result it names."""
+        from okrbsc.scoring.freshness import would_change
+
+        if not isinstance(amount, int | float) or ident in self.new_krs:
+            return True
+        return all(
+            would_change(ref.objective.key_results[index], day, amount, confidence)
+            for ref, index in self.repo.key_results_named(ident)
+        )
 
     def _final(self, line: Line, ident: str, day: Any, given: tuple[Any, Any]) -> bool:
         """SPEC 14.2: a new or changed check-in of a key result whose recorded score is
