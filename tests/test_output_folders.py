@@ -190,10 +190,10 @@ def test_csv_export_over_an_old_folder_on_failure_keeps_the_old_one(
 
 
 @contextlib.contextmanager
-def small_tmpfs(folder: Path, size: str) -> Iterator[Path]:
+def small_tmpfs(folder: Path, size: str, *, options: str = "") -> Iterator[Path]:
     folder.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        ["mount", "-t", "tmpfs", "-o", f"size={size}{options}", "tmpfs", str(folder)],
         capture_output=True,
         check=False,
     )
@@ -281,3 +281,35 @@ def test_a_killed_exports_temporary_folder_is_removed_by_the_next(
     assert cli("export", "Q4", "--format", "csv", "--repo", str(repo), "--out",
                str(tmp_path / "csv"))[0] == 0  # fmt: skip
     assert not left.exists() and mine.exists()
+
+
+@contextlib.contextmanager
+def read_only_folder(folder: Path) -> Iterator[Path]:
+    """A folder nothing can be written in: a read-only tmpfs as root (who ignores modes),
+    else mode 0555."""
+    if os.geteuid() == 0:
+        with small_tmpfs(folder, "64k", options=",ro") as mounted:
+            yield mounted
+        return
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_into_a_read_only_folder_exits_2_and_leaves_nothing(
+    repo: Path, tmp_path: Path, fmt: str
+) -> None:
+    with read_only_folder(tmp_path / "ro") as folder:
+        out = folder / ("csv" if fmt == "csv" else "plan.xlsx")
+        result = run_cli("export", "Q4", "--format", fmt, "--out", str(out), "--repo", str(repo),
+                         "--as-of", AS_OF)  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert f"cannot write {out}: Read-only file system" in result.stderr or (
+            f"cannot write {out}: Permission denied" in result.stderr
+        )
+        assert "nothing was written" in result.stderr
+        assert list(folder.iterdir()) == []
