@@ -114,6 +114,15 @@ HOSTILE = {
         "{% macro m(x) %}{{ m(x) }}{% endmacro %}{{ m(1) }}",
         ["m nests more than 64 deep", "call itself"],
     ),
+    "append": (
+        "{% set l = [] %}{% for a in range(100000) %}{% for b in range(100000) %}"
+        "{{ l.append(a) }}{% endfor %}{% endfor %}",
+        ["attribute 'append' of 'list' object is unsafe", "data and filters only"],
+    ),
+    "mutate": (
+        "{{ alignment.clear() }}",
+        ["attribute 'clear' of 'list' object is unsafe", "data and filters only"],
+    ),
     "up": ("{% include '../secret.j2' %}", ["report.md.j2:1: ../secret.j2 not found"]),
     "absolute": ("{% include '/etc/hostname' %}", ["report.md.j2:1: /etc/hostname not found"]),
 }

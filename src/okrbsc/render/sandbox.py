@@ -45,7 +45,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.nodes import Concat
 from jinja2.runtime import Macro
-from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
+from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
 OUTPUT_BYTES = 64 * 1024 * 1024
 SECONDS = 10.0
@@ -284,8 +284,12 @@ class BoundedCodeGenerator(CodeGenerator):
         self.write(")")
 
 
-class BoundedSandbox(SandboxedEnvironment):
-    """Jinja's sandbox with the bounds of this module (see its docstring)."""
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox with the bounds of this module (see its docstring).
+
+    The immutable sandbox: a template cannot change a list, dict or set
+    (``append``, ``update``, ``clear``), so it neither alters the data the next
+    document renders nor grows a list in a loop; ``namespace()`` keeps state."""
 
     code_generator_class = BoundedCodeGenerator
     intercepted_binops = frozenset(["*", "**", "+", "%"])
