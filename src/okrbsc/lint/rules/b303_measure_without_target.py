@@ -2,7 +2,8 @@
 
 A measure without a target has no status: it can never be green or red.
 A measure with recorded `ratings` (published traffic lights) or a trajectory of
-`targets` has what it needs, and is not reported.
+`targets` has what it needs, and is not reported; nor is a binary measure (met
+when its actual is true) or an ordinal one (SPEC 15.1).
 
 Fails:
 

@@ -3,7 +3,8 @@
 An objective outside the map's cause and effect does not explain how it
 contributes to the strategy. When no objective drives another at all, the
 scorecard has no strategy map yet: that is one finding, at the scorecard file,
-not one per objective.
+not one per objective. A scorecard with fewer than two objectives has
+nothing to map and is not reported.
 
 Fails:
 
@@ -33,6 +34,8 @@ SEVERITY = Severity.WARNING
 
 def check(repo: Repo) -> Iterator[Hit]:
     objectives = repo.sc_objectives
+    if len(objectives) < 2:
+        return  # one objective (or none): there is nothing to map (SPEC 15.6)
     driven = {
         i
         for ref in objectives.values()

@@ -95,18 +95,38 @@ def verb_index(verbs: list[str]) -> VerbIndex:
 def leading_verb(title: str, verbs: list[str], index: VerbIndex | None = None) -> str | None:
     """The activity verb ``title`` starts with, as a whole word, if any.
 
-    Not when the verb is directly followed by a number: that counts an outcome.
-    ``index`` is ``verb_index(verbs)``, made once for many titles.
+    Not when the verb, or the verbs joined to it by `and`, `or` or commas, is
+    directly followed by a number: `Create and publish 5 documents` counts an
+    output (SPEC 15.6). ``index`` is ``verb_index(verbs)``, made once for many titles.
     """
     words = without_owner(title).lower().split()
-    if not words:
+    index = index if index is not None else verb_index(verbs)
+    found = _verb_at(words, 0, index)
+    if found is None:
         return None
-    for verb, parts in (index if index is not None else verb_index(verbs)).get(words[0], ()):
-        if words[: len(parts)] == parts:
-            after = words[len(parts) : len(parts) + 1]
-            if after and _is_number(after[0]):
-                return None
-            return verb
+    verb, i = found
+    while i < len(words):
+        joined = words[i - 1].endswith(",")
+        if words[i] in _JOINERS:
+            i, joined = i + 1, True
+        more = _verb_at(words, i, index) if joined else None
+        if more is None:
+            break
+        i = more[1]
+    return None if i < len(words) and _is_number(words[i]) else verb
+
+
+_JOINERS = frozenset(["and", "or", "&"])
+
+
+def _verb_at(words: list[str], start: int, index: VerbIndex) -> tuple[str, int] | None:
+    """The activity verb at ``words[start]`` (a trailing comma ignored) and where it ends."""
+    if start >= len(words):
+        return None
+    for verb, parts in index.get(words[start].rstrip(","), ()):
+        end = start + len(parts)
+        if [w.rstrip(",") for w in words[start:end]] == parts:
+            return verb, end
     return None
 
 
