@@ -97,7 +97,9 @@ def test_remind_send(repo: Path, servers: tuple[Webhooks, Mailbox]) -> None:
     )
     assert "PR1.1 Raise activation from 30% to 45%" in text
     assert (
-        "as parent team's lead; record it with: okrbsc checkin PR1.1 VALUE --confidence C" in text
+        "as parent team's lead; record it with a comment on the weekly issue: "
+        "/checkin PR1.1 VALUE confidence C "
+        "(or in a terminal: okrbsc checkin PR1.1 VALUE --confidence C)" in " ".join(text.split())
     )
     html = cleo.get_body(("html",)).get_content()
     assert "<li>PR1.1 Raise activation from 30% to 45%: product" in html

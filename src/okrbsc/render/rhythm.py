@@ -616,7 +616,8 @@ def reminder_email(rem: Reminders, block: Block) -> Email:
     n = len(block.items)
     items = [
         f"{i.owed.key_result} {i.owed.title}: {_facts(i.owed, i.because)}; "
-        f"record it with: {i.owed.command}"
+        f"record it with a comment on the weekly issue: {i.owed.slash} "
+        f"(or in a terminal: {i.owed.command})"
         for i in block.items
     ]
     owes = "is" if n == 1 else "are"
