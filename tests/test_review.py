@@ -385,7 +385,7 @@ def test_out_writes_the_named_file(constructed: Path, tmp_path: Path) -> None:
     ("period", "message"),
     [
         ("2031-Q2", "nothing to review in 2031-Q2: no OKR files and no scorecard actual"),
-        ("2026", "review takes a quarter"),
+        ("2031", "nothing to review in 2031: no OKR files and no scorecard actual"),
         ("Q4", "no Q4 with OKR files or actuals starts on or before 2026-07-15"),
         ("2026-Q7", "not a period"),
     ],

@@ -200,24 +200,45 @@ def refuse_unreadable(repo: Repo) -> None:
 
 
 def resolve_period(repo: Repo, text: str | None) -> Period:
-    """SPEC 2.2 and 10.1: `2026-Q3`, `2026`, a bare `Q3`, or (None) the latest started
-    quarter with OKR files, else the quarter containing as-of. A period without OKR
-    files is accepted when the repo has a scorecard."""
-    from okrbsc.strategy.periods import bare_quarter
+    """SPEC 2.2, 10.1 and 15.4: `2026-Q3`, `2026-H1`, `2026`, a bare `Q3` or `H2`, or
+    (None) the shortest period with OKR files that contains as-of, else the latest
+    with OKR files that started before it, else the quarter containing as-of. A
+    period without OKR files is accepted when the repo has a scorecard."""
+    from okrbsc.strategy.periods import bare_half, bare_quarter
 
     started = [p for p in repo.periods if repo.calendar.start(p) <= repo.as_of]
     if text is None:
-        quarters = [p for p in started if p.is_quarter]
-        return _usable(repo, quarters[-1] if quarters else repo.calendar.quarter_of(repo.as_of))
-    quarter = bare_quarter(text)
-    if quarter is not None:
-        matches = [p for p in started if p.quarter == quarter]
+        return _usable(repo, default_period(repo, started))
+    quarter, half = bare_quarter(text), bare_half(text)
+    if quarter is not None or half is not None:
+        name = f"Q{quarter}" if quarter is not None else f"H{half}"
+        matches = [p for p in started if _named(p, quarter, half)]
         if matches:
-            return matches[-1]
+            return max(matches, key=repo.calendar.start)
         if not repo.has_scorecard:
-            raise UsageError(f"no Q{quarter} with OKR files starts on or before {repo.as_of}")
-        return _latest_calendar_quarter(repo, quarter)
+            raise UsageError(f"no {name} with OKR files starts on or before {repo.as_of}")
+        return _latest_calendar(repo, quarter, half)
     return _usable(repo, parse_period(text))
+
+
+def default_period(repo: Repo, started: list[Period]) -> Period:
+    """SPEC 15.4: the shortest period with OKR files containing as-of; else the latest
+    with OKR files that started before it (of two starting the same day, the shorter);
+    else (10.1) the quarter containing as-of."""
+    cal = repo.calendar
+    running = cal.shortest_containing(repo.as_of, started)
+    if running is not None:
+        return running
+    if started:
+        return max(started, key=lambda p: (cal.start(p), -cal.days(p)))
+    return cal.quarter_of(repo.as_of)
+
+
+def _named(period: Period, quarter: int | None, half: int | None) -> bool:
+    """Whether ``period`` is a Qn (``quarter``) or an Hn (``half``) of some year."""
+    if quarter is not None:
+        return period.quarter == quarter
+    return period.half == half
 
 
 def _usable(repo: Repo, period: Period) -> Period:
@@ -230,14 +251,14 @@ def _usable(repo: Repo, period: Period) -> Period:
     )
 
 
-def _latest_calendar_quarter(repo: Repo, quarter: int) -> Period:
-    """The latest Qn of the fiscal calendar that starts on or before as-of."""
+def _latest_calendar(repo: Repo, quarter: int | None, half: int | None) -> Period:
+    """The latest Qn (or Hn) of the fiscal calendar that starts on or before as-of."""
     from okrbsc.strategy.periods import Period
 
     year = repo.calendar.year_of(repo.as_of)
-    chosen = Period(year.year, quarter)
+    chosen = Period(year.year, quarter, None if quarter is not None else half)
     if repo.calendar.start(chosen) > repo.as_of:
-        chosen = Period(year.year - 1, quarter)
+        chosen = Period(year.year - 1, chosen.quarter, chosen.half)
     return chosen
 
 
@@ -266,48 +287,62 @@ def repo_at_revision(repo: Repo, rev: str) -> Repo:
 
 
 def review_quarter(repo: Repo, text: str) -> Period:
-    """SPEC 9.1: the quarter `okrbsc review` names: `2026-Q3` or a bare `Q3` (the
-    latest such quarter with OKR files or actuals that starts on or before as-of).
-    A year, or a quarter with neither OKR files nor actuals, is a usage error."""
-    from okrbsc.strategy.periods import bare_quarter
+    """SPEC 9.1 and 15.5: the period `okrbsc review` names: `2026-Q3`, `2026-H1`, `2026`,
+    or a bare `Q3` or `H2` (the latest such period with OKR files or actuals that starts
+    on or before as-of). A period is a usage error only when neither it nor a longer
+    cycle running during it has OKR files and no actual falls in it."""
+    from okrbsc.strategy.periods import bare_half, bare_quarter
 
-    quarter = bare_quarter(text)
-    if quarter is not None:
-        known = sorted(set(repo.quarters()) | _quarters_with_actuals(repo))
+    quarter, half = bare_quarter(text), bare_half(text)
+    if quarter is not None or half is not None:
+        name = f"Q{quarter}" if quarter is not None else f"H{half}"
+        known = set(repo.periods) | _periods_with_actuals(repo)
         matches = [
-            p for p in known if p.quarter == quarter and repo.calendar.start(p) <= repo.as_of
+            p
+            for p in known
+            if _named(p, quarter, half)
+            and repo.calendar.start(p) <= repo.as_of
+            and _reviewable(repo, p)
         ]
         if not matches:
             raise UsageError(
-                f"no Q{quarter} with OKR files or actuals starts on or before {repo.as_of}"
+                f"no {name} with OKR files or actuals starts on or before {repo.as_of}"
             )
-        return matches[-1]
+        return max(matches, key=repo.calendar.start)
     period = parse_period(text)
-    if not period.is_quarter:
-        raise UsageError(
-            f"review takes a quarter ({period}-Q1 … {period}-Q4), not the year {period}"
-        )
-    if period not in repo.periods and period not in _quarters_with_actuals(repo):
-        have = ", ".join(str(p) for p in repo.quarters()) or "none"
+    if not _reviewable(repo, period):
+        have = ", ".join(str(p) for p in repo.periods) or "none"
         raise UsageError(
             f"nothing to review in {period}: no OKR files and no scorecard actual for it "
-            f"(quarters with OKRs: {have})"
+            f"(periods with OKRs: {have})"
         )
     return period
 
 
-def _quarters_with_actuals(repo: Repo) -> set[Period]:
-    """Quarters with an actual of their own: keyed at the quarter, or at a year ending in it."""
+def _reviewable(repo: Repo, period: Period) -> bool:
+    """OKR files of the period or of a longer cycle running during it, or an actual
+    whose period ends inside it."""
+    if any(repo.periods.get(p) for p in (period, *period.enclosing)):
+        return True
+    start, end = repo.calendar.bounds(period)
+    return any(start <= day <= end for day in _actual_ends(repo))
+
+
+def _actual_ends(repo: Repo) -> set[dt.date]:
+    """The last days of the periods the scorecard's actuals are keyed at."""
     from okrbsc.strategy.periods import Period
 
-    out: set[Period] = set()
+    out: set[dt.date] = set()
     for _, measure in repo.measures.values():
         for key in measure.actuals:
             try:
-                period = Period.parse(key)
+                out.add(repo.calendar.end(Period.parse(key)))
             except ValueError:
                 continue
-            out.add(
-                period if period.is_quarter else repo.calendar.quarter_of(repo.calendar.end(period))
-            )
     return out
+
+
+def _periods_with_actuals(repo: Repo) -> set[Period]:
+    """The quarters and halves in which an actual's period ends."""
+    days = _actual_ends(repo)
+    return {repo.calendar.quarter_of(d) for d in days} | {repo.calendar.half_of(d) for d in days}

@@ -48,17 +48,13 @@ class Verdict(enum.StrEnum):
 
 
 def previous_quarter(period: Period) -> Period:
-    assert period.quarter is not None
-    if period.quarter > 1:
-        return Period(period.year, period.quarter - 1)
-    return Period(period.year - 1, 4)
+    """The period of the same length before (a quarter's quarter, a half's half, SPEC 15.5)."""
+    return period.previous
 
 
 def next_quarter(period: Period) -> Period:
-    assert period.quarter is not None
-    if period.quarter < 4:
-        return Period(period.year, period.quarter + 1)
-    return Period(period.year + 1, 1)
+    """The period of the same length after."""
+    return period.following
 
 
 def difference(later: float | None, earlier: float | None) -> float | None:
@@ -214,7 +210,8 @@ class Achievements:
         return self.at(quarter).get(ident)
 
     def first_quarter(self, idents: list[str], until: Period) -> Period | None:
-        """The first quarter, up to ``until``, in which one of ``idents`` has an achievement."""
+        """The first period of ``until``'s length (a quarter, half or year), up to
+        ``until``, in which one of ``idents`` has an achievement."""
         ends = [
             self.repo.calendar.end(Period.parse(key))
             for ident in idents
@@ -224,7 +221,7 @@ class Achievements:
         ]
         if not ends:
             return None
-        quarter = self.repo.calendar.quarter_of(min(ends))
+        quarter = self.repo.calendar.like(until, min(ends))
         while not until < quarter:
             if any(self.of(i, quarter) is not None for i in idents):
                 return quarter
@@ -248,14 +245,15 @@ WINDOW = 5  # quarters of evidence shown per objective, ending with the reviewed
 
 
 def review(repo: Repo, period: Period, okrs: PeriodScore | None = None) -> Review:
-    """SPEC 9.1 for quarter ``period``; ``okrs`` is `score PERIOD` at the same as-of."""
-    assert period.is_quarter, "the review is of a quarter"
+    """SPEC 9.1 and 15.5 for ``period`` (a quarter, a half or a year, compared with the
+    one of the same length before); ``okrs`` is `score PERIOD` at the same as-of."""
     scored = okrs if okrs is not None else score_period(repo, period)
     previous = previous_quarter(period)
     green = repo.config.scoring.aspirational.green
     ach = Achievements(repo)
     window = tuple(_window(repo, ach, period))
-    objectives = _objectives(repo, ach, scored, previous, window, green)
+    longer = [score_period(repo, p) for p in period.enclosing if repo.periods.get(p)]
+    objectives = _objectives(repo, ach, [scored, *longer], previous, window, green)
     return Review(
         period=period,
         previous=previous,
@@ -280,12 +278,18 @@ def _window(repo: Repo, ach: Achievements, period: Period) -> list[Period]:
 def _objectives(
     repo: Repo,
     ach: Achievements,
-    scored: PeriodScore,
+    cycles: list[PeriodScore],
     previous: Period,
     window: tuple[Period, ...],
     green: float,
 ) -> tuple[ObjectiveReview, ...]:
-    reaching = reached_by(repo, scored)
+    """``cycles``: the reviewed period's scores, then those of the longer cycles running
+    during it (its half, then its fiscal year), whose objectives follow its own (15.5)."""
+    scored = cycles[0]
+    reaching: dict[str, list[OkrEvidence]] = {}
+    for cycle in cycles:
+        for sc_id, found in reached_by(repo, cycle).items():
+            reaching.setdefault(sc_id, []).extend(found)
     out = []
     for s in scored.scorecard:
         evidence = tuple(reaching.get(s.id, []))

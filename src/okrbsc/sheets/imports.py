@@ -431,9 +431,7 @@ def number_or(value: Any) -> Any:
 
 
 def new_path(team: str, period: Period) -> str:
-    if period.quarter is None:
-        return f"okrs/{period.year}/{team}.yaml"
-    return f"okrs/{period.year}/Q{period.quarter}/{team}.yaml"
+    return f"okrs/{period.folder}/{team}.yaml"
 
 
 # --- the outline layout -----------------------------------------------------------------

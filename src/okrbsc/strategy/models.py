@@ -92,13 +92,17 @@ def _describe(value: object) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-PERIOD_PATTERN = r"^([0-9]{4}(-[Qq][1-4])?|[Ff][Yy]([0-9]{2}|[0-9]{4})([- ][Qq][1-4])?)$"
+PERIOD_PATTERN = (
+    r"^([0-9]{4}(-([Qq][1-4]|[Hh][12]))?"
+    r"|[Ff][Yy]([0-9]{2}|[0-9]{4})([- ]([Qq][1-4]|[Hh][12]))?)$"
+)
 _PERIOD_SCHEMA = {
     "anyOf": [
         {"type": "string", "pattern": PERIOD_PATTERN},
         {"type": "integer", "minimum": 1000, "maximum": 9999},
     ],
-    "description": "A fiscal year (2026, FY2026, FY26) or quarter (2026-Q3, FY26-Q3, FY26 Q3).",
+    "description": "A fiscal year (2026, FY2026, FY26), half (2026-H1, FY26-H2) or quarter "
+    "(2026-Q3, FY26-Q3, FY26 Q3).",
 }
 
 Number = Annotated[float, BeforeValidator(_number)]

@@ -499,7 +499,8 @@ class Repo:
     def resolve_alignment(self, ref: OkrRef, ident: str) -> Target | None:
         """What ``aligns_to: [ident]`` of ``ref`` names (SPEC 2.5), or None: an objective
         or a key result (SPEC 10.5: then its objective) of the same period, then of the
-        fiscal year's annual OKRs, then a scorecard objective.
+        half containing it (SPEC 15.4), then of the fiscal year's annual OKRs, then a
+        scorecard objective.
 
         The answer depends on the period and the id alone, and is kept: several rules
         ask for every objective's alignments."""
@@ -514,7 +515,7 @@ class Repo:
         return {}
 
     def _resolve(self, period: Period, ident: str) -> Target | None:
-        periods = [period, period.fiscal_year] if period.is_quarter else [period]
+        periods = [period, *period.enclosing]  # a quarter: its half, then its year (15.4)
         for candidate in periods:
             found = self.okr_objective(candidate, ident) or self.kr_objective(candidate, ident)
             if found is not None:

@@ -1,4 +1,5 @@
-"""`okrbsc rollover FROM TO`: start the next quarter from what the last one left open.
+"""`okrbsc rollover FROM TO`: start the next quarter (or half, SPEC 15.4) from what the
+last one left open.
 
 For every team with OKRs in FROM, a file for TO: objectives that did not reach
 green are carried over (each key result starts from the value reached, keeps
@@ -43,8 +44,11 @@ def number(value: float) -> str:
 
 
 def plan(repo: Repo, source: Period, target: Period) -> list[Planned]:
-    if not target.is_quarter or not source.is_quarter:
-        raise RolloverError("rollover goes from a quarter to a quarter (2026-Q3 2026-Q4)")
+    if source.is_year or source.is_quarter != target.is_quarter or target.is_year:
+        raise RolloverError(
+            "rollover goes from a quarter to a quarter (2026-Q3 2026-Q4) "
+            "or from a half to a half (2026-H1 2026-H2)"
+        )
     if not source < target:
         raise RolloverError(f"{target} does not come after {source}")
     if source not in repo.periods:
@@ -57,7 +61,7 @@ def plan(repo: Repo, source: Period, target: Period) -> list[Planned]:
     for team in result.teams:
         keep = [o for o in team.objectives if o.grade != "green"]
         left = [o.id for o in team.objectives if o.grade == "green"]
-        path = f"okrs/{target.year}/Q{target.quarter}/{team.team}.yaml"
+        path = f"okrs/{target.folder}/{team.team}.yaml"
         body = [_objective(o, refs[(o.path, o.id)], known, repo) for o in keep]
         text = _header(source, target, team.team, keep, left) + "".join(body)
         out.append(Planned(path, text, [o.id for o in keep], left))
@@ -75,8 +79,8 @@ def write(repo: Repo, planned: list[Planned]) -> list[str]:
 
 
 def _resolvable(repo: Repo, target: Period) -> set[str]:
-    annual = {r.id for r in repo.periods.get(target.fiscal_year, [])}
-    return annual | set(repo.sc_objectives) | set(repo.teams)
+    longer = {r.id for p in target.enclosing for r in repo.periods.get(p, [])}  # half, year
+    return longer | set(repo.sc_objectives) | set(repo.teams)
 
 
 def _header(

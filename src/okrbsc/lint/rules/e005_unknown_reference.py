@@ -111,7 +111,7 @@ def _alignments(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
 
 
 def _alignable(repo: Repo, ref: OkrRef) -> Iterable[str]:
-    periods = [ref.period, ref.period.fiscal_year] if ref.period.is_quarter else [ref.period]
+    periods = [ref.period, *ref.period.enclosing]
     names = [
         ident
         for period in periods

@@ -1,6 +1,7 @@
 """A `period` disagrees with its folders, a date lies outside its period, or a period repeats.
 
-`okrs/2026/Q3/` holds `period: 2026-Q3` and `okrs/2026/` holds `period: 2026`;
+`okrs/2026/Q3/` holds `period: 2026-Q3`, `okrs/2026/H1/` holds `period: 2026-H1`
+and `okrs/2026/` holds `period: 2026`;
 a file moved or copied to the wrong folder is then caught at once. Paths
 without such folders are not checked. A check-in dated outside the period
 (with the configured fiscal year start) is a typo in the date or the file.
@@ -44,6 +45,7 @@ PER_FILE = True
 
 _YEAR = re.compile(r"^(?:\d{4}|[Ff][Yy](?:\d{4}|\d{2}))$")
 _QUARTER = re.compile(r"^[Qq]([1-4])$")
+_HALF = re.compile(r"^[Hh]([12])$")
 
 
 def folder_period(path: str) -> tuple[Period, bool] | None:
@@ -68,6 +70,9 @@ def folder_period(path: str) -> tuple[Period, bool] | None:
             quarter = _QUARTER.match(rest[0])
             if quarter:
                 return Period(year, int(quarter.group(1))), len(rest) == 1
+            half = _HALF.match(rest[0])
+            if half:  # `okrs/2026/H1/` (SPEC 15.4)
+                return Period(year, half=int(half.group(1))), len(rest) == 1
             return Period(year), False
     return None
 
@@ -77,7 +82,7 @@ def _quarter_folder(name: str) -> Period | None:
         period = Period.parse(name)
     except ValueError:
         return None
-    return period if period.is_quarter else None
+    return period if period.is_quarter or period.is_half else None
 
 
 def misplaced(file: SourceFile, doc: OkrFile) -> Period | None:
@@ -92,6 +97,7 @@ def misplaced(file: SourceFile, doc: OkrFile) -> Period | None:
         else (
             doc.period.year != period.year
             or (period.is_quarter and doc.period.quarter != period.quarter)
+            or (period.is_half and doc.period.half != period.half)
         )
     )
     return period if wrong else None

@@ -39,7 +39,7 @@ SEVERITY = Severity.WARNING
 def check(repo: Repo) -> Iterator[Hit]:
     for ref in objectives(repo):
         obj = ref.objective
-        if ref.period.is_quarter:
+        if not ref.period.is_year:  # a half's objective aligns like a quarter's (15.4)
             if not obj.aligns_to and _above(repo, ref):
                 yield hit(ref.file, ref.file.at(obj), f"objective {obj.id!r} aligns to nothing")
         elif repo.has_scorecard and not repo.scorecard_reach(ref):
@@ -50,7 +50,7 @@ def check(repo: Repo) -> Iterator[Hit]:
 
 def _above(repo: Repo, ref: OkrRef) -> bool:
     """Is there something for this quarterly objective to align to (SPEC 10.5)?"""
-    if repo.has_scorecard or repo.periods.get(ref.period.fiscal_year):
+    if repo.has_scorecard or any(repo.periods.get(p) for p in ref.period.enclosing):
         return True
     team = repo.teams.get(ref.team)
     parent = team.parent if team is not None else None
