@@ -198,6 +198,15 @@ def test_a_template_that_is_not_utf8_is_named(base_repo: Path, tmp_path: Path) -
     assert_refused(run, templates, "report.md.j2:1: latin1.j2 cannot be read: not UTF-8")
 
 
+def test_a_template_too_large_to_compile_is_not_read(base_repo: Path, tmp_path: Path) -> None:
+    """Compiling 1 MiB of template takes ~10 s and ~800 MiB: over 256 KiB is refused."""
+    line = "{{ period }}{% if as_of %}{{ organisation | md }}{% endif %}\n"
+    templates = folder(tmp_path, report_md_j2="{% include 'big.j2' %}")
+    (templates / "big.j2").write_text(line * (256 * 1024 // len(line) + 1), encoding="utf-8")
+    run = report(base_repo, templates, tmp_path / "out")
+    assert_refused(run, templates, "report.md.j2:1: big.j2 is over 256 KiB: not read")
+
+
 def test_a_symlink_inside_the_folder_and_a_linked_folder_are_read(
     base_repo: Path, tmp_path: Path
 ) -> None:

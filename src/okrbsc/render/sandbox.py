@@ -18,6 +18,8 @@ nesting hold for them too):
 * time: :data:`SECONDS` (10 s of CPU time) per document, checked between output chunks, on
   every ``range`` step and, on the main thread of a POSIX system, by a timer
   signal that also stops a loop that writes nothing;
+* size: a template file of at most :data:`TEMPLATE_BYTES` (256 KiB; okrbsc's
+  largest is 20 KiB), as compiling one costs ~40 times its size in memory;
 * nesting: includes, extends and macro calls at most :data:`MAX_DEPTH` deep; a
   template that includes itself ends there, not in a RecursionError;
 * memory, as a last resort on Linux: the address space may grow at most
@@ -48,6 +50,7 @@ from jinja2.runtime import Macro
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
 OUTPUT_BYTES = 64 * 1024 * 1024
+TEMPLATE_BYTES = 256 * 1024  # compiling 1 MiB of template takes ~10 s and ~800 MiB
 SECONDS = 10.0
 INT_BITS = 65_536
 MAX_DEPTH = 64
@@ -96,10 +99,9 @@ class FolderLoader(BaseLoader):
             raise TemplateLimit(f"{template} points outside {self.folder}: not read", str(path))
         if not real.is_file():
             raise TemplateLimit(f"{template} is not a regular file: not read", str(path))
-        if real.stat().st_size > OUTPUT_BYTES:
-            raise TemplateLimit(
-                f"{template} is over {OUTPUT_BYTES // _MIB} MiB: not read", str(path)
-            )
+        if real.stat().st_size > TEMPLATE_BYTES:
+            limit = f"{TEMPLATE_BYTES // 1024} KiB"
+            raise TemplateLimit(f"{template} is over {limit}: not read", str(path))
         try:
             source = real.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -369,21 +371,23 @@ def template_class(base: type[Template]) -> type[Template]:
 
 def render(env: BoundedSandbox, name: str, data: dict[str, Any]) -> str:
     """Template ``name`` rendered with ``data``, streamed; within the time, output and
-    memory bounds when the environment reads the user's templates (``env.limited``)."""
-    try:
-        template = env.get_template(name)
-    except RecursionError:
-        raise TemplateLimit("too deeply nested to read", name) from None
-    where = template.filename or name
+    memory bounds when the environment reads the user's templates (``env.limited``),
+    its reading and compiling included."""
     env.deadline = time.process_time() + SECONDS if env.limited else float("inf")
     env.depth = 0
     bounds = (_alarm(env, SECONDS + 0.5), _memory_ceiling()) if env.limited else ()
+    where = name
     try:
         with contextlib.ExitStack() as stack:
             for bound in bounds:
                 stack.enter_context(bound)
+            template = env.get_template(name)
+            where = template.filename or name
             limit = OUTPUT_BYTES if env.limited else None
             return _stream(env, template.generate(**data), where, limit)
+    except TemplateLimit as exc:
+        exc.where = exc.where or where
+        raise
     except RecursionError as exc:
         raise TemplateLimit("nests without end (recursion)", _frame(exc) or where) from None
     except MemoryError as exc:
