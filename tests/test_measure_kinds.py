@@ -257,3 +257,68 @@ def test_contradictions_are_e002_at_the_value(
     assert len(found) == 1 and message in found[0], found
     _, line_no, col = found[0].split(":")[:3]
     assert lines[int(line_no) - 1][int(col) - 1 :].startswith(value), (found, lines)
+
+
+# --- checkin, export and import of words ------------------------------------------------
+
+
+def test_checkin_writes_binary_and_ordinal_actuals(tmp_path: Path) -> None:
+    measures = [
+        {"id": "rating", "name": "Bond rating", "kind": "ordinal", "scale": SCALE, "target": "AA"},
+        {"id": "golive", "name": "Go-live", "kind": "binary"},
+    ]
+    repo = card(tmp_path, measures)
+    base = ("--repo", str(repo), "--as-of", AS_OF)
+    ok = run_cli("checkin", "rating", "aa+", "--period", "2026", *base)
+    assert ok.returncode == 0, ok.stderr
+    assert "recorded rating = AA+ in 2026" in ok.stdout  # the scale's spelling
+    for word, expected in [("done", True), ("no", False), ("YES", True), ("false", False)]:
+        proc = run_cli("checkin", "golive", word, "--period", "2026-Q4", "--restate", *base)
+        assert proc.returncode == 0, proc.stderr
+        data = yaml.safe_load((repo / "scorecard.yaml").read_text("utf-8"))
+        actuals = data["objectives"][0]["measures"][1]["actuals"]
+        assert actuals == {"2026-Q4": expected}
+    assert data["objectives"][0]["measures"][0]["actuals"] == {2026: "AA+"}
+    assert [line for line in lint(repo) if "E0" in line] == []
+    bad = run_cli("checkin", "rating", "BBB", "--period", "2026-Q4", *base)
+    assert bad.returncode == 1 and "scorecard.yaml:" in bad.stderr
+    assert "'BBB' is not on the measure's scale" in bad.stderr
+    maybe = run_cli("checkin", "golive", "maybe", "--period", "2026-Q4", *base)
+    assert maybe.returncode == 1 and "true or false" in maybe.stderr
+    before = (repo / "scorecard.yaml").read_bytes()
+    assert run_cli("checkin", "rating", "A", "--period", "2026", *base).returncode == 1
+    assert (repo / "scorecard.yaml").read_bytes() == before  # a restatement needs --restate
+
+
+def test_export_writes_words_as_text_and_import_reads_them_back(tmp_path: Path) -> None:
+    measures = [
+        {"id": "rating", "name": "Bond rating", "kind": "ordinal", "scale": SCALE,
+         "target": "AAA", "red_flag": "A+", "actuals": {"2026-Q3": "AA"}},
+        {"id": "golive", "name": "Go-live", "kind": "binary", "actuals": {"2026-Q3": False}},
+        {"id": "uptime", "name": "Uptime", "unit": "%", "target": [98, 100],
+         "actuals": {"2026-Q3": 99.5}},
+    ]  # fmt: skip
+    repo = card(tmp_path, measures)
+    base = ("--repo", str(repo), "--as-of", AS_OF)
+    out = tmp_path / "sheets"
+    assert run_cli("export", "2026-Q3", "--format", "csv", "--out", str(out), *base).returncode == 0
+    rows = (out / "measures.csv").read_text("utf-8-sig").splitlines()
+    # type (not in the file) blank; target, red flag and actual as text; positions
+    # AAA 0 .. A+ 4: achievement (4 - 2) / (4 - 0)
+    assert rows[1].split(",")[5:] == ["", "", "", "AAA", "A+", "AA", "amber", "0.5"]
+    assert rows[2].split(",")[5:] == ["", "", "", "", "", "false", "red", "0.0"]
+    assert '"[98, 100]"' in rows[3]
+    actuals = (out / "actuals.csv").read_text("utf-8-sig").splitlines()
+    assert actuals[1:] == ["rating,2026-Q3,AA", "golive,2026-Q3,false", "uptime,2026-Q3,99.5"]
+    before = (repo / "scorecard.yaml").read_bytes()
+    same = run_cli("import", str(out), *base)
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "3 unchanged" in same.stdout and (repo / "scorecard.yaml").read_bytes() == before
+    (out / "actuals.csv").write_text(
+        "measure,period,value\nrating,2026-Q4,AA+\ngolive,2026-Q4,true\n", encoding="utf-8"
+    )
+    added = run_cli("import", str(out / "actuals.csv"), *base)
+    assert added.returncode == 0, added.stdout + added.stderr
+    data = yaml.safe_load((repo / "scorecard.yaml").read_text("utf-8"))
+    got = [m["actuals"] for m in data["objectives"][0]["measures"][:2]]
+    assert got == [{"2026-Q3": "AA", "2026-Q4": "AA+"}, {"2026-Q3": False, "2026-Q4": True}]

@@ -132,6 +132,10 @@ def checkin(
 
       okrbsc checkin F1-arr 47.5 --period 2026-Q3
 
+      okrbsc checkin F2-rating AA+ --period 2026     (an ordinal measure: a word)
+
+      okrbsc checkin P1-golive done                 (a binary measure: true/false, yes/no, done)
+
       okrbsc checkin --from-event "$GITHUB_EVENT_PATH" --format md
     """
     if from_event is not None or dry_run or fmt is not EventFormat.text:
@@ -194,10 +198,14 @@ def _checkin_measure(
         if given is not None:
             hint = " (use --period for the actual's period)" if name == "--date" else ""
             raise UsageError(f"{name} is for a key result's check-in; {ident} is a measure{hint}")
-    unit = strategy.measures[ident][1].unit
-    number = parse_number(value, f"the measure's unit ({unit})" if unit else "the measure's unit")
+    measure = strategy.measures[ident][1]
+    unit = measure.unit
+    typed_value: str | float = value  # binary and ordinal measures take words (SPEC 15.1)
+    if measure.kind == "metric":
+        what = f"the measure's unit ({unit})" if unit else "the measure's unit"
+        typed_value = parse_number(value, what)
     quarter = period or strategy.calendar.quarter_of(strategy.as_of)
-    return record_actual(strategy, ident, quarter, number, restate=restate).message
+    return record_actual(strategy, ident, quarter, typed_value, restate=restate).message
 
 
 def _checkin_kr(

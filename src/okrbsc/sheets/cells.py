@@ -9,6 +9,7 @@ formula with no cached value is refused at its cell.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from typing import Any
@@ -98,6 +99,27 @@ def value(cell: Any, decimal_comma: bool) -> float | int | bool | None:
     if isinstance(cell, bool):
         return cell
     return number(cell, decimal_comma)
+
+
+_RANGE = re.compile(r"\[\s*([^,\]]+?)\s*,\s*([^,\]]+?)\s*\]")
+
+
+def measure_value(
+    cell: Any, decimal_comma: bool, *, range_ok: bool = False
+) -> float | int | bool | str | tuple[float | int, float | int] | None:
+    """A measure's actual, target or red flag (SPEC 15.1, 15.2): a number, true/false,
+    a word, or (``range_ok``) a range `[LOW, HIGH]` as export writes it."""
+    if isinstance(cell, bool):
+        return cell
+    with contextlib.suppress(CellError):
+        return number(cell, decimal_comma)
+    found = text(cell)
+    bounds = _RANGE.fullmatch(found or "") if range_ok else None
+    if bounds is not None:
+        low, high = number(bounds[1], False), number(bounds[2], False)
+        if low is not None and high is not None:
+            return (low, high)
+    return found
 
 
 def date(cell: Any) -> dt.date | None:

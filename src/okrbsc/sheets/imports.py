@@ -15,7 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrbsc.sheets.cells import CellError, date, flag, number, raw, text, value, verbatim
+from okrbsc.sheets.cells import (
+    CellError,
+    date,
+    flag,
+    measure_value,
+    number,
+    raw,
+    text,
+    value,
+    verbatim,
+)
 from okrbsc.sheets.read import Table
 from okrbsc.sheets.yamltext import okr_file
 from okrbsc.strategy.periods import Period
@@ -42,8 +52,8 @@ KR_FIELDS = {
 }  # fmt: skip
 MEASURE_FIELDS = {
     "name": ("verbatim", None), "unit": ("text", None), "type": ("text", "lag"),
-    "direction": ("text", None), "baseline": ("number", None), "target": ("number", None),
-    "red_flag": ("number", None),
+    "direction": ("text", None), "baseline": ("number", None), "target": ("target", None),
+    "red_flag": ("measure", None),
 }  # fmt: skip
 
 
@@ -131,6 +141,8 @@ def parser(kind: str, table: Table) -> Callable[[Any], Any]:
         "period": period_cell,
         "value": lambda c: value(c, comma),
         "flag": flag,
+        "measure": lambda c: measure_value(c, comma),  # a number, true/false or a word
+        "target": lambda c: measure_value(c, comma, range_ok=True),
     }[kind]
 
 
@@ -221,7 +233,7 @@ def _key_result(line: Line) -> Record | None:
 def _actual(line: Line) -> None:
     with contextlib.suppress(Skip):
         measure, period = line.need("measure"), line.need("period", period_cell)
-        amount = line.need("value", parser("number", line.table))
+        amount = line.need("value", parser("measure", line.table))
         line.checked()
         line.plan.rows.append(ActualRow(measure, period, amount, where=line.where("value")))
 

@@ -153,7 +153,8 @@ def _scorecard_rows(
 
 def _measure_row(objective: str, perspective: str, m: Measure, s: MeasureScore) -> tuple[Cell, ...]:
     return (
-        m.id, objective, perspective, m.name, m.unit, m.type, m.direction, number(m.baseline),
+        m.id, objective, perspective, m.name, m.unit, m.type if m.type_stated else None,
+        m.direction, number(m.baseline),
         measure_cell(m.target), measure_cell(m.red_flag), measure_cell(s.actual), s.status,
         s.achievement,
     )  # fmt: skip

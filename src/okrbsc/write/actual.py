@@ -1,4 +1,6 @@
-"""`okrbsc checkin MEASURE VALUE`: record a scorecard measure's actual (SPEC 10.6).
+"""`okrbsc checkin MEASURE VALUE`: record a scorecard measure's actual (SPEC 10.6, 15.1).
+
+A binary measure takes true/false (yes/no, done), an ordinal one a word.
 
 The value goes through the one values engine (:mod:`okrbsc.write.values`), so
 it is written like `pull` and `import` write actuals: in period order, as a
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from okrbsc.errors import DataError
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import Repo
-from okrbsc.write.values import ActualRow, Change, ChangeKind, merge, write
+from okrbsc.write.values import ActualRow, Change, ChangeKind, Value, merge, write
 
 
 class RestatementRefused(DataError):
@@ -47,7 +49,7 @@ def shown(value: object) -> str:
 
 
 def record_actual(
-    repo: Repo, measure: str, period: Period, value: int | float, *, restate: bool
+    repo: Repo, measure: str, period: Period, value: Value, *, restate: bool
 ) -> Recorded:
     """Write ``actuals[period] = value`` into the measure's file, or say why not."""
     result = merge(repo, [ActualRow(measure, period, value)])

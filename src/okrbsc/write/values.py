@@ -35,7 +35,8 @@ API (kept stable; callers build rows, never edit YAML themselves)::
   (minimal text edits, every other byte kept, atomic, under the lock, refused on
   a file that does not load cleanly), inserting new entries in period and
   date order in the block or flow style around them; values are written as
-  a person types them (integers without ``.0``, binary values 0/1, unquoted
+  a person types them (integers without ``.0``, binary key results' values 0/1,
+  a binary measure's true/false, an ordinal measure's word, unquoted
   period keys and dates). Unchanged data changes no byte. It refuses a file
   that changed on disk since the repo was read (run again).
 * A row that names no measure or key result, or a value that does not fit
@@ -56,6 +57,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from okrbsc.errors import DataError
+from okrbsc.strategy.measurekinds import on_scale
 from okrbsc.strategy.models import CheckIn, KeyResult, Measure
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
@@ -190,6 +192,12 @@ def _target_key(repo: Repo, row: Row, out: Merge) -> tuple[Any, ...] | None:
         if problem:
             out.errors.append(RowError(row.where, row.measure, problem))
             return None
+        card, measure = repo.measures[row.measure]
+        unfit = measure_value(measure, row.value)[1]
+        if unfit:
+            line = measure.at("id")[0]
+            out.errors.append(RowError(row.where, row.measure, unfit, card.file.path, line))
+            return None
         return ("measure", row.measure, row.period)
     target = _key_result(repo, row)
     if isinstance(target, str):
@@ -212,9 +220,39 @@ def _value_problem(repo: Repo, row: Row) -> str | None:
         scale = repo.config.confidence_scale
         if not (math.isfinite(row.confidence) and 0 <= row.confidence <= scale):
             return f"confidence {row.confidence:g} is outside 0..{scale} (confidence_scale)"
-    if isinstance(row, ActualRow) and isinstance(row.value, bool):
-        return "a measure's value is a number, not a boolean"
     return None
+
+
+_YES = frozenset(["true", "yes", "done", "1"])
+_NO = frozenset(["false", "no", "not done", "0"])
+
+
+def measure_value(measure: Measure, given: Value) -> tuple[Value | None, str | None]:
+    """``given`` as an actual of ``measure``'s kind (SPEC 15.1), or why it cannot be one:
+    a binary measure takes true/false (yes/no, done, 1/0), an ordinal one a word (on
+    its scale, in the scale's spelling), a metric one a number."""
+    if measure.kind == "binary":
+        word = given if isinstance(given, str) else str(typed(given)).lower()
+        if isinstance(given, bool):
+            return given, None
+        if word.strip().lower() in _YES | _NO:
+            return word.strip().lower() in _YES, None
+        return None, f"a binary measure takes true or false (yes/no, done), not {word!r}"
+    if measure.kind == "ordinal":
+        if isinstance(given, bool):
+            return None, "an ordinal measure takes a word, not true/false"
+        word = given.strip() if isinstance(given, str) else str(typed(given))
+        if measure.scale is None:
+            return (word, None) if word else (None, "an ordinal measure takes a word")
+        at = on_scale(word, measure.scale)
+        if at is None:
+            return None, f"{word!r} is not on the measure's scale ({', '.join(measure.scale)})"
+        return measure.scale[at], None
+    if isinstance(given, bool):
+        return None, "a measure's value is a number, not a boolean"
+    if isinstance(given, str):
+        return None, f"a metric measure's value is a number, not {given!r}"
+    return given, None
 
 
 def _kr_value_problem(kr: KeyResult, value: Value) -> str | None:
@@ -256,12 +294,15 @@ def same(a: Value | None, b: Value | None) -> bool:
 def _actual_change(repo: Repo, row: ActualRow) -> Change:
     ref, measure = repo.measures[row.measure]
     old = _actual_in(measure, row.period)
-    kind = _kind(old, row.value, None, None)
+    value = measure_value(measure, row.value)[0]
+    assert value is not None  # rows whose value does not fit are errors (_target_key)
+    value = value if isinstance(value, bool | str) else typed(value)
+    kind = _kind(old, value, None, None)
     obj_index = _position(ref.objective.measures, measure)
     sc_index = _sc_index(ref)
     return Change(
         row.measure, "measure", ref.file.path, measure.at("id")[0], str(row.period), kind,
-        old[1] if old else None, typed(row.value), row.source,
+        old[1] if old else None, value, row.source,
         _place=(sc_index, obj_index), _row=row,
     )  # fmt: skip
 
@@ -281,7 +322,7 @@ def _actual_in(measure: Measure, period: Period) -> tuple[Any, Value] | None:
     found = None
     for key, value in measure.actuals.items():
         if Period.parse(key) == period:
-            found = (key, typed(value))
+            found = (key, value if isinstance(value, bool | str) else typed(value))
     return found
 
 
