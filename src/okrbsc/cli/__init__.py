@@ -7,7 +7,7 @@ every stage are reported once, by :class:`~okrbsc.cli.app.Group`.
 
 from __future__ import annotations
 
-from okrbsc.cli import docs, history, lint, pull, review, rhythm, score, sheets, write  # noqa: F401
+from okrbsc.cli import docs, history, lint, pull, review, rhythm, score, sheets, units, write  # noqa: F401
 from okrbsc.cli.app import app, main
 
 __all__ = ["app", "main"]

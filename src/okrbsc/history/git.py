@@ -35,6 +35,29 @@ HARDENED = (
     "-c", "gpg.x509.program=false",
     "-c", "protocol.allow=never",
 )  # fmt: skip
+
+
+# What a fetch of a unit (SPEC 18.1) may use: https and ssh, and the local file
+# transport only for a path or file:// URL okrbsc.yaml names; nothing else
+# (ext::, fd::, git://, http:// are never allowed). Given after HARDENED, so the
+# protocol-specific settings win over its protocol.allow=never.
+def fetch_options(url: str, *, local: bool) -> tuple[str, ...]:
+    opts = [
+        "-c", "protocol.allow=never",
+        "-c", "protocol.https.allow=always",
+        "-c", "protocol.ssh.allow=always",
+        "-c", "gc.auto=0",
+        "-c", "fetch.recurseSubmodules=false",
+        "-c", "submodule.recurse=false",
+        "-c", "http.followRedirects=false",
+    ]  # fmt: skip
+    if local:
+        opts += ["-c", "protocol.file.allow=always"]
+    if url.startswith("ssh://") or ("://" not in url and not local):
+        opts += ["-c", "core.sshCommand=ssh -o BatchMode=yes"]
+    return tuple(opts)
+
+
 _NO_PROMPT = {"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -579,6 +580,24 @@ class RhythmSettings(Node):
     digest_to: list[Id] = Field(default_factory=list)
 
 
+class Unit(Node):
+    """A business unit of a group (SPEC 18.1): its own strategy repo, read at a locked commit."""
+
+    id: TeamId  # names the folder .okrbsc/units/<id>/: a name, never a path
+    name: Text | None = None
+    repo: Text  # a path relative to this repo, or a URL (file://, https://, ssh://)
+    ref: Text | None = None  # default: the remote's default branch; a local path: HEAD
+
+
+def _units_unique(units: list[Unit]) -> list[Unit]:
+    seen: set[str] = set()
+    for unit in units:
+        if unit.id in seen:
+            raise ValueError(f"unit id {unit.id!r} is listed twice: unit ids are unique")
+        seen.add(unit.id)
+    return units
+
+
 class Config(Root):
     organisation: Text
     fiscal_year_start: int = Field(default=1, ge=1, le=12)
@@ -591,6 +610,7 @@ class Config(Root):
     sources: dict[Id, Connection] = Field(default_factory=dict)
     people: dict[Id, Person] | None = None
     rhythm: RhythmSettings = RhythmSettings()
+    units: Annotated[list[Unit], AfterValidator(_units_unique)] = Field(default_factory=list)
 
     def escalation_days(self) -> list[int]:
         """The ages at which a reminder escalates one level more (SPEC 16.2)."""
@@ -765,6 +785,34 @@ class MeasureBands(Node):
         return self
 
 
+UnitRef = Annotated[
+    str,
+    BeforeValidator(_identifier),
+    Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*:\S+$"),
+]
+
+
+class Rollup(Node):
+    """A group measure made of unit measures (SPEC 18.2): `of` names `UNIT:MEASURE`."""
+
+    of: Annotated[list[UnitRef], Field(min_length=1)]
+    by: Literal["sum", "mean", "weighted_mean", "min", "max"]
+    weights: list[Weight] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Rollup:
+        if self.by == "weighted_mean" and self.weights is None:
+            raise ValueError("by: weighted_mean needs `weights`, one per item of `of`")
+        if self.weights is not None and self.by != "weighted_mean":
+            raise ValueError(f"`weights` are for by: weighted_mean, not by: {self.by}")
+        if self.weights is not None and len(self.weights) != len(self.of):
+            raise ValueError(
+                f"{len(self.weights)} weights for {len(self.of)} measures in `of`: "
+                "give one weight per measure"
+            )
+        return self
+
+
 class Measure(Node):
     id: Id
     name: Text
@@ -784,6 +832,16 @@ class Measure(Node):
     targets: dict[ActualKey, MeasureTarget] = Field(default_factory=dict)
     ratings: dict[ActualKey, Rating] = Field(default_factory=dict)
     source: Source | None = None
+    rollup: Rollup | None = None  # SPEC 18.2: the actual comes from the units
+
+    @model_validator(mode="after")
+    def _rollup_alone(self) -> Measure:
+        if self.rollup is not None and (self.actuals or self.source is not None):
+            mine = "actuals" if self.actuals else "a source"
+            raise ValueError(
+                f"a measure with `rollup` takes its actuals from the units: remove {mine}"
+            )
+        return self
 
     @property
     def type_stated(self) -> bool:

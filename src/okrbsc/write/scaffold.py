@@ -69,7 +69,24 @@ def scaffold(root: Path, plan: Plan) -> list[str]:
     if clashes:
         raise InitError("these files exist and would be overwritten: " + ", ".join(clashes))
     write_all(root, [(root / rel, rel, text) for rel, text in files.items()], new=True)
-    return list(files)
+    _ignore_units(root)
+    return [*files, GITIGNORE]
+
+
+GITIGNORE = ".gitignore"
+UNITS_IGNORED = "/.okrbsc/units/"  # the business units' clones (SPEC 18.1): never committed
+
+
+def _ignore_units(root: Path) -> None:
+    """`.gitignore` names `/.okrbsc/units/` (a line added to one that is there)."""
+    from okrbsc.write.safe import atomic_write, inside
+
+    target = inside(root, root / GITIGNORE, GITIGNORE)
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    if UNITS_IGNORED in old.splitlines():
+        return
+    sep = "" if not old or old.endswith("\n") else "\n"
+    atomic_write(target, f"{old}{sep}{UNITS_IGNORED}\n")
 
 
 def _config(plan: Plan) -> str:

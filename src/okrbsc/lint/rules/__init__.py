@@ -49,6 +49,7 @@ _NAMES = (
     "g502_checkin_rewritten",
     "g503_checkin_backdated",
     "p601_unknown_person",
+    "u701_unit_unlocked",
 )
 
 MODULES: tuple[ModuleType, ...] = tuple(importlib.import_module(f"{__name__}.{n}") for n in _NAMES)
