@@ -112,6 +112,7 @@ def test_each_text_shows_as_itself_in_both(rendered: dict[str, str], name: str) 
         "<dana@evil.example> <https://evil.example>",
         "[x](mailto:a@b.co) ![i](http://e/i.png)",
         "50% @ 3.5 EUR, contact: ops@evil.example.",
+        "joined a@\u2060b.example @dana",
     ],
 )
 def test_md_text_is_text_under_github_and_commonmark(text: str) -> None:

@@ -39,7 +39,7 @@ def slack_text(text: object) -> str:
 
 def md(text: object) -> str:
     """Text from data for Markdown and Adaptive Card Markdown (SPEC 12.2), no mentions."""
-    return md_text(text).replace("@", "@\u2060")
+    return md_text(str(text).replace("@", "@\u2060"))  # the joiner stops addresses too
 
 
 _HANDLE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")

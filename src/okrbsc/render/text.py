@@ -86,10 +86,12 @@ _MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>!|~$#]|&(?=#?\w+;)|:(?=//))")
 _MD_LINE_START = re.compile(r"^([-+=])(?=[ +=-]|$)|^(\d+)([.)])(?= |$)")
 _WWW = re.compile(r"(www)\.", re.IGNORECASE)
 # GitHub's e-mail autolinks (cmark-gfm) are found after parsing, in the text itself, so
-# no escape stops them (`\@` and `&#64;` are an `@` by then). An `@` that follows a
-# character of an address's local part gets an empty HTML comment before it: the text
-# is then two runs and neither is an address; the comment shows nothing anywhere.
-_MAIL_AT = re.compile(r"(?<=[A-Za-z0-9.+_:-])@")
+# no escape stops them (`\@` and `&#64;` are an `@` by then). An `@` between a
+# character of an address's local part and one of a domain gets an empty HTML comment
+# before it: the text is then two runs and neither is an address; the comment shows
+# nothing where HTML renders. (An `@` followed by a word joiner, as the rhythm's and
+# check-in replies' Markdown write it against mentions, is no address already.)
+_MAIL_AT = re.compile(r"(?<=[A-Za-z0-9.+_:-])@(?=[A-Za-z0-9._-])")
 MD_BREAK = "<!-- -->"
 
 
