@@ -55,7 +55,7 @@ from okrbsc.strategy.repo import (
     read_inside,
 )
 
-FORMAT = 1
+FORMAT = 2  # 2: a key result's source holds its tracker filter (SPEC 17)
 
 
 @functools.cache
@@ -287,13 +287,22 @@ def _skeleton_of(doc: OkrFile) -> dict[str, Any]:
             list(obj.aligns_to),
             list(obj.depends_on),
             [
-                [kr.id, [kr.source.from_, kr.source.query] if kr.source is not None else None]
+                [kr.id, _source_skeleton(kr.source) if kr.source is not None else None]
                 for kr in obj.key_results
             ],
         ]
         for obj in doc.objectives
     ]
     return {"team": doc.team, "period": str(doc.period), "objectives": objectives}
+
+
+_TRACKER_FILTERS = ("repo", "project", "jql")
+
+
+def _source_skeleton(source: Source) -> list[str | None]:
+    """``[from, query, tracker filter]``: the filter is the key (repo, project, jql) set."""
+    where = next((k for k in _TRACKER_FILTERS if getattr(source, k) is not None), None)
+    return [source.from_, source.query, where]
 
 
 def _model(body: Any) -> OkrFile:
@@ -331,11 +340,14 @@ def _key_result(item: Any) -> KeyResult:
         raise BadEntry
     if source is None:
         return KeyResult.bare(id=ident)
-    if type(source) is not list or len(source) != 2 or not _names(source[:1]):
+    if type(source) is not list or len(source) != 3 or not _names(source[:1]):
         raise BadEntry
     if source[1] is not None and type(source[1]) is not str:  # None: a tracker's (SPEC 17)
         raise BadEntry
-    return KeyResult.bare(id=ident, source=Source.bare(from_=source[0], query=source[1]))
+    if source[2] is not None and source[2] not in _TRACKER_FILTERS:
+        raise BadEntry
+    where = {source[2]: ""} if source[2] is not None else {}
+    return KeyResult.bare(id=ident, source=Source.bare(from_=source[0], query=source[1], **where))
 
 
 # --- entries ----------------------------------------------------------------------------

@@ -7,7 +7,9 @@ the annual OKRs of its fiscal year, then for a scorecard objective;
 `depends_on` names a team or an objective of the same period; `drives` names
 scorecard objectives; `team` and a team's `parent` name teams of okrbsc.yaml;
 `perspective` names a scorecard perspective; `source.from` of a measure or key
-result names a connection of `sources:` in okrbsc.yaml.
+result names a connection of `sources:` in okrbsc.yaml, of the kind its source
+is written for: a query for a database, `repo` for GitHub, `project` for
+GitLab, `jql` for Jira (trackers feed key results only).
 
 Fails:
 
@@ -60,16 +62,16 @@ def check(repo: Repo) -> Iterator[Hit]:
 def _sources(repo: Repo) -> Iterator[Hit]:
     """`source.from` names a connection of okrbsc.yaml (SPEC 8.2)."""
     known = repo.config.sources
-    items: list[tuple[SourceFile, str, Source | None]] = [
-        (ref.file, measure.id, measure.source) for ref, measure in repo.measures.values()
+    items: list[tuple[SourceFile, str, Source | None, bool]] = [
+        (ref.file, measure.id, measure.source, True) for ref, measure in repo.measures.values()
     ]
     items += [
-        (ref.file, ref.objective.kr_id(i), kr.source)
+        (ref.file, ref.objective.kr_id(i), kr.source, False)
         for ref in objectives(repo)
         for i, kr in enumerate(ref.objective.key_results)
         if kr.source is not None  # the id only of a key result that is pulled
     ]
-    for file, ident, source in items:
+    for file, ident, source, measure in items:
         if source is not None and source.from_ not in known:
             hint = did_you_mean(source.from_, known)
             msg = (
@@ -77,6 +79,30 @@ def _sources(repo: Repo) -> Iterator[Hit]:
                 f"which is no connection of `sources:` in okrbsc.yaml{hint}"
             )
             yield hit(file, file.at(source, "from"), msg)
+        elif source is not None:
+            tracker = known[source.from_].tracker
+            problem = _kind_problem(tracker, source, measure)
+            if problem is not None:
+                what = f"{ident!r} is pulled from {source.from_!r}, "
+                yield hit(file, file.at(source, "from"), what + problem)
+
+
+_NEEDS = {"github": "repo", "gitlab": "project", "jira": "jql"}
+
+
+def _kind_problem(tracker: str | None, source: Source, measure: bool) -> str | None:
+    """What is wrong with a source written for another kind of connection (SPEC 17)."""
+    if tracker is None:
+        return None if source.query is not None else "a database: its source needs a query"
+    if measure:
+        return f"a {tracker} connection: trackers feed key results only"
+    needed = _NEEDS[tracker]
+    if source.query is not None:
+        return f"a {tracker} connection: its source takes {needed}, not a query"
+    given = next((k for k in _NEEDS.values() if getattr(source, k) is not None), None)
+    if given is not None and given != needed:
+        return f"a {tracker} connection: its source takes {needed}, not {given}"
+    return None
 
 
 def _config(repo: Repo) -> Iterator[Hit]:
