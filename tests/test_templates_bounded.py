@@ -148,6 +148,7 @@ def test_a_hostile_template_ends_in_an_error_naming_it(
         ("silent", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"),
         ("string", "{% set s = 'x' * 50000000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"),
     ],
+    ids=["writing", "silent", "string"],
 )  # fmt: skip
 def test_a_runaway_loop_stops_after_10_s_of_cpu(
     base_repo: Path, tmp_path: Path, case: str, text: str
