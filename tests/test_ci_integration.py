@@ -340,7 +340,7 @@ def test_composite_action_pull_mode(tmp_path: Path) -> None:
     assert run("--check --as-of 2026-11-20").returncode == 0
     text = summary.read_text()
     assert text.startswith("## okrbsc pull\n\n```\n")
-    assert "2 added, 78 unchanged, 0 restated; 1 files written" in text
+    assert "2 added, 78 unchanged, 0 restated; 1 file written" in text
     install = steps[1]
     bogus = subprocess.run(["bash", "-e", "-c", install["run"]], capture_output=True, text=True,
                            env={"PATH": os.environ["PATH"], "OKRBSC_COMMAND": "deploy"}, timeout=60)  # fmt: skip

@@ -63,7 +63,7 @@ def test_a_real_pull_into_a_copy_is_idempotent_and_lints_clean(examples_copy: Pa
     before = card.read_text(encoding="utf-8")
     first = pull(examples_copy)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert first.stdout.splitlines()[-1] == "2 added, 78 unchanged, 0 restated; 1 files written"
+    assert first.stdout.splitlines()[-1] == "2 added, 78 unchanged, 0 restated; 1 file written"
     after = card.read_text(encoding="utf-8")
     changed = [
         (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b

@@ -46,16 +46,22 @@ def records(header: list[Any], rows: list[list[Any]]) -> list[dict[str, Any]]:
 
 
 def computed_from_json(data: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+    """The computed columns as `score --format json` gives them, rounded to 4 decimals
+    as export writes them (SPEC 14.5)."""
+
+    def r4(value: Any) -> Any:
+        return round(value, 4) if isinstance(value, float) else value
+
     objectives = [o for t in data["teams"] for o in t["objectives"]]
     return {
-        "objectives": [(o["id"], o["score"], o["grade"]) for o in objectives],
+        "objectives": [(o["id"], r4(o["score"]), o["grade"]) for o in objectives],
         "key_results": [
-            (k["id"], k["progress"], k["score"], k["grade"], k["confidence"])
+            (k["id"], r4(k["progress"]), r4(k["score"]), k["grade"], r4(k["confidence"]))
             for o in objectives
             for k in o["key_results"]
         ],
         "measures": [
-            (m["id"], m["actual"], m["status"], m["achievement"])
+            (m["id"], r4(m["actual"]), m["status"], r4(m["achievement"]))
             for s in data["scorecard"]
             for m in s["measures"]
         ],

@@ -162,7 +162,7 @@ def test_a_key_result_without_checkins_gets_a_list(base_repo: Path) -> None:
         "        kind: binary",
         "        done: false",
         "        checkins:",
-        "          - {date: 2026-08-03, value: 1, source: crm}",
+        "          - {date: 2026-08-03, value: true, source: crm}",  # SPEC 14.5
     ]
     assert open_repo(base_repo).key_results_named("S2.3")[0][0].objective.key_results[2].checkins
 

@@ -214,6 +214,7 @@ def _print_import(result: Merge, found: Plan, errors: list[str], written: list[s
     import json
 
     from okrbsc.render.pull import PullReport, text_lines
+    from okrbsc.render.text import count
 
     changes = [c.to_dict() for c in result.changes]
     if output is ImportFormat.json:
@@ -230,7 +231,7 @@ def _print_import(result: Merge, found: Plan, errors: list[str], written: list[s
     lines = text_lines(report, mode=mode, restate=restate, verbose=verbose)
     lines[:-1] += [visible(f"{path}: new file") for path in sorted(found.created)]
     if errors or found.differences:
-        counts = f"{len(errors)} errors, {len(found.differences)} differences"
+        counts = f"{count(len(errors), 'error')}, {count(len(found.differences), 'difference')}"
         lines[-1] = lines[-1].replace("; dry run: nothing written", f"; {counts}: nothing written")
     for line in lines[-1:] if quiet else lines:
         typer.echo(line)

@@ -6,6 +6,7 @@ folders is not a delete plus an add: only its path changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import weakref
 from collections.abc import Iterator
@@ -107,11 +108,37 @@ class Change:
 
 
 def fmt(value: Any) -> str:
+    """A value as YAML spells it, for people (SPEC 14.5): `false`, `[C1, A1]`,
+    `2027-Q1: 19.5, 2027-Q2: 21.0`; never Python's `False` or `{'2027-Q1': 19.5}`.
+    A whole number on its own reads as a person types it (`3`, `1234567`), other
+    numbers in full (`0.123456789`, `1.0e+20`)."""
     if value is None:
         return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items())
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return _flow(value)
+
+
+def _flow(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        shown = repr(value)  # 21.0 as written; 1e+20 as okrbsc writes it, 1.0e+20
+        if "e" not in shown:
+            return shown
+        mantissa, exponent = shown.split("e")
+        return f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(map(str, value)) + "]"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def jsonable(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from okrbsc.history.diff import Change, fmt, summary
-from okrbsc.render.text import json_text, md_code, md_text, visible, visible_lines
+from okrbsc.render.text import count, json_text, md_code, md_text, visible, visible_lines
 
 
 def as_json(changes: list[Change], base: str, head: str) -> str:
@@ -27,7 +27,8 @@ def as_text(changes: list[Change], base: str, head: str) -> str:
 
 
 def _summary_line(changes: list[Change]) -> str:
-    return f"{len(changes)} changes: " + ", ".join(f"{n} {k}" for k, n in summary(changes).items())
+    kinds = ", ".join(f"{n} {k}" for k, n in summary(changes).items())
+    return f"{count(len(changes), 'change')}: {kinds}"
 
 
 def markdown(changes: list[Change], base: str, head: str) -> str:

@@ -28,6 +28,8 @@ def to_json(report: PullReport) -> str:
 
 
 def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "null" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -61,7 +63,8 @@ def text_lines(report: PullReport, *, mode: str, restate: bool, verbose: bool) -
     elif mode == "check":
         summary += "; check: nothing written"
     else:
-        summary += f"; {len(report.written)} files written"
+        written = len(report.written)
+        summary += f"; {written} {'file' if written == 1 else 'files'} written"
     if report.errors:
         summary += f"; {len(report.errors)} failed"
     lines.append(summary)

@@ -261,3 +261,8 @@ def _key(key: Any) -> str:
 def _json_byte(match: re.Match[str]) -> str:
     code = ord(match[0])
     return f"\\\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\\\u{code:04x}"
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 file``, ``2 differences``: a count that agrees in number (SPEC 14.5)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from okrbsc.scoring.engine import KrScore, MeasureScore, ObjectiveScore, PeriodScore
@@ -74,6 +74,14 @@ def number(value: float | bool | None) -> int | float | None:
     return value
 
 
+def computed(value: Any) -> Any:
+    """A number okrbsc computed, rounded to 4 decimals (SPEC 14.5): 0.6667, not 0.666666…;
+    anything else (a word, true/false) as it is."""
+    if isinstance(value, float):
+        return number(round(value, 4))
+    return value
+
+
 def ids(values: list[str] | tuple[str, ...]) -> str | None:
     return ", ".join(values) if values else None
 
@@ -120,7 +128,7 @@ def _objective_row(ref: OkrRef, o: ObjectiveScore) -> tuple[Cell, ...]:
     obj: Objective = ref.objective
     return (
         obj.id, ref.team, str(ref.period), obj.title, obj.type, obj.owner,
-        ids(obj.aligns_to), number(obj.weight), o.score, o.grade,
+        ids(obj.aligns_to), number(obj.weight), computed(o.score), o.grade,
     )  # fmt: skip
 
 
@@ -129,7 +137,8 @@ def _kr_row(ref: OkrRef, kr: KeyResult, k: KrScore) -> tuple[Cell, ...]:
     return (
         k.id, ref.objective.id, ref.team, str(ref.period), kr.title, kr.kind,
         number(kr.start), number(kr.target), current, kr.unit, kr.direction, kr.owner,
-        number(kr.weight), kr.due, k.progress, k.score, k.grade, k.confidence,
+        number(kr.weight), kr.due, computed(k.progress), computed(k.score), k.grade,
+        computed(k.confidence),
     )  # fmt: skip
 
 
@@ -155,6 +164,6 @@ def _measure_row(objective: str, perspective: str, m: Measure, s: MeasureScore) 
     return (
         m.id, objective, perspective, m.name, m.unit, m.type if m.type_stated else None,
         m.direction, number(m.baseline),
-        measure_cell(m.target), measure_cell(m.red_flag), measure_cell(s.actual), s.status,
-        s.achievement,
+        measure_cell(s.target), measure_cell(m.red_flag), measure_cell(computed(s.actual)),
+        s.status, computed(s.achievement),
     )  # fmt: skip

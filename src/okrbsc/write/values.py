@@ -35,8 +35,8 @@ API (kept stable; callers build rows, never edit YAML themselves)::
   (minimal text edits, every other byte kept, atomic, under the lock, refused on
   a file that does not load cleanly), inserting new entries in period and
   date order in the block or flow style around them; values are written as
-  a person types them (integers without ``.0``, binary key results' values 0/1,
-  a binary measure's true/false, an ordinal measure's word, unquoted
+  a person types them (integers without ``.0``, binary key results' and binary
+  measures' values true/false, an ordinal measure's word, unquoted
   period keys and dates). Unchanged data changes no byte. It refuses a file
   that changed on disk since the repo was read (run again).
 * A row that names no measure or key result, or a value that does not fit
@@ -330,12 +330,14 @@ def _checkin_change(repo: Repo, target: tuple[OkrRef, int], row: CheckinRow) -> 
     ref, index = target
     kr = ref.objective.key_results[index]
     old = _checkin_on(kr, row.date)
-    new = typed(int(row.value) if kr.kind == "binary" else row.value)
+    binary = kr.kind == "binary"  # true/false, as checkin writes it (SPEC 14.5)
+    new = bool(row.value) if binary else typed(row.value)
+    before = None if old is None else bool(old.value) if binary else typed(old.value)
     kind = _kind(old, new, old.confidence if old else None, row.confidence)
     line = kr.at("id")[0] if kr.id is not None else kr.at()[0]
     return Change(
         ref.objective.kr_id(index), "key result", ref.file.path, line, row.date.isoformat(),
-        kind, typed(old.value) if old else None, new, row.source,
+        kind, before, new, row.source,
         old_confidence=old.confidence if old else None, new_confidence=row.confidence,
         _place=(_position(ref.doc.objectives, ref.objective), index), _row=row,
     )  # fmt: skip
@@ -355,9 +357,9 @@ def _kind(old: Any, new: Value, old_conf: float | None, new_conf: float | None) 
 
 
 def typed(value: Value) -> Value:
-    """A value as a person types it: 3, not 3.0; binary as 0/1."""
+    """A value as a person types it: 3, not 3.0; true/false stay as they are."""
     if isinstance(value, bool):
-        return int(value)
+        return value
     if isinstance(value, float) and value.is_integer() and abs(value) <= LARGEST_WHOLE:
         return int(value)
     return value
