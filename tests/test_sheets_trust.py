@@ -27,7 +27,7 @@ def test_import_lists_every_bad_cell_of_a_row(base_repo: Path, tmp_path: Path) -
 
 def test_import_lists_every_bad_cell_of_an_actuals_row(base_repo: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "actuals.csv"
-    sheet.write_text("measure,period,value\nF1-arr,2026-Q9,much\n")
+    sheet.write_text("measure,period,value\nF1-arr,2026-Q9,\n")  # a bad period, no value
     done = run_cli("import", str(sheet), "--repo", str(base_repo), "--as-of", "2026-07-24")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "actuals.csv:2:2:" in done.stderr and "actuals.csv:2:3:" in done.stderr
