@@ -539,3 +539,20 @@ def test_a_refused_jira_token_fails_every_jira_item_after_one_request(
         in errors[1]["message"]
     )
     assert len(fake.requests) == 1  # serverInfo, refused: nothing more asked
+
+
+def test_check_on_a_later_day_recounts_the_day_recorded(repo: Path, fake: Fake) -> None:
+    assert pull(repo, "2026-08-10").returncode == 0
+    # weeks later nothing was pulled again: --check recounts 2026-08-10 from today's items
+    later = pull(repo, "2026-09-30", "--check", "--format", "json")
+    assert later.returncode == 0, later.stdout + later.stderr
+    got = changes(later)
+    assert {k: (c["date"], c["change"]) for k, c in got.items()} == {
+        k: ("2026-08-10", "unchanged") for k in EXPECTED["2026-08-10"]
+    }
+    # a number typed over the pulled one is a difference
+    path = repo / OKR
+    path.write_text(path.read_text().replace("value: 2, note: '2 of 6", "value: 3, note: '2 of 6"))
+    typed = pull(repo, "2026-09-30", "--check", "--format", "json")
+    assert typed.returncode == 1
+    assert changes(typed)["PL1.1"]["change"] == "restated" and changes(typed)["PL1.1"]["new"] == 2

@@ -84,7 +84,7 @@ def pull(
         raise UsageError("--check cannot be combined with --restate")
     strategy = Session(repo, as_of, quiet, verbose).readable_repo()
     wanted = parse_period(period) if period is not None else None
-    fetched, timings = fetch(strategy, items(strategy, wanted, source))
+    fetched, timings = fetch(strategy, items(strategy, wanted, source), check=check)
     if not force:
         refuse_final(strategy, fetched)
     report = PullReport(errors=[f.error_entry() for f in fetched if f.error is not None])

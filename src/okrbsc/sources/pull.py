@@ -193,9 +193,10 @@ def engine_name(url: str) -> str:
 
 
 def fetch(
-    repo: Repo, wanted: list[Item], environ: Mapping[str, str] | None = None
+    repo: Repo, wanted: list[Item], environ: Mapping[str, str] | None = None, check: bool = False
 ) -> tuple[list[Fetched], list[Timing]]:
-    """Run every item's query, connection by connection; one failure fails only its items."""
+    """Run every item's query, connection by connection; one failure fails only its items.
+    ``check``: a tracker counts as of its latest recorded check-in (SPEC 17.3)."""
     env = os.environ if environ is None else environ
     by_source: dict[str, list[Item]] = {}
     for item in wanted:
@@ -214,7 +215,7 @@ def fetch(
 
             timing = Timing(name, connection.tracker or "?", len(group))
             started = time.perf_counter()
-            results += fetch_group(repo, name, connection, group, env, timing, everyone)
+            results += fetch_group(repo, name, connection, group, env, timing, everyone, check)
             timing.seconds = time.perf_counter() - started
             timings.append(timing)
             continue

@@ -36,6 +36,7 @@ def fetch_group(
     env: Mapping[str, str],
     timing: Timing,
     everyone: Sequence[str] = (),
+    check: bool = False,
 ) -> list[Fetched]:
     """Every item of one tracker connection; a failing connection fails the items left."""
     kind = connection.tracker
@@ -54,7 +55,7 @@ def fetch_group(
                 out.append(Fetched(item, error=failed))
                 continue
             try:
-                fetched = _one(repo, kind, tracker, item)
+                fetched = _one(repo, kind, tracker, item, check)
             except ConnectionFailed as exc:
                 timing.failed = True
                 failed = client.scrub(str(exc))
@@ -93,7 +94,20 @@ def _open(name: str, connection: Connection, env: Mapping[str, str]) -> tuple[Cl
     return client, jira.Jira(client, ji.url)
 
 
-def _one(repo: Repo, kind: str, tracker: Any, item: Item) -> Fetched:
+def _recorded(repo: Repo, item: Item) -> dt.date | None:
+    """The date of the key result's latest check-in pulled from its source, if any."""
+    assert item.period is not None
+    for ref in repo.periods.get(item.period, ()):
+        if ref.file.path != item.path:
+            continue
+        for index, kr in enumerate(ref.objective.key_results):
+            if ref.objective.kr_id(index) == item.id:
+                days = [c.date for c in kr.checkins if c.source == item.source.from_]
+                return max(days) if days else None
+    return None
+
+
+def _one(repo: Repo, kind: str, tracker: Any, item: Item, check: bool = False) -> Fetched:
     source = item.source
     needed = _FILTER[kind]
     if item.kind == "measure":
@@ -105,6 +119,9 @@ def _one(repo: Repo, kind: str, tracker: Any, item: Item) -> Fetched:
     assert item.period is not None
     first, last = repo.calendar.bounds(item.period)
     day = min(repo.as_of, last)  # a past period: its number at its last day
+    if check:  # --check: is the number recorded last reproducible from today's items?
+        recorded = _recorded(repo, item)
+        day = min(recorded, day) if recorded is not None else day
     if day < first:
         return Fetched(item)  # the period has not begun: nothing to count yet
     if kind == "jira":
