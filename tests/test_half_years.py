@@ -94,6 +94,9 @@ def test_the_half_yearly_repo_lints_clean_and_every_command_works(tmp_path: Path
     review = run_cli("review", "H2", "--repo", repo, "--as-of", AS_OF, "-f", "json")
     assert review.returncode == 0, review.stderr
     assert json.loads(review.stdout)["period"] == "2026-H2"
+    markdown = run_cli("review", "H2", "--repo", repo, "--as-of", AS_OF)
+    assert markdown.stdout.startswith("# Harbour Foundation — half-year strategy review, 2026-H2")
+    assert "what changes next half?" in markdown.stdout
     out = tmp_path / "sheets"
     export = run_cli(
         "export", "--repo", repo, "--as-of", AS_OF, "--format", "csv", "--out", str(out)

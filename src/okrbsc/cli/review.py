@@ -24,7 +24,10 @@ class ReviewFormat(enum.StrEnum):
 def review(
     period: Annotated[
         str,
-        typer.Argument(help="The quarter to review: 2026-Q3, or a bare Q3 (the latest started)."),
+        typer.Argument(
+            help="The period to review: 2026-Q3, 2026-H1, 2026, or a bare Q3 or H2 "
+            "(the latest started)."
+        ),
     ],
     output_format: Annotated[
         ReviewFormat, typer.Option("--format", "-f", help="md (default), html or json.")
@@ -46,8 +49,9 @@ def review(
 ) -> None:
     """The quarterly strategy review: did the OKRs move the scorecard?
 
-    For each scorecard objective: its achievement against the quarter before,
-    the OKRs aimed at it and their score, and a verdict -- working,
+    For each scorecard objective: its achievement against the quarter (half,
+    year) before, the OKRs aimed at it (the period's own, then those of the
+    half and the year running during it) and their score, and a verdict -- working,
     assumption-in-question (OKRs delivered, measure did not move: revisit the
     strategy map), improving, execution-gap, unaddressed, steady or unknown.
     For each strategy-map link: whether the effect followed the cause a
@@ -55,14 +59,16 @@ def review(
     foretold outcomes (Brier score). Markdown and HTML add the evidence and the
     questions the board should ask.
 
-    Exit 1 when the repo has reading or schema errors; 2 for a year, or a
-    quarter with no OKR files and no actuals.
+    Exit 1 when the repo has reading or schema errors; 2 for a period with no
+    OKR files (its own or of a half or year containing it) and no actuals.
 
     Examples:
 
       okrbsc review Q3
 
       okrbsc review 2026-Q3 --format html --out reports/
+
+      okrbsc review H2
 
       okrbsc review 2026-Q3 --as-of 2026-10-01 --format json
     """

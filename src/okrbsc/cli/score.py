@@ -86,13 +86,20 @@ SCORE_RENDERERS: dict[ScoreFormat, Show] = {
 STATUS_RENDERERS: dict[ScoreFormat, Show] = {**SCORE_RENDERERS, ScoreFormat.table: _dashboard}
 
 
+#: SPEC 15.4, as the --help of score, status and report says it
+DEFAULT_PERIOD = (
+    "the shortest period with OKRs containing --as-of, else the latest started one, "
+    "else the quarter of --as-of"
+)
+
+
 @app.command()
 def score(
     period: Annotated[
         str | None,
         typer.Argument(
-            help="2026-Q3, a bare Q3 (the latest started), or a year 2026 "
-            "(default: the latest started quarter with OKRs, else the quarter of --as-of)."
+            help="2026-Q3, 2026-H1, a bare Q3 or H2 (the latest started), or a year 2026 "
+            f"(default: {DEFAULT_PERIOD})."
         ),
     ] = None,
     team: TeamOpt = None,
@@ -118,7 +125,7 @@ def score(
     verbose: VerboseOpt = False,
     no_cache: NoCacheOpt = False,
 ) -> None:
-    """Score a quarter (or a year): KRs, objectives, teams, perspectives, scorecard.
+    """Score a quarter (or a half, or a year): KRs, objectives, teams, perspectives, scorecard.
 
     Exit 1 when the repo has reading or schema errors (fix them first).
     --write records final scores, which then win over computed ones: before
@@ -155,10 +162,7 @@ def score(
 def status(
     period: Annotated[
         str | None,
-        typer.Argument(
-            help="Quarter to show (default: the latest started quarter with OKRs, "
-            "else the quarter of --as-of)."
-        ),
+        typer.Argument(help=f"Quarter or half to show (default: {DEFAULT_PERIOD})."),
     ] = None,
     team: TeamOpt = None,
     repo: RepoOpt = None,
@@ -200,7 +204,7 @@ def report(
     periods: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Periods to report (default: the latest started quarter); several get an index."
+            help=f"Periods to report (default: {DEFAULT_PERIOD}); several get an index."
         ),
     ] = None,
     output_format: Annotated[

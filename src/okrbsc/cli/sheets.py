@@ -29,7 +29,10 @@ class SheetFormat(enum.StrEnum):
 def export(
     period: Annotated[
         str | None,
-        typer.Argument(help="2026-Q3, a bare Q3, or a year (default: the latest started quarter)."),
+        typer.Argument(
+            help="2026-Q3, 2026-H1, a bare Q3 or H2, or a year (default: the shortest "
+            "period with OKRs containing --as-of, else the latest started one)."
+        ),
     ] = None,
     output: Annotated[
         SheetFormat, typer.Option("--format", help="xlsx (one workbook) or csv (a folder).")

@@ -243,9 +243,13 @@ def _checkin_kr(
 @app.command()
 def rollover(
     source: Annotated[
-        str, typer.Argument(metavar="FROM", help="The quarter that ended (2026-Q3).")
+        str,
+        typer.Argument(metavar="FROM", help="The quarter or half that ended (2026-Q3, 2026-H1)."),
     ],
-    target: Annotated[str, typer.Argument(metavar="TO", help="The quarter to start (2026-Q4).")],
+    target: Annotated[
+        str,
+        typer.Argument(metavar="TO", help="The quarter or half to start (2026-Q4, 2026-H2)."),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the files instead of writing them.")
     ] = False,
@@ -255,7 +259,8 @@ def rollover(
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Write the next quarter's files for every team from what the last one left open.
+    """Write the next quarter's (or half's) files for every team from what the last one
+    left open.
 
     Objectives that did not reach green are carried over (key results start
     from the value reached, targets kept, check-ins and recorded scores
@@ -267,6 +272,8 @@ def rollover(
       okrbsc rollover 2026-Q3 2026-Q4
 
       okrbsc rollover 2026-Q4 2027-Q1 --dry-run
+
+      okrbsc rollover 2026-H1 2026-H2
     """
     from okrbsc.write.rollover import plan, write
 

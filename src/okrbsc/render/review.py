@@ -18,6 +18,7 @@ from okrbsc.render.report import MapNode, environment, strategy_map
 from okrbsc.render.score import quantity
 from okrbsc.render.text import json_text
 from okrbsc.scoring.review import LinkReview, ObjectiveReview, Review, TeamCalibration, Verdict
+from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import Repo
 
 FORMATS = ("md", "html", "json")
@@ -142,13 +143,14 @@ def explain(o: ObjectiveReview, result: Review) -> str:
 
 def questions(result: Review, names: dict[str, str]) -> list[str]:
     """What the board should ask, worst first."""
-    out = [ask for o in result.worst_first() if (ask := _question(o))]
+    out = [ask for o in result.worst_first() if (ask := _question(o, cycle(result.period)))]
     for link in result.links:
         if link.weak:
             cause, effect = names.get(link.cause, link.cause), names.get(link.effect, link.effect)
             out.append(
                 f"{link.cause} {cause} → {link.effect} {effect}: over {link.observations} "
-                f"quarters the effect followed the cause in only {pct(link.agreement)}. "
+                f"{PLURAL[cycle(result.period)]} the effect followed the cause in only "
+                f"{pct(link.agreement)}. "
                 "Is this link of the strategy map real?"
             )
     for c in result.calibration:
@@ -160,7 +162,7 @@ def questions(result: Review, names: dict[str, str]) -> list[str]:
     return out
 
 
-def _question(o: ObjectiveReview) -> str:
+def _question(o: ObjectiveReview, step: str = "quarter") -> str:
     """The board's question about one scorecard objective, or "" when its verdict asks none."""
     head = f"{o.id} {o.title}"
     if o.verdict is Verdict.EXECUTION_GAP:
@@ -168,7 +170,7 @@ def _question(o: ObjectiveReview) -> str:
             return ""
         return (
             f"{head}: its OKRs scored {o.okr_score:.2f} and it did not improve. What "
-            "stands in the way of delivery, and what changes next quarter?"
+            f"stands in the way of delivery, and what changes next {step}?"
         )
     return {
         Verdict.ASSUMPTION_IN_QUESTION: (
@@ -176,10 +178,10 @@ def _question(o: ObjectiveReview) -> str:
             f"{', '.join(o.okrs)} really drive it, or should the strategy map change?"
         ),
         Verdict.UNADDRESSED: (
-            f"{head} is {o.status} and no OKR aims at it. Who owns it next quarter?"
+            f"{head} is {o.status} and no OKR aims at it. Who owns it next {step}?"
         ),
         Verdict.UNKNOWN: (
-            f"{head}: when will it be measured? Without an actual in both quarters "
+            f"{head}: when will it be measured? Without an actual in both {PLURAL[step]} "
             "the review cannot judge its OKRs."
         ),
         Verdict.IMPROVING: (
@@ -221,6 +223,15 @@ def provisional(repo: Repo, result: Review) -> str | None:
     return f"{result.period} runs until {end}, day {day} of {days}: verdicts are provisional"
 
 
+def cycle(period: Period) -> str:
+    """What one step of the review is called: quarter, half or year (SPEC 15.5)."""
+    return "quarter" if period.is_quarter else "half" if period.is_half else "year"
+
+
+CYCLE_TITLE = {"quarter": "quarterly", "half": "half-year", "year": "annual"}
+PLURAL = {"quarter": "quarters", "half": "halves", "year": "years"}
+
+
 def context(repo: Repo, result: Review) -> dict[str, Any]:
     score = result.as_of_score
     drawn = strategy_map(repo, score)
@@ -234,6 +245,9 @@ def context(repo: Repo, result: Review) -> dict[str, Any]:
     return {
         "organisation": repo.config.organisation,
         "period": str(result.period),
+        "cycle": cycle(result.period),
+        "cycle_title": CYCLE_TITLE[cycle(result.period)],
+        "cycles": PLURAL[cycle(result.period)],
         "provisional": provisional(repo, result),
         "previous": str(result.previous),
         "as_of": score.as_of,
