@@ -104,6 +104,8 @@ def bar(progress: float, expected: float | None = None, width: int = 10) -> str:
 
 
 def kr_value(k: KrScore) -> str:
+    if not k.has_data:  # never "not done" or a start that reads as a result (SPEC 15.6)
+        return "no data" if k.kind == "binary" else f"no data (target {quantity(k.target, k.unit)})"
     if k.kind == "binary":
         return quantity(bool(k.current))
     now = quantity(k.current, k.unit if k.unit == "%" else None)
@@ -111,6 +113,11 @@ def kr_value(k: KrScore) -> str:
     if k.start_source in START_FROM:  # a start okrbsc took from the data (SPEC 10.3)
         text += f" (from {quantity(k.start)}, {START_FROM[k.start_source]})"
     return text
+
+
+def kr_progress(k: KrScore) -> str:
+    """A key result's progress as shown: "no data" for one without any, never "0%"."""
+    return pct(k.progress, least=0.0) if k.has_data else "no data"
 
 
 START_FROM = {"checkin": "first check-in", "current": "current"}
