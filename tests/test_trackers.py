@@ -256,7 +256,7 @@ def test_pull_writes_one_checkin_per_kr_then_nothing_and_check_agrees(repo: Path
     assert pull(repo, "2026-09-30", "--check").returncode == 1  # nothing recorded yet
     proc = pull(repo, "2026-09-30")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == "6 added, 0 unchanged, 0 restated; 1 files written"
+    assert proc.stdout.splitlines()[-1] == "6 added, 0 unchanged, 0 restated; 1 file written"
     text = (repo / OKR).read_text()
     assert (
         "        checkins:\n          - {date: 2026-09-30, value: 4, note: '4 of 7 issues closed "
