@@ -105,11 +105,11 @@ def history(
       okrbsc history SL1.1 --format json
     """
     from okrbsc.history.timeline import build
-    from okrbsc.strategy.periods import bare_quarter
+    from okrbsc.strategy.periods import bare_half, bare_quarter
     from okrbsc.strategy.repo import find_root
 
     check_folder(repo)
-    if period is not None and bare_quarter(period) is None:
+    if period is not None and bare_quarter(period) is None and bare_half(period) is None:
         parse_period(period, "--period")
     day = today(as_of)
     began = time.perf_counter()

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from okrbsc.errors import OkrbscError
 from okrbsc.history.diff import Change, Entity, compare, entities, jsonable, lifecycle
 from okrbsc.history.git import Commit, GitError, GitRepo
-from okrbsc.strategy.periods import Period, bare_quarter
+from okrbsc.strategy.periods import Period, bare_half, bare_quarter
 from okrbsc.strategy.repo import CONFIG_NAME, ParseCache, Repo, RepoError, no_gc
 
 Key = tuple[str, ...]
@@ -263,10 +263,14 @@ def members(subject: Key, ents: dict[Key, Entity]) -> dict[Key, Entity]:
 
 
 def _in(period: str, wanted: str) -> bool:
-    """``period`` is the one asked for: `2026-Q3`, `2026`, or any year's bare `Q3`."""
+    """``period`` is the one asked for: `2026-Q3`, `2026-H1`, `2026`, or any year's
+    bare `Q3` or `H2`."""
     quarter = bare_quarter(wanted)
     if quarter is not None:
         return Period.parse(period).quarter == quarter
+    half = bare_half(wanted)
+    if half is not None:
+        return Period.parse(period).half == half
     return period == str(Period.parse(wanted))
 
 
@@ -301,7 +305,7 @@ def _period_order(key: Key) -> tuple[int, int]:
     if len(key) != 3:
         return (0, 0)
     p = Period.parse(key[1])
-    return (p.year, p.quarter or 5)  # a year sorts after its quarters
+    return (p.year, p.quarter or (5 if p.half else 6))  # a year after its halves and quarters
 
 
 def build(root: Path, as_of: dt.date, ident: str, period: str | None) -> History:

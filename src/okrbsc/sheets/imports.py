@@ -250,10 +250,21 @@ def _measure(repo: Repo, line: Line) -> None:
         model = repo.measures[ident][1]
         for name, (kind, default) in MEASURE_FIELDS.items():
             sheet = line.get(name, parser(kind, line.table))
+            if name == "target" and _a_stated_target(sheet, model.targets.values()):
+                continue  # export shows the target the period's actual uses (SPEC 15.3)
             if name not in line.failed:
                 compare(line, ident, name, sheet, getattr(model, name), default)
     except Skip:
         pass
+
+
+def _a_stated_target(sheet: Any, targets: Any) -> bool:
+    """Whether a number in the sheet is one of the measure's `targets` entries."""
+    if not isinstance(sheet, int | float) or isinstance(sheet, bool):
+        return False
+    return any(
+        isinstance(t, int | float) and not isinstance(t, bool) and same(sheet, t) for t in targets
+    )
 
 
 def compare(line: Line, ident: str, name: str, sheet: Any, file: Any, default: Any) -> None:
