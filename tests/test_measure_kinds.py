@@ -306,7 +306,7 @@ def test_export_writes_words_as_text_and_import_reads_them_back(tmp_path: Path) 
     # type (not in the file) blank; target, red flag and actual as text; positions
     # AAA 0 .. A+ 4: achievement (4 - 2) / (4 - 0)
     assert rows[1].split(",")[5:] == ["", "", "", "AAA", "A+", "AA", "amber", "0.5"]
-    assert rows[2].split(",")[5:] == ["", "", "", "", "", "false", "red", "0.0"]
+    assert rows[2].split(",")[5:] == ["", "", "", "", "", "false", "red", "0"]
     assert '"[98, 100]"' in rows[3]
     actuals = (out / "actuals.csv").read_text("utf-8-sig").splitlines()
     assert actuals[1:] == ["rating,2026-Q3,AA", "golive,2026-Q3,false", "uptime,2026-Q3,99.5"]
@@ -322,3 +322,20 @@ def test_export_writes_words_as_text_and_import_reads_them_back(tmp_path: Path) 
     data = yaml.safe_load((repo / "scorecard.yaml").read_text("utf-8"))
     got = [m["actuals"] for m in data["objectives"][0]["measures"][:2]]
     assert got == [{"2026-Q3": "AA", "2026-Q4": "AA+"}, {"2026-Q3": False, "2026-Q4": True}]
+
+
+def test_a_half_entry_comes_before_the_years(tmp_path: Path) -> None:
+    # SPEC 15.3 with 15.4: for a quarter, the half containing it, then the fiscal year
+    targets = {"2026-H2": 15, "2026": 20}
+    measures = [
+        {"id": "q3", "name": "Q3", "target": 30, "targets": targets, "actuals": {"2026-Q3": 14}},
+        {"id": "q1", "name": "Q1", "target": 30, "targets": targets, "actuals": {"2026-Q1": 14}},
+        {"id": "h2", "name": "H2", "target": 30, "targets": targets, "actuals": {"2026-H2": 15}},
+    ]
+    result = scored(card(tmp_path, measures), "2026")
+    # Q3 is in H2: target 15, red flag 13.5, (14 - 13.5) / 1.5
+    assert (result["q3"]["target"], result["q3"]["status"]) == (15, "amber")
+    assert result["q3"]["achievement"] == pytest.approx(0.5 / 1.5)
+    # Q1 is in no half of `targets`: the year's 20, red flag 18 -> red
+    assert (result["q1"]["target"], result["q1"]["status"]) == (20, "red")
+    assert (result["h2"]["target"], result["h2"]["status"]) == (15, "green")

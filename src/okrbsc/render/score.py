@@ -83,9 +83,8 @@ def quantity(
         return "done" if value else "not done"
     if isinstance(value, str):
         return value  # an ordinal measure's word (SPEC 15.1)
-    if isinstance(value, tuple):  # a range target (SPEC 15.2)
-        low, high = (quantity(v, None if unit == "%" else unit) for v in value)
-        return f"{low}–{high}{'%' if unit == '%' else ''}"
+    if isinstance(value, tuple):  # a range target (SPEC 15.2): "98–100%", "15–20 days"
+        return f"{quantity(value[0])}–{quantity(value[1], unit)}"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{text} {unit}".strip() if unit and unit != "%" else (text + ("%" if unit else ""))
 
@@ -160,7 +159,7 @@ def red_flag_text(m: MeasureScore) -> str:
     if isinstance(m.target, tuple) and share is not None:
         low, high = m.target
         below, above = low - share * abs(low), high + share * abs(high)
-        outside = f"{quantity(below, m.unit)} / {quantity(above, m.unit)}"
+        outside = f"≤ {quantity(below)} or ≥ {quantity(above, m.unit)}"
         return f"{outside} (derived: range ± {_percent(share)})"
     text = quantity(m.red_flag, m.unit)
     if m.red_flag is None or not m.red_flag_derived or share is None:
