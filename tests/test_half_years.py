@@ -390,3 +390,23 @@ def test_review_of_a_period_with_nothing_is_a_usage_error() -> None:
         code, out = invoke("review", period, "--repo", str(HALVES), "--as-of", AS_OF)
         assert code == 2, out
         assert f"nothing to review in {period}" in out
+
+
+# --- the JSON Schema ----------------------------------------------------------------
+
+
+def test_the_data_schema_takes_halves_and_refuses_a_third_half(tmp_path: Path) -> None:
+    from .test_schema import check, write_schema
+
+    schema = write_schema(tmp_path, "data")
+    files = [p for p in HALVES.rglob("*.yaml") if p.name != "okrbsc.yaml"]
+    assert len(files) == 6  # scorecard, annual, two teams in two halves
+    proc = check(schema, *files)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (HALVES / "okrs/2026/H1/programmes.yaml").read_text().replace("2026-H1", "2026-H3")
+    )
+    proc = check(schema, bad)
+    assert proc.returncode == 1
+    assert "2026-H3" in proc.stdout
