@@ -269,13 +269,11 @@ def scored(repo: Repo, period: str | None, team: str | None) -> PeriodScore:
     refuse_unreadable(repo)
     chosen = resolve_period(repo, period)
     if team is not None and not any(r.team == team for r in repo.periods.get(chosen, [])):
-        from okrbsc.strategy.validate import did_you_mean
+        from okrbsc.strategy.validate import nearest
 
         teams = sorted({r.team for r in repo.periods.get(chosen, [])})
         listed = f" (teams with OKRs in {chosen}: {', '.join(teams)})" if teams else ""
-        raise UsageError(
-            f"team {team!r} has no OKRs in {chosen}{did_you_mean(team, teams) or listed}"
-        )
+        raise UsageError(f"team {team!r} has no OKRs in {chosen}{nearest(team, teams) or listed}")
     return score_period(repo, chosen, team)
 
 

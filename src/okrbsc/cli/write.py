@@ -14,7 +14,7 @@ from okrbsc.cli.app import app
 from okrbsc.cli.options import AsOfOpt, NoColorOpt, QuietOpt, RepoOpt, VerboseOpt
 from okrbsc.errors import UsageError
 from okrbsc.render.text import visible
-from okrbsc.session import Session, parse_date, parse_period, today
+from okrbsc.session import Session, parse_date, parse_period, resolve_period, today
 
 if TYPE_CHECKING:
     from okrbsc.strategy.periods import Period
@@ -147,7 +147,7 @@ def checkin(
     value = _unmarked(value) or ""
     note, confidence = _unmarked(note), _unmarked(confidence)
     strategy = Session(repo, as_of, quiet, verbose).repo
-    wanted = parse_period(period, "--period") if period is not None else None
+    wanted = _period(strategy, period)
     if kr in strategy.measures and not strategy.key_results_named(kr):
         if replace:
             raise UsageError("--replace is for a key result's check-in; use --restate")
@@ -181,6 +181,17 @@ def _from_event(
     shown = RENDERERS[fmt.value](result)
     typer.echo(shown, nl=not shown.endswith("\n"))
     raise typer.Exit(int(result.exit_code))
+
+
+def _period(strategy: Repo, text: str | None) -> Period | None:
+    """--period: `2026-Q3`, `2026`, or a bare `Q3` as `score Q3` takes it (SPEC 14.6)."""
+    from okrbsc.strategy.periods import bare_quarter
+
+    if text is None:
+        return None
+    if bare_quarter(text) is not None:
+        return resolve_period(strategy, text)
+    return parse_period(text, "--period")
 
 
 def _checkin_measure(

@@ -131,7 +131,29 @@ class GitRepo:
                 return git(self.top, "merge-base", "HEAD", branch).decode().strip()
             except GitError:
                 continue
-        raise GitError("no default branch to compare with: name a BASE revision")
+        raise GitError(self._no_base(candidates))
+
+    def _no_base(self, tried: list[str]) -> str:
+        """Which bases were tried, and how to name one (SPEC 14.6)."""
+        try:
+            self.commit("HEAD")
+        except GitError:
+            return (
+                f"{self.top} has no commit yet, so there is nothing to compare with: "
+                "commit the strategy first"
+            )
+        try:
+            here = git(self.top, "symbolic-ref", "--quiet", "--short", "HEAD").decode().strip()
+            where = f" (this is branch {here})"
+        except GitError:
+            where = ""
+        names = [b.removeprefix("refs/remotes/") for b in tried]
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        return (
+            f"no default branch to compare with: tried {listed}, none exists here{where}; "
+            "name the base: `okrbsc diff BASE`, e.g. `okrbsc diff HEAD` for the changes "
+            "since the last commit"
+        )
 
     def blobs_at(self, rev: str) -> dict[str, str]:
         """Every YAML file of the strategy root at ``rev``: root-relative path -> blob id."""

@@ -339,9 +339,11 @@ class Definitions:
                 f"{self.files[rec.team, rec.period]} ({REVIEWED})"
             )
         elif rec.team not in self.repo.teams:
+            from okrbsc.strategy.validate import nearest
+
             self.out.errors.append(
-                f"{rec.line.where('team')}: team {rec.team!r} is not in okrbsc.yaml: "
-                "add it under teams: first"
+                f"{rec.line.where('team')}: team {rec.team!r} is not in okrbsc.yaml"
+                f"{nearest(rec.team, self.repo.teams)}: add it under teams: first"
             )
         elif rec.values["title"] is None:
             self.out.errors.append(f"{rec.line.where('title')}: title is empty")

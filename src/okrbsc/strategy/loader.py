@@ -303,13 +303,43 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str = "") -> Problem:
         what = f"{what} {exc.context}".strip()
     if "single document" in (exc.context or "") or "single document" in what:
         what = "a data file must hold a single YAML document, found another"
-    cause = likely_cause(text, line)
-    if not cause and "block" in what and 0 < line <= len(text.splitlines()):
-        cause = (
-            f" (line {line} is indented unlike the lines around it: line up the keys "
-            "of one mapping, and the dashes of one list)"
-        )
+    cause = likely_cause(text, line) or indentation_cause(text, line, what)
     return Problem("E001", f"invalid YAML: {what}{cause}", line, col)
+
+
+def _indent(line: str) -> int | None:
+    """A content line's indentation (None for a blank or comment line)."""
+    body = line.lstrip(" ")
+    return None if not body.strip() or body.startswith("#") else len(line) - len(body)
+
+
+def indentation_cause(text: str, line: int, what: str) -> str:
+    """An indentation slip: the line where the indentation changed, which may lie above
+    the line libyaml reports (a key dedented to its parent's level is valid YAML until
+    the next item of the list it left, SPEC 14.6)."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    content = [(i, n) for i, raw in enumerate(lines[:line]) if (n := _indent(raw)) is not None]
+    j = next(
+        (j for j in range(len(content) - 1, 0, -1) if content[j][1] != content[j - 1][1]), None
+    )
+    if j is not None and j >= 2 and content[j][1] == content[j - 2][1]:
+        j -= 1  # the line before went back to where it was: the odd one out slipped
+    changed = line if j is None else content[j][0] + 1
+    fix = "line up the keys of one mapping, and the dashes of one list"
+    if changed < line and ("block" in what or "mapping values are not allowed" in what):
+        return f" (the indentation changes on line {changed}, above line {line}: {fix})"
+    if "block" in what:
+        return f" (line {line} is indented unlike the lines around it: {fix})"
+    if "mapping values are not allowed" in what and j is not None:
+        (above, before), (_, after) = content[j - 1], content[j]
+        if after > before and not lines[above].split(" #")[0].rstrip().endswith(":"):
+            return (
+                f" (line {changed} is indented deeper than line {above + 1}, which already "
+                f"holds a value: {fix})"
+            )
+    return ""
 
 
 _LEADING_TAB = re.compile(r"^ *\t")

@@ -106,7 +106,7 @@ def _problem(model: type[BaseModel], data: PosDict, err: Any) -> Problem:
     path = _dotted(loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        hint = did_you_mean(key, _fields_at(model, loc[:-1]))
+        hint = _split_query(loc, key) or did_you_mean(key, _fields_at(model, loc[:-1]))
         where = f" in {_dotted(loc[:-1])}" if len(loc) > 1 else ""
         return Problem("E002", f"unknown key {key!r}{where}{hint}", line, col)
     if kind == "missing":
@@ -114,6 +114,17 @@ def _problem(model: type[BaseModel], data: PosDict, err: Any) -> Problem:
     msg = _own_words(kind, err, loc)
     line, col = _empty_value_named(data, original, msg) or (line, col)
     return Problem("E002", f"{path}: {msg}" if path else msg, line, col)
+
+
+def _split_query(loc: tuple[Any, ...], key: str) -> str:
+    """`source: {from: db, query: select a, b from t}`: YAML ends the query at the comma
+    and reads `b from t` as a key of its own (SPEC 14.6)."""
+    if loc[-2:-1] != ("source",) or not key.strip() or " " not in key.strip():
+        return ""
+    return (
+        ": the query holds a comma, which ends a value in a {…} mapping, so the rest "
+        'became a key; quote the query (query: "select a, b from t")'
+    )
 
 
 def _without_passwords(loc: tuple[Any, ...], err: Any) -> tuple[tuple[Any, ...], Any]:
@@ -170,11 +181,23 @@ def percent_hint(value: object, thing: str = "key result") -> str | None:
     return f"expected a number, got {value!r}: write {number} and put unit: '%' on the {thing}"
 
 
+def _confidence_hint(value: object) -> str | None:
+    """``confidence: 60%``: a confidence has no unit; 0.6 on the default scale (SPEC 14.6)."""
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    number = float(match.group(1).replace(",", "."))
+    return (
+        f"expected a number, got {value!r}: write {number / 100:g} "
+        f"(or {number / 10:g} with confidence_scale: 10)"
+    )
+
+
 def _own_words(kind: str, err: Any, loc: tuple[Any, ...]) -> str:
     """A validation error in okrbsc's words: what was expected, what was found."""
     value = err.get("input")
     thing = "measure" if "measures" in loc else "key result"
-    hint = percent_hint(value, thing)
+    hint = _confidence_hint(value) if loc[-1:] == ("confidence",) else percent_hint(value, thing)
     if hint is not None:
         return hint
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -289,7 +312,7 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             return []
         current = _inner_model(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [f.alias or name for name, f in current.model_fields.items()]  # `from`, not `from_`
     return []
 
 
@@ -308,3 +331,9 @@ def _inner_model(annotation: Any) -> Any:
 def did_you_mean(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def nearest(word: str, choices: Any, n: int = 3) -> str:
+    """`` (did you mean 'sales' or 'sales-emea'?)``: up to ``n`` ids nearest to ``word``."""
+    close = difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=n, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
