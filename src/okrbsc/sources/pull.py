@@ -28,7 +28,7 @@ from okrbsc.errors import UsageError
 from okrbsc.sources.engines import Engine, MissingPackage, SourceError, connect
 from okrbsc.strategy.models import Connection, KeyResult, Source
 from okrbsc.strategy.periods import Period, YearOutOfRange
-from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.repo import Repo, SourceFile
 from okrbsc.strategy.urls import password_of
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -90,7 +90,7 @@ def items(repo: Repo, period: Period | None = None, only: str | None = None) -> 
         known = ", ".join(repo.config.sources) or "none"
         raise UsageError(f"--source {only!r}: no such connection in okrbsc.yaml (known: {known})")
     out = [
-        Item("measure", m.id, ref.file.path, m.at("id")[0], m.source)
+        Item("measure", m.id, ref.file.path, ref.file.at(m, "id")[0], m.source)
         for ref, m in repo.measures.values()
         if m.source is not None
     ]
@@ -100,7 +100,7 @@ def items(repo: Repo, period: Period | None = None, only: str | None = None) -> 
         for ref in refs:
             for index, kr in enumerate(ref.objective.key_results):
                 if kr.source is not None:
-                    out.append(_kr_item(ref.file.path, ref.objective.kr_id(index), kr, kr_period))
+                    out.append(_kr_item(ref.file, ref.objective.kr_id(index), kr, kr_period))
     return [i for i in out if only is None or i.source.from_ == only]
 
 
@@ -129,10 +129,11 @@ def refuse_final(repo: Repo, fetched: list[Fetched]) -> None:
                 )
 
 
-def _kr_item(path: str, ident: str, kr: KeyResult, period: Period) -> Item:
-    line = (kr.at("id") if kr.id is not None else kr.at())[0]
+def _kr_item(file: SourceFile, ident: str, kr: KeyResult, period: Period) -> Item:
+    # the position asked of the key result's own file: a bare kr.at() would index every file
+    line = (file.at(kr, "id") if kr.id is not None else file.at(kr))[0]
     assert kr.source is not None
-    return Item("key result", ident, path, line, kr.source, period, kr.kind == "binary")
+    return Item("key result", ident, file.path, line, kr.source, period, kr.kind == "binary")
 
 
 def expand(url: str, environ: Mapping[str, str]) -> tuple[str, list[str]]:
