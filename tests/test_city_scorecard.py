@@ -85,3 +85,28 @@ def test_status_report_and_review_work_on_the_city_scorecard(tmp_path: Path) -> 
     assert fs1["previous_achievement"] == pytest.approx((0.75 + 1 + 1 + 1) / 4)
     assert fs1["achievement"] == pytest.approx((0.75 + 0.25 + 1 - 0.5 / 4.9 + 1) / 4)
     assert fs1["verdict"] == "unaddressed"  # a scorecard alone: no OKR aims at it
+
+
+def test_the_json_schema_takes_the_city_scorecard_and_rejects_bad_measures(
+    tmp_path: Path,
+) -> None:
+    from .test_schema import check, write_schema
+
+    schema = write_schema(tmp_path, "data")
+    ok = check(schema, CITY / "scorecard.yaml")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    text = (CITY / "scorecard.yaml").read_text("utf-8")
+    for old, new, complaint in [
+        (
+            "target: [98, 100]",
+            "target: [98, 99, 100]",
+            "is not valid under any of the given schemas",
+        ),
+        ("kind: binary", "kind: boolean", "is not one of ['metric', 'binary', 'ordinal']"),
+        ("actuals: {2024: true,", "actuals: {2024: [true],", "is not valid under any"),
+    ]:
+        assert old in text
+        bad = tmp_path / "scorecard.yaml"
+        bad.write_text(text.replace(old, new, 1), "utf-8")
+        proc = check(schema, bad)
+        assert proc.returncode == 1 and complaint in proc.stdout, proc.stdout

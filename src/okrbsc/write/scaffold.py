@@ -128,6 +128,8 @@ vision: "{VISION_PLACEHOLDER}"
 # A measure may also take bands: {green: 0.05, red: 0.2} (status relative to its target),
 # targets: {2026-Q2: 12} (a quarter's step toward target) and ratings: {2026-Q1: amber}
 # (a published traffic light); `okrbsc checkin F1-arr 11.5` records an actual.
+# Targets that are not numbers: kind: binary (true/false actuals, no target), kind: ordinal
+# (a word target, scale: [AAA, AA, A] best first), or a range target: [98, 100].
 objectives:
   - id: F1
     perspective: financial
