@@ -339,3 +339,23 @@ def test_a_half_entry_comes_before_the_years(tmp_path: Path) -> None:
     # Q1 is in no half of `targets`: the year's 20, red flag 18 -> red
     assert (result["q1"]["target"], result["q1"]["status"]) == (20, "red")
     assert (result["h2"]["target"], result["h2"]["status"]) == (15, "green")
+
+
+def test_a402_says_why_a_word_a_pass_fail_or_a_range_is_red() -> None:
+    from okrbsc.lint.rules.a402_red_measure_unaddressed import why
+    from okrbsc.strategy.measures import assess
+    from okrbsc.strategy.models import Measure
+    from okrbsc.strategy.periods import FiscalCalendar, Period
+
+    def red(**fields: Any) -> str:
+        m = Measure.model_validate({"id": "m", "name": "M", **fields})
+        found = assess(m, Period(2026, 3), FiscalCalendar(1), 0.1)
+        assert found.status.value == "red"
+        return why(found)
+
+    assert red(kind="ordinal", scale=SCALE, target="AA", red_flag="A+",
+               actuals={"2026-Q3": "A"}) == "actual A in 2026-Q3, red flag A+"  # fmt: skip
+    assert red(kind="binary", actuals={"2026-Q3": False}) == "actual false in 2026-Q3"
+    assert (
+        red(target=[98, 100], actuals={"2026-Q3": 80}) == "actual 80 in 2026-Q3, outside [98, 100]"
+    )

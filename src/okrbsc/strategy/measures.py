@@ -57,6 +57,17 @@ Target = float | str | tuple[float, float]
 Value = bool | float | str
 
 
+def value_text(value: object) -> str:
+    """A measure's value as the file writes it: 47.5, true, AA+, [98, 100]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return str(value)
+
+
 def actual_for(measure: Measure, period: Period, calendar: FiscalCalendar) -> Value | None:
     """The actual whose period ends last, on or before the end of ``period``."""
     found = pick(measure.actuals, period, calendar)

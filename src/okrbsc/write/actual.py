@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okrbsc.errors import DataError
+from okrbsc.strategy.measures import value_text as shown
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import Repo
 from okrbsc.write.values import ActualRow, Change, ChangeKind, Value, merge, write
@@ -39,13 +40,6 @@ class Recorded:
         if c.change is ChangeKind.RESTATED:
             return f"{at}: restated {c.id} in {c.key}: {old} -> {new}"
         return f"{at}: recorded {c.id} = {new} in {c.key}"
-
-
-def shown(value: object) -> str:
-    """A value as the file holds it (`1.0e+20`, not `1e+20`)."""
-    from okrbsc.write.scalars import scalar
-
-    return scalar(value)
 
 
 def record_actual(

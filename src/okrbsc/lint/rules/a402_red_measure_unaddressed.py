@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
-from okrbsc.strategy.measures import Assessment, Status, assess
+from okrbsc.strategy.measures import Assessment, Status, assess, value_text
 from okrbsc.strategy.models import Measure
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import Repo, ScRef
@@ -66,4 +66,9 @@ def why(found: Assessment) -> str:
     """Why a measure is red: its rating, or its actual against its red flag."""
     if found.rating is not None:
         return f"rated red in {found.rating_period}"
-    return f"actual {found.actual:g} in {found.actual_period}, red flag {found.goal.red_flag:g}"
+    actual = f"actual {value_text(found.actual)} in {found.actual_period}"
+    if found.goal.kind == "binary":
+        return actual
+    if isinstance(found.goal.target, tuple):
+        return f"{actual}, outside {value_text(found.goal.target)}"
+    return f"{actual}, red flag {value_text(found.goal.red_flag)}"
