@@ -70,7 +70,8 @@ def checkin(
         typer.Option(
             "--period",
             help="A key result's period, when its id is in several; a measure's actual's "
-            "period (default: the quarter containing as-of).",
+            "period (default: the quarter containing as-of). A bare Q3 means the latest Q3 "
+            "started by as-of, as for score.",
         ),
     ] = None,
     restate: Annotated[
