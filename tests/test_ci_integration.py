@@ -346,3 +346,35 @@ def test_composite_action_pull_mode(tmp_path: Path) -> None:
                            env={"PATH": os.environ["PATH"], "OKRBSC_COMMAND": "deploy"}, timeout=60)  # fmt: skip
     assert bogus.returncode == 2
     assert "command must be lint or pull, not 'deploy'" in bogus.stdout
+
+
+def test_composite_action_fences_pull_output_that_holds_backticks(tmp_path: Path) -> None:
+    """The pull step's report goes into the job summary inside a code fence longer than
+    any run of backticks in it: text from a source cannot close the fence and turn into
+    Markdown. (The step's shell is what is tested: an `okrbsc` on PATH prints the text.)"""
+    import yaml
+    from markdown_it import MarkdownIt
+
+    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
+    (pull_step,) = [s for s in steps if "okrbsc pull" in s.get("run", "")]
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    printed = "S1.1 added 3 from crm: ```\n# not a heading\n````` [link](https://x.example)\n"
+    (fake / "okrbsc").write_text(f"#!/bin/sh\ncat <<'OUT'\n{printed}OUT\n")
+    (fake / "okrbsc").chmod(0o755)
+    summary = tmp_path / "summary.md"
+    env = {
+        "PATH": f"{fake}:/usr/bin:/bin",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "OKRBSC_REPO": ".",
+        "OKRBSC_PERIOD": "",
+        "OKRBSC_ARGS": "",
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", pull_step["run"]], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    html = MarkdownIt("commonmark").render(summary.read_text())
+    assert "<h1>" not in html and "<a " not in html
+    assert html.count("<pre>") == 1 and "# not a heading" in html
