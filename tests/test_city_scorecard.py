@@ -110,3 +110,39 @@ def test_the_json_schema_takes_the_city_scorecard_and_rejects_bad_measures(
         bad.write_text(text.replace(old, new, 1), "utf-8")
         proc = check(schema, bad)
         assert proc.returncode == 1 and complaint in proc.stdout, proc.stdout
+
+
+def test_diff_and_history_spell_words_ranges_and_pass_fail_as_the_file_does(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from .conftest import commit_all, git
+
+    repo = tmp_path / "city"
+    shutil.copytree(CITY, repo)
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "the published scorecard", "Dana", "2026-09-01")
+    git(repo, "checkout", "-qb", "restated")
+    path = repo / "scorecard.yaml"
+    text = path.read_text("utf-8")
+    for old, new in [("target: [98, 100]", "target: [97, 100]"),
+                     ("actuals: {2024: true, 2025: true, 2026: true}",
+                      "actuals: {2024: true, 2025: true, 2026: false}")]:  # fmt: skip
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+    commit_all(repo, "restated", "Dana", "2026-09-02")
+    here = ("--repo", str(repo), "--as-of", AS_OF)
+    diff = run_cli("diff", "main", *here)
+    assert "measure FS1-budget: target [98, 100] → [97, 100]" in diff.stdout, diff.stdout
+    assert "measure FS1-audit: actual edited 2026: true → false" in diff.stdout
+    bond = run_cli("history", "FS1-bond", "--format", "json", *here)
+    assert bond.returncode == 0, bond.stderr
+    points = {p["date"]: p for p in json.loads(bond.stdout)["values"]}
+    # AA (2) against AAA with red flag A+ (4): (4 - 2) / 4; AA+ (1): 3 / 4
+    assert (points["2024"]["status"], points["2024"]["progress"]) == ("amber", 0.5)
+    assert (points["2026"]["status"], points["2026"]["progress"]) == ("amber", 0.75)
+    audit = run_cli("history", "FS1-audit", "--format", "json", *here)
+    points = {p["date"]: p for p in json.loads(audit.stdout)["values"]}
+    assert (points["2026"]["value"], points["2026"]["status"]) == (False, "red")

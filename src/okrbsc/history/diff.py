@@ -118,6 +118,8 @@ def fmt(value: Any) -> str:
         return ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in value.items())
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, tuple):  # a range target (SPEC 15.2): [98, 100]
+        return "[" + ", ".join(fmt(v) for v in value) + "]"
     return _flow(value)
 
 
@@ -208,6 +210,8 @@ def _scorecard_entities(path: str, card: Scorecard) -> Keyed:
                 "bands": m.bands.model_dump() if m.bands is not None else None,
                 "targets": {str(k): v for k, v in m.targets.items()} or None,
             }
+            if m.kind != "metric":  # binary and ordinal measures (SPEC 15.1)
+                measure |= {"kind": m.kind, "scale": m.scale}
             actuals = {str(k): (v, None) for k, v in m.actuals.items()}
             entity = Entity(
                 "measure", m.id, None, path, m.at()[0], measure, actuals, parent=sc.id, node=m

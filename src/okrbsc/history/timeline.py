@@ -453,14 +453,16 @@ def _measure_status(
 ) -> tuple[str | None, float | None]:
     """Status and achievement (SPEC 4.4, 10.6) of the actual of ``period`` against the
     measure ``e`` as it was defined (its target for that period)."""
-    from okrbsc.strategy.measures import achieved, goal, judge
+    from okrbsc.strategy.measures import goal, verdict
     from okrbsc.strategy.models import Measure
 
-    if not isinstance(e.node, Measure) or not isinstance(value, int | float):
+    if not isinstance(e.node, Measure) or not isinstance(value, int | float | str):
         return None, None
     tolerance = strategy.config.scoring.measure_tolerance
     g = goal(e.node, tolerance, Period.parse(period), strategy.calendar)
-    return judge(g, float(value)).value, achieved(g, float(value))
+    # a binary actual stays true/false and an ordinal one a word (SPEC 15.1)
+    status, share = verdict(g, value if isinstance(value, bool | str) else float(value))
+    return status.value, share
 
 
 def _objective_progress(parts: tuple[Series, ...]) -> tuple[tuple[str, float], ...]:
