@@ -80,6 +80,8 @@ units:
 GROUP_CARD = """\
 kind: scorecard
 mission: One group, many units
+perspectives:
+  - {{id: financial, name: Financial}}
 objectives:
   - id: G1
     perspective: financial
@@ -88,18 +90,21 @@ objectives:
       - id: G1-arr
         name: Group ARR
         type: lag
-        baseline: 120
-        target: 156
+        baseline: {baseline}
+        target: {target}
         rollup: {{of: [emea:F1-arr, apac:F1-arr, amer:F1-arr], by: {by}{weights}}}
 """
 
 
-def make_group(where: Path, by: str = "sum", weights: str = "") -> Path:
+def make_group(
+    where: Path, by: str = "sum", weights: str = "", baseline: float = 120, target: float = 156
+) -> Path:
     group = where / "group"
     group.mkdir()
     apac_url = (where / "apac").resolve().as_uri()
     (group / "okrbsc.yaml").write_text(GROUP_CONFIG.format(apac_url=apac_url), encoding="utf-8")
-    (group / "scorecard.yaml").write_text(GROUP_CARD.format(by=by, weights=weights), "utf-8")
+    card = GROUP_CARD.format(by=by, weights=weights, baseline=baseline, target=target)
+    (group / "scorecard.yaml").write_text(card, "utf-8")
     git(group, "init", "-q", "-b", "main")
     commit_all(group, "group strategy")
     return group
@@ -107,10 +112,14 @@ def make_group(where: Path, by: str = "sum", weights: str = "") -> Path:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Path:
-    make_unit(tmp_path, "emea", "{2026-Q2: 45, 2026-Q3: 50}")
-    make_unit(tmp_path, "apac", "{2026-Q2: 30}")
-    make_unit(tmp_path, "amer", "{2026-Q3: 60}")
+    make_units(tmp_path)
     return make_group(tmp_path)
+
+
+def make_units(where: Path) -> None:
+    make_unit(where, "emea", "{2026-Q2: 45, 2026-Q3: 50}")
+    make_unit(where, "apac", "{2026-Q3: 30}")  # nothing for 2026-Q2
+    make_unit(where, "amer", "{2026-Q2: 60, 2026-Q3: 61.5}")
 
 
 def ok(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -215,6 +224,10 @@ def test_calendar_mismatch_names_the_unit_and_both_values(world: Path) -> None:
     assert "'apac'" in done.stderr
     assert "fiscal_year_start: 4" in done.stderr and "fiscal_year_start: 1" in done.stderr
     assert (world / ".okrbsc" / "units" / "apac" / "HEAD").is_file()  # still fetched
+    for args in (("score", "2026-Q3"), ("status", "2026-Q3")):
+        done = run_cli(*args, "--as-of", AS_OF, cwd=world)
+        assert done.returncode == 1
+        assert "'apac'" in done.stderr and "fiscal_year_start: 4" in done.stderr
 
 
 def test_a_disallowed_protocol_is_never_fetched(world: Path) -> None:
@@ -230,3 +243,181 @@ def test_a_disallowed_protocol_is_never_fetched(world: Path) -> None:
 def test_init_ignores_the_unit_clones(tmp_path: Path) -> None:
     ok("init", "--organisation", "Acme", "--as-of", AS_OF, cwd=tmp_path)
     assert "/.okrbsc/units/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def group_measure(group: Path, period: str) -> dict[str, object]:
+    done = ok("score", period, "--as-of", AS_OF, "--format", "json", cwd=group)
+    measure: dict[str, object] = json.loads(done.stdout)["scorecard"][0]["measures"][0]
+    return measure
+
+
+def synced(group: Path) -> Path:
+    ok("units", "lock", cwd=group)
+    ok("units", "sync", cwd=group)
+    return group
+
+
+# by, weights, baseline, target, period: actual, status, achievement, coverage have, missing
+ROLLUPS = [
+    # every unit has a Q3 actual: 50 + 30 + 61.5
+    ("sum", "", 120, 156, "2026-Q3", 141.5, "amber", 21.5 / 36, 3, []),
+    # apac has none for Q2: 45 + 60, red at or below the baseline
+    ("sum", "", 120, 156, "2026-Q2", 105.0, "red", 0.0, 2, ["apac:F1-arr"]),
+    # a partial sum past its target is amber: a missing part could be any size
+    ("sum", "", 80, 100, "2026-Q2", 105.0, "amber", 1.0, 2, ["apac:F1-arr"]),
+    ("mean", "", 40, 52, "2026-Q3", 141.5 / 3, "amber", (141.5 / 3 - 40) / 12, 3, []),
+    # a partial mean is judged as usual: (45 + 60) / 2 = 52.5 meets 52
+    ("mean", "", 40, 52, "2026-Q2", 52.5, "green", 1.0, 2, ["apac:F1-arr"]),
+    ("weighted_mean", ", weights: [2, 1, 1]", 40, 52, "2026-Q3", 191.5 / 4, "amber",
+     (191.5 / 4 - 40) / 12, 3, []),
+    # (2 x 45 + 1 x 60) / 3 over the parts that have an actual
+    ("weighted_mean", ", weights: [2, 1, 1]", 40, 52, "2026-Q2", 50.0, "amber", 10 / 12, 2,
+     ["apac:F1-arr"]),
+    ("min", "", 40, 52, "2026-Q3", 30.0, "red", 0.0, 3, []),
+    ("min", "", 40, 52, "2026-Q2", 45.0, "amber", 5 / 12, 2, ["apac:F1-arr"]),
+    ("max", "", 40, 52, "2026-Q3", 61.5, "green", 1.0, 3, []),
+    ("max", "", 40, 70, "2026-Q2", 60.0, "amber", 20 / 30, 2, ["apac:F1-arr"]),
+    # no unit has an actual for Q1
+    ("sum", "", 120, 156, "2026-Q1", None, "unknown", None, 0,
+     ["emea:F1-arr", "apac:F1-arr", "amer:F1-arr"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("by", "weights", "baseline", "target", "period", "actual", "status", "achieved", "have",
+     "missing"),
+    ROLLUPS,
+)  # fmt: skip
+def test_rollup_by_each_rule(
+    tmp_path: Path,
+    by: str,
+    weights: str,
+    baseline: float,
+    target: float,
+    period: str,
+    actual: float | None,
+    status: str,
+    achieved: float | None,
+    have: int,
+    missing: list[str],
+) -> None:
+    make_units(tmp_path)
+    group = synced(make_group(tmp_path, by, weights, baseline, target))
+    measure = group_measure(group, period)
+    assert measure["actual"] == (None if actual is None else pytest.approx(actual))
+    assert measure["status"] == status
+    assert measure["achievement"] == (None if achieved is None else pytest.approx(achieved))
+    assert measure["coverage"] == {"have": have, "of": 3, "missing": missing}
+    assert measure["rollup"] == by
+
+
+def test_partial_actual_is_said_in_text(world: Path) -> None:
+    synced(world)
+    done = ok("score", "2026-Q2", "--as-of", AS_OF, cwd=world)
+    assert "105 in 2026-Q2, 2 of 3 units: apac missing" in " ".join(done.stdout.split())
+
+
+def test_unit_scores_in_the_group_equal_each_units_own(world: Path) -> None:
+    tmp = world.parent
+    synced(world)
+    done = ok("score", "2026-Q3", "--as-of", AS_OF, "--format", "json", cwd=world)
+    units = json.loads(done.stdout)["units"]
+    assert [u["id"] for u in units] == ["emea", "apac", "amer"]
+    assert units[1]["name"] == "Acme APAC"
+    for unit in units:
+        own = json.loads(
+            ok("score", "2026-Q3", "--as-of", AS_OF, "--format", "json", cwd=tmp / unit["id"])
+            .stdout
+        )  # fmt: skip
+        assert unit["commit"] == git(tmp / unit["id"], "rev-parse", "HEAD")
+        assert unit["score"] == own["score"]
+        assert unit["perspectives"] == [
+            {k: p[k] for k in ("id", "okr_score", "achievement", "status")}
+            for p in own["perspectives"]
+        ]
+        krs = [k for t in own["teams"] for o in t["objectives"] for k in o["key_results"]]
+        assert unit["at_risk"] == sum(1 for k in krs if k["at_risk"])
+        assert unit["no_data"] == sum(1 for k in krs if not k["has_data"])
+        assert unit["no_data"] > 0  # the base fixture has key results without check-ins
+
+
+def test_a_unit_is_read_at_its_lock_not_from_its_working_tree(world: Path) -> None:
+    tmp = world.parent
+    synced(world)
+    emea = tmp / "emea"
+    set_arr(emea, "{2026-Q3: 9999}")  # dirty working tree
+    set_arr(tmp / "amer", "{2026-Q3: 1}")
+    commit_all(tmp / "amer", "a commit after the lock", "2026-10-09T00:00:00+00:00")
+    shutil.rmtree(tmp / "apac")  # the remote is gone
+    git(emea, "remote", "add", "origin", "file:///nonexistent/emea.git")
+    measure = group_measure(world, "2026-Q3")
+    assert measure["actual"] == pytest.approx(141.5)
+    for args in (
+        ("status", "2026-Q3"),
+        ("report", "2026-Q3", "--format", "md", "--out", str(tmp / "out")),
+        ("lint",),
+    ):
+        done = run_cli(*args, "--as-of", AS_OF, cwd=world)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+        assert "error:" not in done.stderr, done.stderr
+    lint = json.loads(ok("lint", "--as-of", AS_OF, "--format", "json", cwd=world).stdout)
+    assert lint["findings"] == [] or all(f["code"] != "U701" for f in lint["findings"])
+
+
+def test_a_unit_not_synced_is_an_error_naming_units_sync(world: Path) -> None:
+    ok("units", "lock", cwd=world)
+    shutil.rmtree(world / ".okrbsc" / "units" / "emea")
+    done = run_cli("score", "2026-Q3", "--as-of", AS_OF, cwd=world)
+    assert done.returncode == 1
+    assert "'emea'" in done.stderr and "okrbsc units sync" in done.stderr
+
+
+def test_unknown_unit_and_unknown_id_are_e005_with_the_nearest(world: Path) -> None:
+    card = world / "scorecard.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("apac:F1-arr, amer:F1-arr", "apak:F1-arr, amer:F1-ar"))
+    (world / "okrs" / "2026" / "Q3").mkdir(parents=True)
+    (world / "okrs" / "2026" / "Q3" / "group.yaml").write_text(
+        "kind: okrs\nteam: group\nperiod: 2026-Q3\nobjectives:\n"
+        "  - id: G1\n    title: Grow together\n    aligns_to: [G1]\n"
+        "    depends_on: [emea:S1, emea:S9]\n",
+        encoding="utf-8",
+    )
+    synced(world)
+    done = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E005"]
+    assert [(f["path"], f["line"]) for f in found] == [
+        ("okrs/2026/Q3/group.yaml", 8),
+        ("scorecard.yaml", 15),
+        ("scorecard.yaml", 15),
+    ]
+    assert "'S9'" in found[0]["message"] and "emea:S1" in found[0]["message"]
+    assert "'apak'" in found[1]["message"] and "apac" in found[1]["message"]
+    assert "amer:F1-arr" in found[2]["message"]
+
+
+def test_a_rollup_of_another_unit_of_measure_is_e002(world: Path) -> None:
+    tmp = world.parent
+    set_arr(tmp / "amer", "{2026-Q3: 61.5}", unit="USD m")
+    commit_all(tmp / "amer", "in dollars")
+    synced(world)
+    done = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E002"]
+    assert [(f["path"], f["line"]) for f in found] == [("scorecard.yaml", 15)]
+    assert "amer:F1-arr" in found[0]["message"] and "USD m" in found[0]["message"]
+
+
+def test_a_rollup_with_actuals_or_wrong_weights_is_e002(world: Path) -> None:
+    card = world / "scorecard.yaml"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(
+        text.replace(
+            "by: sum}", "by: weighted_mean, weights: [1, 2]}\n        actuals: {2026-Q3: 1}"
+        )
+    )
+    synced(world)
+    done = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E002"]
+    assert found, done.stdout
+    text = " ".join(f["message"] for f in found)
+    assert "2 weights for 3" in text or "actuals from the units" in text

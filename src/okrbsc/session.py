@@ -138,6 +138,10 @@ def open_repo(
     began = time.perf_counter()
     with reading_progress(quiet) as progress:
         opened = Repo.open(start, day, progress, cached=cache)
+    if opened.config.units:  # SPEC 18: a group reads its units at their locks, when scored
+        from okrbsc.units.rollup import attach
+
+        attach(opened)
     if verbose:
         took = time.perf_counter() - began
         periods = ", ".join(str(p) for p in opened.periods) or "none"
@@ -274,7 +278,14 @@ def scored(repo: Repo, period: str | None, team: str | None) -> PeriodScore:
         teams = sorted({r.team for r in repo.periods.get(chosen, [])})
         listed = f" (teams with OKRs in {chosen}: {', '.join(teams)})" if teams else ""
         raise UsageError(f"team {team!r} has no OKRs in {chosen}{nearest(team, teams) or listed}")
-    return score_period(repo, chosen, team)
+    result = score_period(repo, chosen, team)
+    if repo.config.units:
+        import dataclasses
+
+        from okrbsc.units.rollup import unit_scores
+
+        result = dataclasses.replace(result, units=unit_scores(repo, chosen))
+    return result
 
 
 def repo_at_revision(repo: Repo, rev: str) -> Repo:

@@ -303,6 +303,25 @@ def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
         # runs, by grade from its last day on; (text, colour) of each
         "judged_by": judged_by(result),
         "judged": judgements(result),
+        **_portfolio(result),
+    }
+
+
+def _portfolio(result: PeriodScore) -> dict[str, Any]:
+    """SPEC 18.3: a group's units x perspectives and rolled-up measures (empty without)."""
+    if not result.units:
+        return {"portfolio": None}
+    from okrbsc.render import portfolio
+
+    persp = portfolio.perspectives(result)
+    return {
+        "portfolio": {
+            "perspectives": [name for _, name in persp],
+            "units": [(u, [portfolio.cell(u, ident) for ident, _ in persp]) for u in result.units],
+            "measures": [
+                (m, [portfolio.part_text(p) for p in m.parts]) for m in portfolio.rolled(result)
+            ],
+        }
     }
 
 
@@ -350,6 +369,7 @@ def _report_data() -> dict[type, frozenset[str]]:
     classes: list[Any] = [MapNode, MapBand, StrategyMap, Chart, AlignmentRow, DependencyRow]
     classes += [engine.PeriodScore, engine.TeamScore, engine.ObjectiveScore, engine.KrScore]
     classes += [engine.MeasureScore, engine.ScorecardObjectiveScore, engine.PerspectiveScore]
+    classes += [engine.UnitScore, engine.Coverage, engine.RollupPart]  # SPEC 18.3
     return {c: frozenset(f.name for f in fields(c) if not f.name.startswith("_")) for c in classes}
 
 

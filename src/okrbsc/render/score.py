@@ -13,6 +13,7 @@ from okrbsc.scoring.engine import (
     PeriodScore,
     ScorecardObjectiveScore,
     TeamScore,
+    UnitScore,
 )
 
 if TYPE_CHECKING:
@@ -144,7 +145,17 @@ def measure_status(m: MeasureScore) -> str:
 
 
 def actual_text(m: MeasureScore) -> str:
-    """A measure's actual with the period it is from, "47.2 in 2026-Q3" (SPEC 10.4)."""
+    """A measure's actual with the period it is from, "47.2 in 2026-Q3" (SPEC 10.4); a
+    partial roll-up says so: "141.5 in 2026-Q3, 2 of 3 units: apac missing" (18.2)."""
+    text = _actual_text(m)
+    c = m.coverage
+    if c is not None and c.partial:
+        missing = ", ".join(ref.partition(":")[0] for ref in c.missing)
+        text = f"{text}, {c.have} of {c.of} units: {missing} missing"
+    return text
+
+
+def _actual_text(m: MeasureScore) -> str:
     rated = f"rated {m.rating} in {m.rating_period}" if m.rating and m.rating_period else ""
     if m.actual is None:
         return rated or "–"
@@ -430,6 +441,23 @@ def to_json(result: PeriodScore) -> dict[str, Any]:
             for p in result.perspectives
         ],
         "scorecard": [_scorecard_json(s) for s in result.scorecard],
+        **({"units": [_unit_json(u) for u in result.units]} if result.units else {}),
+    }
+
+
+def _unit_json(u: UnitScore) -> dict[str, Any]:
+    """A business unit of a group (SPEC 18.3)."""
+    return {
+        "id": u.id,
+        "name": u.name,
+        "commit": u.commit,
+        "score": u.score,
+        "perspectives": [
+            {"id": p.id, "okr_score": p.okr_score, "achievement": p.achievement, "status": p.status}
+            for p in u.perspectives
+        ],
+        "at_risk": u.at_risk,
+        "no_data": u.no_data,
     }
 
 
@@ -450,7 +478,7 @@ def _scorecard_json(s: ScorecardObjectiveScore) -> dict[str, Any]:
         "perspective": s.perspective,
         "achievement": s.achievement,
         "status": s.status,
-        "measures": [_measure_json(m) for m in s.measures],
+        "measures": [{**_measure_json(m), **_rollup_json(m)} for m in s.measures],
     }
 
 
@@ -468,6 +496,21 @@ def _measure_json(m: MeasureScore) -> dict[str, Any]:
         "actual_period": m.actual_period,
         "red_flag_derived": m.red_flag_derived,
         "rating": m.rating,
+    }
+
+
+def _rollup_json(m: MeasureScore) -> dict[str, Any]:
+    """A rolled-up measure's rule, coverage and parts (SPEC 18.2); nothing for others."""
+    if m.coverage is None:
+        return {}
+    c = m.coverage
+    return {
+        "rollup": m.rollup,
+        "coverage": {"have": c.have, "of": c.of, "missing": list(c.missing)},
+        "parts": [
+            {"id": p.ref, "actual": p.actual, "actual_period": p.actual_period, "unit": p.unit}
+            for p in m.parts
+        ],
     }
 
 

@@ -100,6 +100,10 @@ def print_status(repo: Repo, result: PeriodScore, console: Console) -> None:
         print_scorecard(result, console)  # the scorecard alone: all of it
     elif result.has_scorecard:
         _measures(repo, result, console)
+    if result.units:  # SPEC 18.3: a group repo's business units
+        from okrbsc.render.portfolio import print_portfolio
+
+        print_portfolio(result, console)
 
 
 def _columns(result: PeriodScore) -> tuple[Column, ...]:

@@ -126,6 +126,37 @@ class MeasureScore:
     type_stated: bool = True  # the file writes `type` (SPEC 15.6: shown only then)
     red_flag_share: float | None = None  # a derived red flag's distance, x |target|
     green_share: float = 0.0  # a range's green band, x |bound| (SPEC 15.2)
+    rollup: str | None = None  # SPEC 18.2: the rule (sum, mean, ...) of a rolled-up measure
+    coverage: Coverage | None = None  # how many of its parts have an actual
+    parts: tuple[RollupPart, ...] = ()  # each unit's part
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Of a rolled-up measure (SPEC 18.2): `have` of `of` parts with an actual."""
+
+    have: int
+    of: int
+    missing: tuple[str, ...]  # the `UNIT:ID`s without one
+
+    @property
+    def partial(self) -> bool:
+        return self.have < self.of
+
+
+@dataclass(frozen=True)
+class RollupPart:
+    """One unit's measure in a roll-up, scored by the unit's own rule (SPEC 4.4)."""
+
+    ref: str  # UNIT:ID
+    actual: float | None
+    actual_period: str | None
+    unit: str | None  # the unit of measure
+
+
+# A group repo's source of its units' parts (SPEC 18.2), set by the session: for a
+# measure with `rollup` and a period, each `UNIT:ID`'s part in `of` order.
+RollupParts = Any
 
 
 @dataclass(frozen=True)
@@ -149,6 +180,19 @@ class PerspectiveScore:
 
 
 @dataclass(frozen=True)
+class UnitScore:
+    """A business unit of a group for the period (SPEC 18.3)."""
+
+    id: str
+    name: str
+    commit: str
+    score: float | None
+    perspectives: tuple[PerspectiveScore, ...]
+    at_risk: int  # its key results at risk
+    no_data: int  # its key results without data (10.4)
+
+
+@dataclass(frozen=True)
 class PeriodScore:
     period: Period
     as_of: dt.date
@@ -162,6 +206,8 @@ class PeriodScore:
     has_okrs: bool = True
     # SPEC 14.4: as-of is on or after the period's last day: grades, not pace
     final: bool = False
+    # SPEC 18.3: a group's business units, each scored by its own files at its lock
+    units: tuple[UnitScore, ...] = ()
 
     def objectives(self) -> list[ObjectiveScore]:
         return [obj for team in self.teams for obj in team.objectives]
@@ -531,7 +577,70 @@ def score_period(repo: Repo, period: Period, team: str | None = None) -> PeriodS
 # --- scorecard -------------------------------------------------------------------
 
 
+def combine(by: str, values: list[float], weights: list[float]) -> float | None:
+    """A roll-up's actual from the parts that have one (SPEC 18.2)."""
+    if not values:
+        return None
+    if by == "sum":
+        return sum(values)
+    if by == "mean":
+        return sum(values) / len(values)
+    if by == "weighted_mean":
+        return sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+    return min(values) if by == "min" else max(values)
+
+
+def score_rollup(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
+    """A group measure rolled up from its units' actuals for ``period`` (SPEC 18.2):
+    partial when some parts have none; a partial sum is at best amber."""
+    from okrbsc.strategy.measures import achieved, goal, judge
+
+    rollup = measure.rollup
+    assert rollup is not None
+    source = repo.rollup_parts
+    parts: list[RollupPart] = (
+        list(source(measure, period))
+        if source is not None
+        else [RollupPart(ref, None, None, None) for ref in rollup.of]
+    )
+    weights = rollup.weights or [1.0] * len(parts)
+    have = [(p, w) for p, w in zip(parts, weights, strict=False) if p.actual is not None]
+    actual = combine(rollup.by, [p.actual for p, _ in have if p.actual is not None],
+                     [w for _, w in have])  # fmt: skip
+    coverage = Coverage(len(have), len(parts), tuple(p.ref for p in parts if p.actual is None))
+    g = goal(measure, repo.config.scoring.measure_tolerance, period, repo.calendar)
+    status = judge(g, actual)
+    if rollup.by == "sum" and coverage.partial and status is Status.GREEN:
+        status = Status.AMBER  # a missing part could be any size
+    periods = [p.actual_period for p, _ in have if p.actual_period is not None]
+    return MeasureScore(
+        id=measure.id,
+        name=measure.name,
+        unit=measure.unit,
+        type=measure.type,
+        baseline=measure.baseline,
+        actual=actual,
+        target=g.target,
+        red_flag=g.red_flag,
+        direction=g.direction,
+        achievement=achieved(g, actual),
+        status=status.value,
+        actual_period=max(periods, key=lambda p: repo.calendar.end(Period.parse(p)))
+        if periods
+        else None,
+        red_flag_derived=g.derived,
+        type_stated=measure.type_stated,
+        red_flag_share=g.share,
+        green_share=g.green_share,
+        rollup=rollup.by,
+        coverage=coverage,
+        parts=tuple(parts),
+    )
+
+
 def score_measure(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
+    if measure.rollup is not None:
+        return score_rollup(repo, measure, period)
     tolerance = repo.config.scoring.measure_tolerance
     found = assess(measure, period, repo.calendar, tolerance)
     return MeasureScore(

@@ -333,6 +333,8 @@ class Repo:
     files: list[SourceFile]
     as_of: dt.date
     revision: str | None = None  # the commit a repo read from git stands for
+    # SPEC 18.2: a group repo's units' parts of a rolled-up measure (set by the session)
+    rollup_parts: Callable[[Measure, Period], list[Any]] | None = None
 
     @classmethod
     def open(

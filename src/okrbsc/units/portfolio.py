@@ -6,7 +6,7 @@ names, through `git ls-tree` and `git cat-file` (cached by commit, `units.cache`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,17 +149,25 @@ def read_unit(group: Repo, unit: Unit, commit: str, as_of: dt.date | None = None
 _READ: dict[tuple[str, str, str], list[UnitRead]] = {}
 
 
-def units_of(group: Repo) -> list[UnitRead]:
+def units_of(group: Repo, *, locked_only: bool = False) -> list[UnitRead]:
     """Every unit of the group, read at its locked commit; errors (exit 1) for a unit
-    not locked, not synced, unreadable, or with another fiscal calendar."""
+    not locked, not synced, unreadable, or with another fiscal calendar. With
+    ``locked_only`` (lint, where U701 reports them), units without a lock entry are
+    left out instead."""
     if not group.config.units:
         return []
-    entries = locked_entries(group)
-    key = (str(group.root), group.as_of.isoformat(), repr([e.commit for e in entries.values()]))
+    if locked_only:
+        entries = {e.id: e for e in read_lock(group.root) or []}
+    else:
+        entries = locked_entries(group)
+    commits = [(u.id, entries[u.id].commit) for u in group.config.units if u.id in entries]
+    key = (str(group.root), group.as_of.isoformat(), repr(commits))
     if key in _READ:
         return _READ[key]
     out = []
     for unit in group.config.units:
+        if unit.id not in entries:
+            continue
         commit = entries[unit.id].commit
         unit_repo = read_unit(group, unit, commit)
         problem = calendar_mismatch(group, unit, unit_repo)
@@ -172,3 +180,25 @@ def units_of(group: Repo) -> list[UnitRead]:
 
 def unit_path(root: Path, unit_id: str) -> Path:
     return fetch.clone_dir(root, unit_id)
+
+
+def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=n, cutoff=0.5)
+
+
+def unit_ids(unit_repo: Repo) -> list[str]:
+    """What `UNIT:ID` may name in a unit (SPEC 18.2): its scorecard objectives and
+    measures, and its objectives and key results (of any period)."""
+    ids = [*unit_repo.sc_objectives, *unit_repo.measures]
+    for refs in unit_repo.periods.values():
+        for ref in refs:
+            ids.append(ref.id)
+            ids += [ref.objective.kr_id(i) for i in range(len(ref.objective.key_results))]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def split_ref(text: str) -> tuple[str, str] | None:
+    unit, sep, ident = text.partition(":")
+    return (unit, ident) if sep and unit and ident else None

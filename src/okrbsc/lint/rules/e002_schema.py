@@ -32,6 +32,7 @@ from collections.abc import Iterator
 
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import reading_problems
+from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
 
 CODE = "E002"
@@ -41,4 +42,10 @@ PER_FILE = True
 
 
 def check(repo: Repo) -> Iterator[Hit]:
-    return reading_problems(repo, CODE)
+    yield from reading_problems(repo, CODE)
+    if repo.config.units:  # SPEC 18.2: of the scorecard only, which is always read
+        from okrbsc.units.rollup import rollup_problems
+
+        for file, measure, i, msg in rollup_problems(repo):
+            assert measure.rollup is not None
+            yield hit(file, file.item_at(measure.rollup, "of", i), msg)

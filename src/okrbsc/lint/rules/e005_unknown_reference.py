@@ -36,7 +36,7 @@ from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules._common import objectives
 from okrbsc.lint.rules._gaps import gaps
 from okrbsc.lint.rules.base import hit
-from okrbsc.strategy.models import Source
+from okrbsc.strategy.models import Node, Source
 from okrbsc.strategy.repo import OkrRef, Repo, SourceFile
 from okrbsc.strategy.validate import did_you_mean
 
@@ -57,6 +57,53 @@ def check(repo: Repo) -> Iterator[Hit]:
         yield from _alignments(repo, ref)
         yield from _dependencies(repo, ref)
     yield from _sources(repo)
+    yield from _unit_references(repo)
+
+
+def _unit_references(repo: Repo) -> Iterator[Hit]:
+    """`UNIT:ID` in a group repo (SPEC 18.2): a unit of okrbsc.yaml, and an id of that
+    unit at its locked commit (`rollup.of` a measure; `depends_on` an objective)."""
+    from okrbsc.units.portfolio import nearest, split_ref, unit_ids, units_of
+
+    items: list[tuple[SourceFile, Node, str, int, str, str]] = []
+    for ref, measure in repo.measures.values():
+        if measure.rollup is not None:
+            for i, text in enumerate(measure.rollup.of):
+                items.append((ref.file, measure.rollup, "of", i, text, "measure"))
+    if repo.config.units:
+        for oref in objectives(repo):
+            for i, text in enumerate(oref.objective.depends_on):
+                if split_ref(text) is not None:
+                    items.append((oref.file, oref.objective, "depends_on", i, text, "objective"))
+    if not items:
+        return
+    declared = [u.id for u in repo.config.units]
+    read = {u.unit.id: u.repo for u in units_of(repo, locked_only=True)}
+    for file, node, key, i, text, what in items:
+        parts = split_ref(text)
+        assert parts is not None  # the model's pattern
+        unit, ident = parts
+        if unit not in declared:
+            close = nearest(unit, declared)
+            hint = f" (nearest units: {', '.join(close)})" if close else ""
+            listed = f"; units: {', '.join(declared)}" if declared and not close else ""
+            msg = f"{text!r} names unit {unit!r}, which is no unit of okrbsc.yaml{hint}{listed}"
+            yield hit(file, file.item_at(node, key, i), msg)
+            continue
+        if unit not in read:
+            continue  # not locked: U701 says so
+        unit_repo = read[unit]
+        if what == "measure":
+            found = ident in unit_repo.measures
+            choices = list(unit_repo.measures)
+        else:
+            found = ident in unit_ids(unit_repo)
+            choices = unit_ids(unit_repo)
+        if not found:
+            close = nearest(ident, choices)
+            hint = f" (nearest: {', '.join(f'{unit}:{c}' for c in close)})" if close else ""
+            msg = f"{text!r}: unit {unit!r} has no {what} {ident!r} at its locked commit{hint}"
+            yield hit(file, file.item_at(node, key, i), msg)
 
 
 def _sources(repo: Repo) -> Iterator[Hit]:
@@ -149,6 +196,8 @@ def _alignable(repo: Repo, ref: OkrRef) -> Iterable[str]:
 
 def _dependencies(repo: Repo, ref: OkrRef) -> Iterator[Hit]:
     for i, ident in enumerate(ref.objective.depends_on):
+        if repo.config.units and ":" in ident:
+            continue  # a unit's objective: `_unit_references`
         if ident in repo.teams or repo.okr_objective(ref.period, ident) is not None:
             continue
         if ident in gaps(repo).ids or gaps(repo).config_unread:
