@@ -359,7 +359,7 @@ def test_composite_action_fences_pull_output_that_holds_backticks(tmp_path: Path
     (pull_step,) = [s for s in steps if "okrbsc pull" in s.get("run", "")]
     fake = tmp_path / "bin"
     fake.mkdir()
-    printed = "S1.1 added 3 from crm: ```\n# not a heading\n````` [link](https://x.example)\n"
+    printed = "S1.1 added 3 from crm:\n```\n# not a heading\n`````\n[link](https://x.example)\n"
     (fake / "okrbsc").write_text(f"#!/bin/sh\ncat <<'OUT'\n{printed}OUT\n")
     (fake / "okrbsc").chmod(0o755)
     summary = tmp_path / "summary.md"
