@@ -116,7 +116,8 @@ def checkin(
     A key result gains a check-in in its file (one already on that date is
     refused, exit 1, unless --replace rewrites it; one whose recorded score is in
     force, on it or its objective, is refused, exit 1, unless --force); a measure gains
-    `actuals[PERIOD] = VALUE` (a different value already there is refused,
+    `actuals[PERIOD] = VALUE` (a binary measure takes true/false, yes/no or
+    done, an ordinal one a word; a different value already there is refused,
     exit 1, unless --restate; the same value changes nothing). The file is
     locked, checked, and replaced atomically; a file that does not load
     cleanly is left unchanged (exit 1).
@@ -133,9 +134,9 @@ def checkin(
 
       okrbsc checkin F1-arr 47.5 --period 2026-Q3
 
-      okrbsc checkin F2-rating AA+ --period 2026     (an ordinal measure: a word)
+      okrbsc checkin FS1-bond AA+ --period 2026
 
-      okrbsc checkin P1-golive done                 (a binary measure: true/false, yes/no, done)
+      okrbsc checkin FS2-erp done
 
       okrbsc checkin --from-event "$GITHUB_EVENT_PATH" --format md
     """

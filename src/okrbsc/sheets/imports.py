@@ -249,6 +249,8 @@ def _measure(repo: Repo, line: Line) -> None:
             return
         model = repo.measures[ident][1]
         for name, (kind, default) in MEASURE_FIELDS.items():
+            if model.kind == "ordinal" and name in ("target", "red_flag"):
+                kind = "text"  # a word, even one that reads as a number ("2")
             sheet = line.get(name, parser(kind, line.table))
             if name == "target" and _a_stated_target(sheet, model.targets.values()):
                 continue  # export shows the target the period's actual uses (SPEC 15.3)
