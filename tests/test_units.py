@@ -421,3 +421,48 @@ def test_a_rollup_with_actuals_or_wrong_weights_is_e002(world: Path) -> None:
     assert found, done.stdout
     text = " ".join(f["message"] for f in found)
     assert "2 weights for 3" in text or "actuals from the units" in text
+
+
+def test_units_diff_groups_each_changed_units_semantic_diff(world: Path) -> None:
+    tmp = world.parent
+    (world / ".gitignore").write_text("/.okrbsc/units/\n", encoding="utf-8")
+    synced(world)
+    commit_all(world, "lock the units")
+    card = tmp / "apac" / "scorecard.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace("target: 52", "target: 48", 1))
+    old = git(tmp / "apac", "rev-parse", "HEAD")
+    new = commit_all(tmp / "apac", "lower the ARR target", "2026-10-06T00:00:00+00:00")
+    ok("units", "update", cwd=world)
+    text = ok("units", "diff", cwd=world).stdout
+    assert f"unit apac: {old[:12]} → {new[:12]}" in text
+    assert "measure F1-arr: target 52 → 48" in text
+    assert "emea" not in text and "amer" not in text
+    md = ok("units", "diff", "HEAD", "--format", "md", cwd=world).stdout
+    assert "## Unit apac" in md and "| measure | F1-arr |" in md
+    data = json.loads(ok("units", "diff", "--format", "json", cwd=world).stdout)
+    assert [(u["id"], u["from"], u["to"]) for u in data["units"]] == [("apac", old, new)]
+    change = data["units"][0]["changes"][0]
+    assert (change["id"], change["field"], change["old"], change["new"]) == (
+        "F1-arr", "target", 52, 48,
+    )  # fmt: skip
+    shutil.rmtree(world / ".okrbsc")  # the older commit is fetched again
+    again = json.loads(ok("units", "diff", "--format", "json", cwd=world).stdout)
+    assert again["units"] == data["units"]
+    commit_all(world, "apac moved")
+    assert "No unit's locked commit changed since HEAD" in ok("units", "diff", cwd=world).stdout
+
+
+def test_status_and_report_show_the_portfolio(world: Path) -> None:
+    synced(world)
+    status = ok("status", "2026-Q2", "--as-of", AS_OF, cwd=world).stdout
+    assert "Portfolio: 3 units" in status
+    assert "emea 45 (2026-Q2); apac missing; amer 60 (2026-Q2)" in " ".join(status.split())
+    out = world.parent / "reports"
+    ok("report", "2026-Q2", "--as-of", AS_OF, "--out", str(out), cwd=world)
+    md = (out / "2026-Q2.md").read_text(encoding="utf-8")
+    assert "| apac Acme APAC |" in md
+    assert "105 in 2026-Q2, 2 of 3 units: apac missing" in md
+    assert "emea 45 (2026-Q2); apac missing; amer 60 (2026-Q2)" in md
+    html = (out / "2026-Q2.html").read_text(encoding="utf-8")
+    assert html.index('id="title"') < html.index('id="portfolio-title"')
+    assert "apac missing" in html

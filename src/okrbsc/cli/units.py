@@ -115,3 +115,31 @@ class UnitsDiffFormat(enum.StrEnum):
     text = "text"
     md = "md"
     json = "json"
+
+
+@units_app.command("diff")
+def diff(
+    rev: Annotated[
+        str, typer.Argument(help="The group revision whose units.lock to compare with.")
+    ] = "HEAD",
+    output_format: Annotated[
+        UnitsDiffFormat, typer.Option("--format", "-f", help="text, md or json.")
+    ] = UnitsDiffFormat.text,
+    repo: RepoOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """What changed in each unit whose locked commit moved since REV (default: the last
+    commit's units.lock): targets moved, key results added or removed, as `okrbsc diff`
+    says it, grouped by unit. Fetches an older commit that is not synced.
+
+    Examples:
+
+      okrbsc units diff
+
+      okrbsc units diff HEAD~1 --format md
+    """
+    from okrbsc.render.units_diff import UNITS_DIFF
+    from okrbsc.units.portfolio import diff_units
+
+    strategy = Session(repo, as_of, quiet=True).repo
+    typer.echo(UNITS_DIFF[output_format.value](diff_units(strategy, rev), rev))

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from okrbsc.errors import DataError, OkrbscError, UsageError
 from okrbsc.history.git import GitRepo
@@ -202,3 +203,54 @@ def unit_ids(unit_repo: Repo) -> list[str]:
 def split_ref(text: str) -> tuple[str, str] | None:
     unit, sep, ident = text.partition(":")
     return (unit, ident) if sep and unit and ident else None
+
+
+@dataclass(frozen=True)
+class UnitDiff:
+    id: str
+    old: str | None  # the commit at REV (None: the unit is new)
+    new: str | None  # the commit now (None: no longer locked)
+    changes: list[Any]  # history.diff.Change, as `okrbsc diff` gives them
+
+
+def lock_at(group: Repo, rev: str) -> list[LockEntry]:
+    """units.lock as committed at ``rev`` of the group repo (none there: empty)."""
+    from okrbsc.history.git import GitError, git
+    from okrbsc.units.lock import parse_lock
+
+    top = GitRepo.of(group.root)
+    sha = top.commit(rev)
+    try:
+        raw = git(top.top, "show", f"{sha}:{top.prefix}{LOCK_NAME}")
+    except GitError:
+        return []
+    return parse_lock(raw.decode("utf-8", "replace"))
+
+
+def diff_units(group: Repo, rev: str) -> list[UnitDiff]:
+    """SPEC 18.3: for each unit whose locked commit changed since ``rev``, the semantic
+    diff of the unit between the two commits (fetching an older one when missing)."""
+    from okrbsc.history.diff import diff
+
+    before = {e.id: e for e in lock_at(group, rev)}
+    now = {e.id: e for e in read_lock(group.root) or []}
+    units = {u.id: u for u in group.config.units}
+    out = []
+    for ident in [*now, *(i for i in before if i not in now)]:
+        old, new = before.get(ident), now.get(ident)
+        if old is not None and new is not None and old.commit == new.commit:
+            continue
+        unit = units.get(ident)
+        if unit is None:
+            raise DataError(
+                f"{ident!r} is locked but no unit of okrbsc.yaml: run okrbsc units lock"
+            )
+        for entry in (old, new):
+            if entry is not None:
+                fetch.sync(group.root, unit, entry.commit)
+        empty = Repo.from_texts(group.root, {"okrbsc.yaml": b"organisation: none\n"}, group.as_of)
+        a = read_unit(group, unit, old.commit) if old else empty
+        b = read_unit(group, unit, new.commit) if new else empty
+        old_commit = old.commit if old else None
+        out.append(UnitDiff(ident, old_commit, new.commit if new else None, diff(a, b)))
+    return out
