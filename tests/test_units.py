@@ -466,3 +466,12 @@ def test_status_and_report_show_the_portfolio(world: Path) -> None:
     html = (out / "2026-Q2.html").read_text(encoding="utf-8")
     assert html.index('id="title"') < html.index('id="portfolio-title"')
     assert "apac missing" in html
+
+
+def test_checkin_refuses_a_rolled_up_measure(world: Path) -> None:
+    synced(world)
+    before = (world / "scorecard.yaml").read_bytes()
+    done = run_cli("checkin", "G1-arr", "150", "--period", "2026-Q3", "--as-of", AS_OF, cwd=world)
+    assert done.returncode == 1
+    assert "rolled up" in done.stderr and "emea:F1-arr" in done.stderr
+    assert (world / "scorecard.yaml").read_bytes() == before

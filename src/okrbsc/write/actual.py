@@ -46,6 +46,13 @@ def record_actual(
     repo: Repo, measure: str, period: Period, value: Value, *, restate: bool
 ) -> Recorded:
     """Write ``actuals[period] = value`` into the measure's file, or say why not."""
+    found = repo.measures.get(measure)
+    if found is not None and found[1].rollup is not None:  # SPEC 18.2
+        units = ", ".join(found[1].rollup.of)
+        raise DataError(
+            f"{found[0].file.path}: {measure} is rolled up from its units ({units}): its actual "
+            "comes from theirs, so it takes no check-in (nothing was written)"
+        )
     result = merge(repo, [ActualRow(measure, period, value)])
     if result.errors:
         raise DataError(str(result.errors[0]))
