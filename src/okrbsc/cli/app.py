@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Annotated, Any
@@ -22,6 +23,13 @@ class Group(TyperGroup):
         except OkrbscError as exc:
             typer.echo(error_text(exc), err=True)
             raise typer.Exit(int(exc.exit_code)) from None
+        finally:
+            # Reading a repo freezes what it read (`strategy.repo.no_gc`): frozen
+            # objects are never collected, so each command run in one process (a
+            # test, a library user) would keep its repo for good. Hand them back to
+            # the collector once the command is done; the console entry point then
+            # leaves with os._exit, before any pass over them.
+            gc.unfreeze()
 
 
 def error_text(exc: OkrbscError) -> str:
