@@ -21,6 +21,18 @@ from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from okrbsc.rhythm.outbox import Email, Outbox
+from okrbsc.sources.engines import MissingPackage
+from okrbsc.sources.http import (
+    LOOPBACK,
+    MAX_WAIT,
+    WEB_URL_RULE,
+    client,
+    httpx_module,
+    retry_after,
+    scrub,
+    tls,
+    web_url_allowed,
+)
 
 if TYPE_CHECKING:
     import smtplib
@@ -30,9 +42,7 @@ if TYPE_CHECKING:
 
 TIMEOUT = 10.0  # seconds, each request and each SMTP operation
 TRIES = 4  # a 429 or 5xx is retried up to 3 times
-MAX_WAIT = 60.0  # the longest Retry-After honoured
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-EXTRA = "pip install 'okrbsc[trackers]'"
+NEEDS = "webhooks"  # need httpx
 
 Sleep = Callable[[float], None]
 
@@ -104,15 +114,6 @@ def _secrets_of(url: str) -> list[str]:
     return found
 
 
-def scrub(text: str, secrets: Sequence[str]) -> str:
-    """The last guard: every secret replaced by ``***`` (the details are written by
-    okrbsc and hold none; `sources.pull.scrub` also masks fragments, too eager for
-    sentences that name a channel)."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
-
-
 # --- webhooks -----------------------------------------------------------------------
 
 
@@ -144,34 +145,23 @@ def _check_webhook_url(url: str, name: str) -> None:
         host = parts.hostname or ""
     except ValueError:
         raise _Failed(f"{name} does not hold a URL") from None
-    if parts.scheme == "https" and host:
+    if web_url_allowed(parts.scheme, host):
         return
-    if parts.scheme == "http" and host in LOOPBACK:
-        return
-    raise _Failed(
-        f"the URL in {name} must be https:// (plain http only to localhost, 127.0.0.1 or ::1), "
-        f"not {parts.scheme or 'no scheme'}://"
-    )
-
-
-def _tls() -> ssl.SSLContext:
-    """The system trust store; OpenSSL reads SSL_CERT_FILE and SSL_CERT_DIR."""
-    return ssl.create_default_context()
+    raise _Failed(f"the URL in {name} must be {WEB_URL_RULE}, not {parts.scheme or 'no scheme'}://")
 
 
 def _post(url: str, body: bytes, sleep: Sleep) -> int:
     """POST ``body``; retry a 429 or 5xx (at most TRIES requests); the final status."""
     try:
-        import httpx
-    except ImportError:
-        raise _Failed(f"webhooks need httpx: {EXTRA}") from None
-    headers = {"Content-Type": "application/json", "User-Agent": "okrbsc"}
-    # no proxy or .netrc from the environment (as the tracker client): the URL is the secret
-    client = httpx.Client(timeout=TIMEOUT, verify=_tls(), follow_redirects=False, trust_env=False)
-    with client:
+        httpx = httpx_module(NEEDS)
+    except MissingPackage as exc:
+        raise _Failed(str(exc)) from None
+    headers = {"Content-Type": "application/json"}
+    # the one client (sources.http): no proxy or .netrc from the environment, the URL is the secret
+    with client(TIMEOUT, NEEDS) as http:
         for attempt in range(1, TRIES + 1):
             try:
-                response = client.post(url, content=body, headers=headers)
+                response = http.post(url, content=body, headers=headers)
             except httpx.TimeoutException:
                 raise _Failed(f"no answer within {TIMEOUT:g} s") from None
             except httpx.HTTPError as exc:
@@ -200,18 +190,9 @@ def _reason(exc: BaseException) -> str:
 def _wait(header: str | None, attempt: int) -> float:
     """Seconds to wait before the next try: Retry-After (seconds or a date), at most 60 s;
     without it 1, 2, 4 s."""
-    default = float(2 ** (attempt - 1))
-    if header is None:
-        return default
-    text = header.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError):
-            return default
-        seconds = when.timestamp() - time.time()
+    seconds = retry_after(header, time.time())
+    if seconds is None:
+        return float(2 ** (attempt - 1))
     return min(max(seconds, 0.0), MAX_WAIT)
 
 
@@ -339,14 +320,14 @@ def _connected(server: _Server) -> Iterator[smtplib.SMTP]:
 
     smtp: smtplib.SMTP
     if server.secure:
-        smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT, context=_tls())
+        smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT, context=tls())
     else:
         smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT)
     with smtp:
         smtp.ehlo()
         if not server.secure:
             if smtp.has_extn("starttls"):
-                smtp.starttls(context=_tls())
+                smtp.starttls(context=tls())
                 smtp.ehlo()
             elif server.host not in LOOPBACK:
                 raise _Failed("the SMTP server does not offer STARTTLS: use smtps:// or a TLS port")

@@ -434,6 +434,8 @@ def _tracker_url(value: object) -> object:
     """https, or plain http to this machine only (SPEC 17.1)."""
     from urllib.parse import urlsplit
 
+    from okrbsc.strategy.urls import WEB_URL_RULE, web_url_allowed
+
     if not isinstance(value, str):
         return value
     try:
@@ -441,14 +443,11 @@ def _tracker_url(value: object) -> object:
         host = parts.hostname or ""
     except ValueError:
         raise ValueError("is not a URL: write https://host") from None
-    if parts.scheme == "https" and host:
-        return value.strip().rstrip("/")
-    if parts.scheme == "http" and host in ("localhost", "127.0.0.1", "::1"):
+    if web_url_allowed(parts.scheme, host):  # the rule webhooks follow too
         return value.strip().rstrip("/")
     where = f" to {host}" if host else ""
     raise ValueError(
-        f"a tracker URL must be https:// (plain http only to localhost, 127.0.0.1 or ::1), "
-        f"not {parts.scheme or 'no scheme'}{where}"
+        f"a tracker URL must be {WEB_URL_RULE}, not {parts.scheme or 'no scheme'}{where}"
     )
 
 

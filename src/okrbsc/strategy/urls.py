@@ -37,3 +37,13 @@ def hide_password(url: str) -> str:
     if span is None or span[0] == span[1]:
         return url
     return url[: span[0]] + HIDDEN + url[span[1] :]
+
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+WEB_URL_RULE = "https:// (plain http only to localhost, 127.0.0.1 or ::1)"
+
+
+def web_url_allowed(scheme: str, host: str) -> bool:
+    """Whether okrbsc may send a request there (SPEC 16.3, 17.1): https to a host, or
+    plain http to this machine only. One rule for tracker URLs and webhooks."""
+    return (scheme == "https" and bool(host)) or (scheme == "http" and host in LOOPBACK)

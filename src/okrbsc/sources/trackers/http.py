@@ -1,7 +1,8 @@
 """The HTTP client every tracker shares (SPEC 17.1, 17.3): httpx, read-only.
 
-* TLS is verified against the system's trust store (``ssl.create_default_context()``,
-  which honours ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``).
+* The client is okrbsc's one HTTP client (:mod:`okrbsc.sources.http`, shared with
+  the webhooks): TLS verified against the system's trust store (``SSL_CERT_FILE``,
+  ``SSL_CERT_DIR``), no redirects, nothing from the environment.
 * Only GET, and the one POST of Jira's search, ever leave here.
 * Requests time out after 30 s; lists follow their ``Link: rel="next"`` pages to
   the end, never to another host (the token goes only where the user sent it).
@@ -16,16 +17,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from okrbsc.sources.engines import MissingPackage
+from okrbsc.sources.http import MAX_WAIT, client, httpx_module, retry_after, scrub
 
 TIMEOUT = 30.0
-MAX_WAIT = 60.0  # a rate limit that resets later than this fails instead
+NEEDS = "a tracker source (github, gitlab, jira)"  # needs httpx
 MAX_ITEMS = 100_000  # a list longer than this is refused: narrow the filter
 MAX_BYTES = 64 * 1024 * 1024  # one response
 _TRIES = 4  # per request, rate-limit waits included
@@ -55,16 +55,6 @@ class Response:
         self.next_url = next_url
 
 
-def httpx_module() -> Any:
-    try:
-        import httpx
-    except ImportError:
-        raise MissingPackage(
-            'a tracker source (github, gitlab, jira) needs httpx: pip install "okrbsc[trackers]"'
-        ) from None
-    return httpx
-
-
 class Client:
     """One tracker connection: its base URL, its headers, its secrets.
 
@@ -83,9 +73,7 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], float] = time.time,
     ) -> None:
-        import ssl
-
-        httpx = httpx_module()
+        httpx = httpx_module(NEEDS)
         self.name = name
         self.base = base.rstrip("/") + "/"
         self.origin = _origin(self.base)
@@ -96,21 +84,13 @@ class Client:
         self.requests = 0
         self.waited = 0.0
         self._httpx = httpx
-        self._client = httpx.Client(
-            verify=ssl.create_default_context(),
-            timeout=httpx.Timeout(TIMEOUT),
-            follow_redirects=False,
-            headers={"User-Agent": "okrbsc", "Accept": "application/json", **headers},
-            trust_env=False,  # no proxy from the environment sees the token
-        )
+        self._client = client(TIMEOUT, NEEDS, {"Accept": "application/json", **headers})
 
     def close(self) -> None:
         self._client.close()
 
     def scrub(self, text: str) -> str:
-        for secret in sorted(set(self.secrets), key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
+        return scrub(text, self.secrets)
 
     def url(self, path: str) -> str:
         return urljoin(self.base, path.lstrip("/"))
@@ -180,7 +160,7 @@ class Client:
         if not limited:
             return None
         now = self.now()
-        reset = _retry_after(headers.get("retry-after"), now)
+        reset = retry_after(headers.get("retry-after"), now)
         if reset is None:
             reset_at = headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset")
             try:
@@ -253,20 +233,6 @@ def _message(raw: Any, client: Client) -> str:
         return ""
     text = client.scrub(text)
     return ": " + (text if len(text) <= 200 else text[:197] + "...")
-
-
-def _retry_after(value: str | None, now: float) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when.timestamp() - now
 
 
 def _duration(seconds: float) -> str:
