@@ -139,6 +139,16 @@ def run(
         return _run(snap, day, only, progress, kept=False)
 
 
+def _salt(snap: Snapshot, day: dt.date) -> Any:
+    """What every per-file entry of this run is keyed by besides its file: okrbsc's own
+    code, the entry format, as-of, today's date (C204 reads it) and okrbsc.yaml."""
+    salt = hashlib.blake2b(program(), digest_size=32)
+    today = _common.calendar_today().isoformat()
+    salt.update(f"{FORMAT}\0{day.isoformat()}\0{today}\0{len(snap.config_raw)}\0".encode())
+    salt.update(snap.config_raw)
+    return salt
+
+
 def _run(
     snap: Snapshot,
     day: dt.date,
@@ -146,10 +156,7 @@ def _run(
     progress: Callable[[int, int], None] | None,
     kept: bool,
 ) -> LintResult:
-    salt = hashlib.blake2b(program(), digest_size=32)
-    today = _common.calendar_today().isoformat()  # C204 reads it
-    salt.update(f"{FORMAT}\0{day.isoformat()}\0{today}\0{len(snap.config_raw)}\0".encode())
-    salt.update(snap.config_raw)
+    salt = _salt(snap, day)
     folder = snap.reads.folder.parent / f"files-v{FORMAT}"
     files: list[SourceFile] = []
     found: list[Finding] = []  # the per-file findings of the stand-ins
