@@ -69,3 +69,37 @@ def texts_at(repo: GitRepo, commit: str) -> dict[str, bytes]:
         with contextlib.suppress(OSError):
             write_entry(path, json.dumps(header).encode() + b"\n" + payload)
     return texts
+
+
+def _summary_path(key: str) -> Path | None:
+    folder = cache_folder()
+    if folder is None or disabled_by_env():
+        return None
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
+    return folder / f"unit-scores-v{FORMAT}" / digest[:2] / f"{digest[2:]}.json"
+
+
+def get_summary(key: str) -> dict[str, Any] | None:
+    """A unit's scores kept under ``key`` (its clone, commit, as-of, period and the
+    code that scored it); None for a miss, whatever is wrong with the entry."""
+    path = _summary_path(key)
+    if path is None:
+        return None
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, RecursionError):
+        head, _, payload = read_entry(path).partition(b"\n")
+        header: Any = json.loads(head)
+        if header.get("key") != key or header.get("checksum") != _checksum(payload):
+            return None
+        data: Any = json.loads(payload)
+        return data if isinstance(data, dict) else None
+    return None
+
+
+def put_summary(key: str, data: dict[str, Any]) -> None:
+    path = _summary_path(key)
+    if path is None:
+        return
+    payload = json.dumps(data, sort_keys=True, allow_nan=False).encode()
+    header = {"format": FORMAT, "key": key, "checksum": _checksum(payload)}
+    with contextlib.suppress(OSError, ValueError):
+        write_entry(path, json.dumps(header).encode() + b"\n" + payload)
