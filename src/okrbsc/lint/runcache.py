@@ -50,8 +50,9 @@ def run_key(snap: Snapshot, day: dt.date, arguments: list[str]) -> RunKey:
     today = _common.calendar_today().isoformat()  # C204 reads it
     for part in (str(snap.root), day.isoformat(), today, *arguments):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    lock = snap.root / "units.lock"  # U701 and the units read at their locks (SPEC 18)
-    locked = lock.read_bytes() if snap.config.units and lock.is_file() else b""
+    # U701 (also a lock with no units configured) and the units read at their locks
+    lock = snap.root / "units.lock"
+    locked = lock.read_bytes() if lock.is_file() else b""
     for rel, raw in [(CONFIG_NAME, snap.config_raw), ("units.lock", locked), *snap.files]:
         body = raw if isinstance(raw, bytes) else repr(raw).encode()
         digest.update(f"{rel}\0{len(body)}\0".encode("utf-8", "surrogateescape") + body)
