@@ -11,6 +11,7 @@ from okrbsc.scoring.engine import MeasureScore, PeriodScore, RollupPart, UnitSco
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
 
 def perspectives(result: PeriodScore) -> list[tuple[str, str]]:
@@ -49,13 +50,25 @@ def part_text(part: RollupPart) -> str:
 
 
 def print_portfolio(result: PeriodScore, console: Console) -> None:
+    from rich.text import Text
+
+    console.print()
+    console.print(Text(f"Portfolio: {len(result.units)} units", style="bold"))
+    console.print(units_table(result))
+    measures = rolled(result)
+    if not measures:
+        return
+    console.print(Text("Rolled-up measures", style="bold"))
+    console.print(rolled_table(measures))
+
+
+def units_table(result: PeriodScore) -> Table:
+    """A row a unit: its score, at-risk and no-data counts, and a cell a perspective."""
     from rich.table import Table
     from rich.text import Text
 
     from okrbsc.render.text import rich_text
 
-    console.print()
-    console.print(Text(f"Portfolio: {len(result.units)} units", style="bold"))
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("unit")
     table.add_column("score", justify="right")
@@ -75,11 +88,16 @@ def print_portfolio(result: PeriodScore, console: Console) -> None:
             text, status = cell(unit, ident)
             cells.append(Text(text, style=STATUS_STYLE.get(status, "")))
         table.add_row(*cells)
-    console.print(table)
-    measures = rolled(result)
-    if not measures:
-        return
-    console.print(Text("Rolled-up measures", style="bold"))
+    return table
+
+
+def rolled_table(measures: list[MeasureScore]) -> Table:
+    """A row a rolled-up measure: how it is rolled up, its actual and status, its parts."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from okrbsc.render.text import rich_text
+
     parts = Table(show_edge=False, pad_edge=False)
     for name in ("measure", "by", "actual", "status", "parts"):
         parts.add_column(name)
@@ -91,4 +109,4 @@ def print_portfolio(result: PeriodScore, console: Console) -> None:
             Text(STATUS_TEXT[m.status], style=STATUS_STYLE.get(m.status, "")),
             rich_text("; ".join(part_text(p) for p in m.parts)),
         )
-    console.print(parts)
+    return parts

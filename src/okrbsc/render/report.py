@@ -260,8 +260,22 @@ def dependencies(repo: Repo, result: PeriodScore) -> list[DependencyRow]:
 # --- context and rendering -----------------------------------------------------------------
 
 
-def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
+def _heading(repo: Repo, result: PeriodScore) -> dict[str, Any]:
+    """Who and when: the organisation, its mission and vision, the period and as-of."""
     card = repo.scorecards[0][1] if repo.scorecards else None
+    period: Period = result.period
+    return {
+        "organisation": repo.config.organisation,
+        "mission": card.mission if card else None,
+        "vision": card.vision if card else None,
+        "period": str(period),
+        "period_start": repo.calendar.start(period),
+        "period_end": repo.calendar.end(period),
+        "as_of": result.as_of,
+    }
+
+
+def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
     cal = repo.calendar
     period: Period = result.period
     at_risk = [(t, o, k) for t, o, k in result.key_results() if k.at_risk]
@@ -272,13 +286,7 @@ def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
     persp_names = {p.id: p.name for p in repo.perspectives}
     balance_total = max(1, len(result.objectives()))
     return {
-        "organisation": repo.config.organisation,
-        "mission": card.mission if card else None,
-        "vision": card.vision if card else None,
-        "period": str(period),
-        "period_start": cal.start(period),
-        "period_end": cal.end(period),
-        "as_of": result.as_of,
+        **_heading(repo, result),
         "result": result,
         "map": strategy_map(repo, result),
         "at_risk": at_risk,

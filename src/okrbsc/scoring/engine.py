@@ -15,7 +15,7 @@ from typing import Any
 
 from okrbsc.scoring.forecast import forecast
 from okrbsc.scoring.freshness import kr_direction, recorded_in_force, stale_given
-from okrbsc.strategy.measures import TOLERANCE, Status, assess, worst
+from okrbsc.strategy.measures import TOLERANCE, Goal, Status, assess, worst
 from okrbsc.strategy.models import Bands, CheckIn, KeyResult, Measure, Objective
 from okrbsc.strategy.periods import FiscalCalendar, Period
 from okrbsc.strategy.repo import OkrRef, Repo
@@ -408,9 +408,7 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
     kr = ref.objective.key_results[index]
     as_of = repo.as_of
     seen = checkins_until(kr, as_of)
-    start, source = start_used(kr, as_of, seen) if kr.kind == "metric" else (None, None)
-    current = start if (now := current_value(kr, as_of, seen)) is None else now
-    prog = progress(kr, current, start)
+    start, source, current, prog = kr_position(kr, as_of, seen)
     in_force = recorded_in_force(repo, ref.period)
     recorded = in_force and kr.score is not None
     score = kr.score if recorded and kr.score is not None else clamp(prog)
@@ -447,6 +445,16 @@ def score_kr(repo: Repo, ref: OkrRef, index: int, expected: float, bands: Bands)
         **checkin_fields(repo, span, kr, seen),
         **forecast_fields(repo, span, kr, start, running=not in_force),
     )
+
+
+def kr_position(
+    kr: KeyResult, as_of: dt.date, seen: list[CheckIn]
+) -> tuple[float | None, str | None, float | bool | None, float]:
+    """A key result's start used (and where it came from), its current value and its
+    progress at as-of (``seen``: the check-ins until then)."""
+    start, source = start_used(kr, as_of, seen) if kr.kind == "metric" else (None, None)
+    current = start if (now := current_value(kr, as_of, seen)) is None else now
+    return start, source, current, progress(kr, current, start)
 
 
 def checkin_fields(
@@ -590,6 +598,40 @@ def combine(by: str, values: list[float], weights: list[float]) -> float | None:
     return min(values) if by == "min" else max(values)
 
 
+def rollup_parts(repo: Repo, measure: Measure, period: Period) -> list[RollupPart]:
+    """The units' parts of a roll-up for ``period``; all missing where no unit is read."""
+    assert measure.rollup is not None
+    source = repo.rollup_parts
+    if source is None:
+        return [RollupPart(ref, None, None, None) for ref in measure.rollup.of]
+    return list(source(measure, period))
+
+
+def latest_period(repo: Repo, periods: list[str]) -> str | None:
+    """The period (as written) that ends last, or None."""
+    if not periods:
+        return None
+    return max(periods, key=lambda p: repo.calendar.end(Period.parse(p)))
+
+
+def measure_fields(measure: Measure, g: Goal) -> dict[str, Any]:
+    """What a measure's score says of the measure and its goal, however it is scored."""
+    return {
+        "id": measure.id,
+        "name": measure.name,
+        "unit": measure.unit,
+        "type": measure.type,
+        "baseline": measure.baseline,
+        "target": g.target,
+        "red_flag": g.red_flag,
+        "direction": g.direction,
+        "red_flag_derived": g.derived,
+        "type_stated": measure.type_stated,
+        "red_flag_share": g.share,
+        "green_share": g.green_share,
+    }
+
+
 def score_rollup(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
     """A group measure rolled up from its units' actuals for ``period`` (SPEC 18.2):
     partial when some parts have none; a partial sum is at best amber."""
@@ -597,12 +639,7 @@ def score_rollup(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
 
     rollup = measure.rollup
     assert rollup is not None
-    source = repo.rollup_parts
-    parts: list[RollupPart] = (
-        list(source(measure, period))
-        if source is not None
-        else [RollupPart(ref, None, None, None) for ref in rollup.of]
-    )
+    parts = rollup_parts(repo, measure, period)
     weights = rollup.weights or [1.0] * len(parts)
     have = [(p, w) for p, w in zip(parts, weights, strict=False) if p.actual is not None]
     actual = combine(rollup.by, [p.actual for p, _ in have if p.actual is not None],
@@ -614,24 +651,11 @@ def score_rollup(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
         status = Status.AMBER  # a missing part could be any size
     periods = [p.actual_period for p, _ in have if p.actual_period is not None]
     return MeasureScore(
-        id=measure.id,
-        name=measure.name,
-        unit=measure.unit,
-        type=measure.type,
-        baseline=measure.baseline,
+        **measure_fields(measure, g),
         actual=actual,
-        target=g.target,
-        red_flag=g.red_flag,
-        direction=g.direction,
         achievement=achieved(g, actual),
         status=status.value,
-        actual_period=max(periods, key=lambda p: repo.calendar.end(Period.parse(p)))
-        if periods
-        else None,
-        red_flag_derived=g.derived,
-        type_stated=measure.type_stated,
-        red_flag_share=g.share,
-        green_share=g.green_share,
+        actual_period=latest_period(repo, periods),
         rollup=rollup.by,
         coverage=coverage,
         parts=tuple(parts),
@@ -644,25 +668,14 @@ def score_measure(repo: Repo, measure: Measure, period: Period) -> MeasureScore:
     tolerance = repo.config.scoring.measure_tolerance
     found = assess(measure, period, repo.calendar, tolerance)
     return MeasureScore(
-        id=measure.id,
-        name=measure.name,
-        unit=measure.unit,
-        type=measure.type,
-        baseline=measure.baseline,
+        **measure_fields(measure, found.goal),
         actual=found.actual,
-        target=found.goal.target,
-        red_flag=found.goal.red_flag,
-        direction=found.goal.direction,
         achievement=found.achievement,
         status=found.status.value,
         actual_period=None if found.actual_period is None else str(found.actual_period),
-        red_flag_derived=found.goal.derived,
         rating=found.rating,
         rating_period=None if found.rating_period is None else str(found.rating_period),
         kind=measure.kind,
-        type_stated=measure.type_stated,
-        red_flag_share=found.goal.share,
-        green_share=found.goal.green_share,
     )
 
 

@@ -60,21 +60,15 @@ def check(repo: Repo) -> Iterator[Hit]:
     yield from _unit_references(repo)
 
 
+_UnitRef = tuple[SourceFile, Node, str, int, str, str]
+
+
 def _unit_references(repo: Repo) -> Iterator[Hit]:
     """`UNIT:ID` in a group repo (SPEC 18.2): a unit of okrbsc.yaml, and an id of that
     unit at its locked commit (`rollup.of` a measure; `depends_on` an objective)."""
-    from okrbsc.units.portfolio import nearest, split_ref, unit_ids, units_of
+    from okrbsc.units.portfolio import nearest, split_ref, units_of
 
-    items: list[tuple[SourceFile, Node, str, int, str, str]] = []
-    for ref, measure in repo.measures.values():
-        if measure.rollup is not None:
-            for i, text in enumerate(measure.rollup.of):
-                items.append((ref.file, measure.rollup, "of", i, text, "measure"))
-    if repo.config.units:
-        for oref in objectives(repo):
-            for i, text in enumerate(oref.objective.depends_on):
-                if split_ref(text) is not None:
-                    items.append((oref.file, oref.objective, "depends_on", i, text, "objective"))
+    items = _unit_ref_items(repo)
     if not items:
         return
     declared = [u.id for u in repo.config.units]
@@ -92,18 +86,44 @@ def _unit_references(repo: Repo) -> Iterator[Hit]:
             continue
         if unit not in read:
             continue  # not locked: U701 says so
-        unit_repo = read[unit]
-        if what == "measure":
-            found = ident in unit_repo.measures
-            choices = list(unit_repo.measures)
-        else:
-            found = ident in unit_ids(unit_repo)
-            choices = unit_ids(unit_repo)
-        if not found:
-            close = nearest(ident, choices)
-            hint = f" (nearest: {', '.join(f'{unit}:{c}' for c in close)})" if close else ""
-            msg = f"{text!r}: unit {unit!r} has no {what} {ident!r} at its locked commit{hint}"
-            yield hit(file, file.item_at(node, key, i), msg)
+        missing = _missing_in_unit(read[unit], text, unit, ident, what)
+        if missing is not None:
+            yield hit(file, file.item_at(node, key, i), missing)
+
+
+def _unit_ref_items(repo: Repo) -> list[_UnitRef]:
+    """Every `UNIT:ID` written: each measure's `rollup.of`, and (with units configured)
+    each objective's `depends_on` of that form: (file, node, key, index, text, what)."""
+    from okrbsc.units.portfolio import split_ref
+
+    items: list[_UnitRef] = []
+    for ref, measure in repo.measures.values():
+        if measure.rollup is not None:
+            for i, text in enumerate(measure.rollup.of):
+                items.append((ref.file, measure.rollup, "of", i, text, "measure"))
+    if repo.config.units:
+        for oref in objectives(repo):
+            for i, text in enumerate(oref.objective.depends_on):
+                if split_ref(text) is not None:
+                    items.append((oref.file, oref.objective, "depends_on", i, text, "objective"))
+    return items
+
+
+def _missing_in_unit(unit_repo: Repo, text: str, unit: str, ident: str, what: str) -> str | None:
+    """The message when the unit at its locked commit has no such measure or objective."""
+    from okrbsc.units.portfolio import nearest, unit_ids
+
+    if what == "measure":
+        found = ident in unit_repo.measures
+        choices = list(unit_repo.measures)
+    else:
+        found = ident in unit_ids(unit_repo)
+        choices = unit_ids(unit_repo)
+    if found:
+        return None
+    close = nearest(ident, choices)
+    hint = f" (nearest: {', '.join(f'{unit}:{c}' for c in close)})" if close else ""
+    return f"{text!r}: unit {unit!r} has no {what} {ident!r} at its locked commit{hint}"
 
 
 def _sources(repo: Repo) -> Iterator[Hit]:

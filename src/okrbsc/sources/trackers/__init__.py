@@ -109,19 +109,10 @@ def _recorded(repo: Repo, item: Item) -> dt.date | None:
 
 def _one(repo: Repo, kind: str, tracker: Any, item: Item, check: bool = False) -> Fetched:
     source = item.source
-    needed = _FILTER[kind]
-    if item.kind == "measure":
-        raise TrackerError(f"a {kind} connection feeds key results only: a measure needs a query")
-    if getattr(source, needed) is None:
-        raise TrackerError(
-            f"{item.source.from_!r} is a {kind} connection: the source needs {needed}"
-        )
+    _check_source(kind, item)
     assert item.period is not None
     first, last = repo.calendar.bounds(item.period)
-    day = min(repo.as_of, last)  # a past period: its number at its last day
-    if check:  # --check: is the number recorded last reproducible from today's items?
-        recorded = _recorded(repo, item)
-        day = min(recorded, day) if recorded is not None else day
+    day = _count_day(repo, item, last, check)
     if day < first:
         return Fetched(item)  # the period has not begun: nothing to count yet
     if kind == "jira":
@@ -148,14 +139,40 @@ def _one(repo: Repo, kind: str, tracker: Any, item: Item, check: bool = False) -
     ]
     if counted.value is None:
         return Fetched(item, items=listed, note=text)  # nothing existed: no value to write
-    value: int | float | bool = (
-        int(counted.value) if source.value == "count" else round(counted.value, 2)
-    )
+    value = _value(item, counted.value, text)
+    return Fetched(item, [Reading(day, value, None, "tracker", note=text)], items=listed, note=text)
+
+
+def _check_source(kind: str, item: Item) -> None:
+    """A tracker connection feeds key results, through the filter its kind needs."""
+    needed = _FILTER[kind]
+    if item.kind == "measure":
+        raise TrackerError(f"a {kind} connection feeds key results only: a measure needs a query")
+    if getattr(item.source, needed) is None:
+        raise TrackerError(
+            f"{item.source.from_!r} is a {kind} connection: the source needs {needed}"
+        )
+
+
+def _count_day(repo: Repo, item: Item, last: dt.date, check: bool) -> dt.date:
+    """The day to count at: as-of, or a past period's last day; with --check, no later
+    than the number recorded last, to see whether today's items reproduce it."""
+    day = min(repo.as_of, last)
+    if check:
+        recorded = _recorded(repo, item)
+        day = min(recorded, day) if recorded is not None else day
+    return day
+
+
+def _value(item: Item, counted: float, text: str) -> int | float | bool:
+    """The number to write: a whole count, a percent to 2 places, or 0/1 as a bool for a
+    binary key result."""
+    value: int | float | bool = int(counted) if item.source.value == "count" else round(counted, 2)
     if item.binary:
         if value not in (0, 1):
             raise TrackerError(f"a binary key result takes 0/1; {text}")
         value = bool(value)
-    return Fetched(item, [Reading(day, value, None, "tracker", note=text)], items=listed, note=text)
+    return value
 
 
 def _iso(moment: dt.datetime) -> str:
