@@ -326,12 +326,7 @@ def _commit(pending: list[tuple[Path, Path]]) -> None:
         _abandon(pending)
         raise
     for folder in dict.fromkeys(path.parent for path, _ in pending):
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        _fsync_folder(folder)
 
 
 def _abandon(pending: list[tuple[Path, Path]]) -> None:

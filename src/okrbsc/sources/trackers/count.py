@@ -14,6 +14,7 @@ only when that happened inside the period.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -92,6 +93,11 @@ def state_word(state: State, tracker: str) -> str:
     if state == "closed":
         return "done" if tracker == "jira" else "closed"
     return "" if state == "all" else state
+
+
+def labels_text(labels: Sequence[str]) -> str:
+    """Where the items came from, said of their labels: "label bug", "labels bug, p1"."""
+    return ("labels " if len(labels) > 1 else "label ") + ", ".join(labels)
 
 
 def note(counted: Counted, noun: str, state: State, tracker: str, where: str, show_of: bool) -> str:

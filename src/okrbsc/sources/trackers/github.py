@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
-from okrbsc.sources.trackers.count import TrackerItem
+from okrbsc.sources.trackers.count import TrackerItem, labels_text
 from okrbsc.sources.trackers.http import Client, NotFound, TrackerError
 from okrbsc.strategy.models import Source
 
@@ -50,9 +50,7 @@ class GitHub:
             where.append(f"milestone {source.milestone}")
         if source.labels:
             params["labels"] = ",".join(source.labels)
-            where.append(
-                ("labels " if len(source.labels) > 1 else "label ") + ", ".join(source.labels)
-            )
+            where.append(labels_text(source.labels))
         if source.assignee is not None:
             params["assignee"] = source.assignee
             where.append(f"assignee {source.assignee}")

@@ -18,7 +18,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
-from okrbsc.sources.trackers.count import TrackerItem
+from okrbsc.sources.trackers.count import TrackerItem, labels_text
 from okrbsc.sources.trackers.github import nearest, timestamp
 from okrbsc.sources.trackers.http import Client, NotFound, TrackerError
 from okrbsc.strategy.models import Source
@@ -49,9 +49,7 @@ class GitLab:
             where.append(f"milestone {source.milestone}")
         if source.labels:
             params["labels"] = ",".join(source.labels)
-            where.append(
-                ("labels " if len(source.labels) > 1 else "label ") + ", ".join(source.labels)
-            )
+            where.append(labels_text(source.labels))
         if source.assignee is not None:
             params["assignee_username"] = source.assignee
             where.append(f"assignee {source.assignee}")
