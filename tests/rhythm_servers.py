@@ -13,6 +13,7 @@ import email.policy
 import shutil
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,10 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from .conftest import CODE_ENV
+
+AS_OF = "2026-11-20"  # the delivery tests' as-of
 
 
 @dataclass
@@ -155,3 +160,15 @@ def smtp_server(
         yield box
     finally:
         controller.stop()
+
+
+def okrbsc(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """okrbsc as a subprocess on ``repo`` at ``AS_OF``, with ``env`` (the
+    channels' URLs) added to a bare environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "okrbsc", *args, "--repo", str(repo), "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV, **env},
+    )

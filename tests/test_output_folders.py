@@ -157,16 +157,21 @@ def _limited(limit: int) -> None:  # in the child: no file larger than ``limit``
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
-def test_csv_export_that_cannot_write_a_file_leaves_nothing(repo: Path, tmp_path: Path) -> None:
-    """The process may write no file over 2 KiB (as on a full disk): the first sheets are
-    written, a later one fails; no folder and no temporary folder is left, exit 2."""
-    out = tmp_path / "csv"
+def _export_q4_csv_limited(repo: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """`export Q4 --format csv --out OUT` in a process that may write no file over 2 KiB."""
     args = ["export", "Q4", "--format", "csv", "--repo", str(repo), "--as-of", AS_OF]
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "okrbsc", *args, "--out", str(out)],
         capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", **CODE_ENV},
         preexec_fn=lambda: _limited(2048),
     )  # fmt: skip
+
+
+def test_csv_export_that_cannot_write_a_file_leaves_nothing(repo: Path, tmp_path: Path) -> None:
+    """The process may write no file over 2 KiB (as on a full disk): the first sheets are
+    written, a later one fails; no folder and no temporary folder is left, exit 2."""
+    out = tmp_path / "csv"
+    proc = _export_q4_csv_limited(repo, out)
     assert proc.returncode == 2, proc.stderr
     assert f"cannot write {out}: File too large; nothing was written" in proc.stderr
     assert list(tmp_path.iterdir()) == [repo]
@@ -178,12 +183,7 @@ def test_csv_export_over_an_old_folder_on_failure_keeps_the_old_one(
     out = tmp_path / "csv"
     assert cli("export", "Q3", "--format", "csv", "--repo", str(repo), "--out", str(out))[0] == 0
     old = tree(out)
-    args = ["export", "Q4", "--format", "csv", "--repo", str(repo), "--as-of", AS_OF]
-    proc = subprocess.run(
-        [sys.executable, "-m", "okrbsc", *args, "--out", str(out)],
-        capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", **CODE_ENV},
-        preexec_fn=lambda: _limited(2048),
-    )  # fmt: skip
+    proc = _export_q4_csv_limited(repo, out)
     assert proc.returncode == 2, proc.stderr
     assert tree(out) == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "strategy"]

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import CODE_ENV, TESTS
-from .rhythm_servers import Mailbox, Webhooks, smtp_server, webhook_server
+from .conftest import TESTS
+from .rhythm_servers import Mailbox, Webhooks, okrbsc, smtp_server, webhook_server
 
 pytest.importorskip("aiosmtpd")
 pytest.importorskip("httpx")
 
 FIXTURE = TESTS / "fixtures" / "rhythm"
-AS_OF = "2026-11-20"
 DELIVER = """  deliver:
     - {to: slack, webhook_env: SLACK_URL}
     - {to: teams, webhook_env: TEAMS_URL}
@@ -52,16 +49,6 @@ def env_for(hooks: Webhooks, box: Mailbox) -> dict[str, str]:
         "MM_URL": f"{hooks.base}/mm/{TOKEN}",
         "SMTP_URL": f"smtp://127.0.0.1:{box.port}",
     }
-
-
-def okrbsc(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "okrbsc", *args, "--repo", str(repo), "--as-of", AS_OF],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV, **env},
-    )
 
 
 def body(hooks: Webhooks, path: str) -> bytes:

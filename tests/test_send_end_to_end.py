@@ -12,16 +12,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import CODE_ENV, TESTS
-from .rhythm_servers import make_cert, smtp_server, webhook_server
+from .conftest import TESTS
+from .rhythm_servers import make_cert, okrbsc, smtp_server, webhook_server
 
-AS_OF = "2026-11-20"
 TOKEN = "T0SECRET/B0SECRET/zyxwvutsrq"
 PASSWORD = "p@ss:w/rd#1"
 PASSWORD_IN_URL = "p%40ss%3Aw%2Frd%231"
@@ -40,16 +38,6 @@ def repo(tmp_path: Path) -> Path:
     config = root / "okrbsc.yaml"
     config.write_text(config.read_text(encoding="utf-8") + DELIVER, encoding="utf-8")
     return root
-
-
-def okrbsc(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "okrbsc", *args, "--repo", str(repo), "--as-of", AS_OF],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV, **env},
-    )
 
 
 def shows_no_secret(proc: subprocess.CompletedProcess[str], *urls: str) -> None:
