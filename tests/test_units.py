@@ -476,3 +476,25 @@ def test_checkin_refuses_a_rolled_up_measure(world: Path) -> None:
     assert done.returncode == 1
     assert "rolled up" in done.stderr and "emea:F1-arr" in done.stderr
     assert (world / "scorecard.yaml").read_bytes() == before
+
+
+def test_u702_only_with_units_fresh_which_fetches(world: Path) -> None:
+    """U702 (SPEC 18.1): `lint --units-fresh` fetches each unit's ref and counts the
+    commits past its lock; plain `lint` never fetches, so it says nothing of them."""
+    tmp = world.parent
+    ok("units", "lock", cwd=world)
+    ok("units", "sync", cwd=world)
+    for n in range(3):
+        set_arr(tmp / "apac", f"{{2026-Q3: {31 + n}}}")
+        commit_all(tmp / "apac", f"apac {n}", "2026-10-08T12:00:00+00:00")
+    plain = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    assert [f for f in json.loads(plain.stdout)["findings"] if f["code"] == "U702"] == []
+    fresh = run_cli("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
+    found = [f for f in json.loads(fresh.stdout)["findings"] if f["code"] == "U702"]
+    assert [(f["path"], f["line"]) for f in found] == [("okrbsc.yaml", 6)]
+    assert "moved 3 commits past the locked" in found[0]["message"]
+    assert "okrbsc units update apac" in found[0]["message"]
+    assert fresh.returncode == 0  # a warning
+    ok("units", "update", "apac", cwd=world)
+    again = run_cli("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
+    assert [f for f in json.loads(again.stdout)["findings"] if f["code"] == "U702"] == []

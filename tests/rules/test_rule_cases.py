@@ -1,7 +1,9 @@
 """Every rule's failing and passing cases, kept as data in cases/<CODE>.yaml.
 
 History rules (G5xx) take `before`, patches committed to a git repo first;
-the case's edits are then linted against that commit.
+the case's edits are then linted against that commit. Unit rules that fetch
+(U702) take `units`: `{ID: N}` makes unit ID a git repo beside the repo, locks
+it and adds N commits after the lock; the case is linted with `--units-fresh`.
 
 Each case starts from tests/fixtures/base (a minimal repo that lints clean at
 2026-10-15), edits it -- `patch` replaces text in a file (each `[old, new]`
@@ -40,22 +42,52 @@ def _cases() -> list[Any]:
     return params
 
 
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, env=GIT_ENV, check=True, capture_output=True)
+    return done.stdout.decode().strip()
+
+
 def build(tmp_path: Path, case: dict[str, Any]) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(BASE, root)
     if "before" in case:  # history rules: commit the `before` state, then edit
         apply(root, {"patch": case["before"]})
-        env = {
-            **os.environ,
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@example.com",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@example.com",
-        }
         for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "before"]):
-            subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+            _git(root, *args)
+    if "units" in case:
+        _units(tmp_path, root, case["units"])
     apply(root, case)
     return root
+
+
+def _units(tmp_path: Path, root: Path, later: dict[str, int]) -> None:
+    """Each unit a git repo beside ``root``, locked, then ``later[id]`` commits on."""
+    config, lock = ["units:\n"], ["units:\n"]
+    for unit, commits in later.items():
+        repo = tmp_path / unit
+        shutil.copytree(BASE, repo)
+        for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "unit"]):
+            _git(repo, *args)
+        sha = _git(repo, "rev-parse", "HEAD")
+        for n in range(commits):
+            _git(repo, "commit", "-q", "--allow-empty", "-m", f"later {n}")
+        config.append(f"  - {{id: {unit}, repo: ../{unit}}}\n")
+        lock.append(
+            f'  - {{id: "{unit}", repo: "../{unit}", ref: "HEAD", commit: "{sha}", '
+            f'date: "2026-10-01T12:00:00+00:00"}}\n'
+        )
+    with (root / "okrbsc.yaml").open("a", encoding="utf-8") as f:
+        f.write("".join(config))
+    (root / "units.lock").write_text("".join(lock), encoding="utf-8")
 
 
 def apply(root: Path, case: dict[str, Any]) -> None:
@@ -81,7 +113,7 @@ def test_rule_case(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
     day = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
     repo = Repo.open(root, day)
     baseline = GitRepo.of(root).repo_at("HEAD", root, day) if "before" in case else None
-    result = lint.run(repo, baseline=baseline)
+    result = lint.run(repo, baseline=baseline, fetch="units" in case)
     got = [(f.path, f.line) for f in result.findings if f.code == code]
     expected = [(e["path"], e["line"]) for e in case["expect"]]
     assert sorted(got) == sorted(expected), [f.message for f in result.findings]

@@ -60,12 +60,15 @@ def relative_paths(root: Path, known: set[str], paths: list[Path]) -> list[str]:
     return wanted
 
 
-def _result(session: Session, paths: list[Path], since: str | None) -> LintResult:
+def _result(
+    session: Session, paths: list[Path], since: str | None, fetch: bool = False
+) -> LintResult:
     """The lint result: from the run cache when nothing it depends on changed, else
     reading again only the files that changed (`lint.incremental`)."""
     # --verbose says what was read, so it reads; --since also reads git: neither is cached
-    if not session.cache or since is not None or session.verbose:
-        return _fresh(session, paths, since)
+    # --units-fresh fetches: never cached either
+    if not session.cache or since is not None or session.verbose or fetch:
+        return _fresh(session, paths, since, fetch)
     from okrbsc.lint import incremental, runcache
 
     snap = (
@@ -86,14 +89,16 @@ def _result(session: Session, paths: list[Path], since: str | None) -> LintResul
     return result
 
 
-def _fresh(session: Session, paths: list[Path], since: str | None) -> LintResult:
+def _fresh(
+    session: Session, paths: list[Path], since: str | None, fetch: bool = False
+) -> LintResult:
     from okrbsc.lint import engine
 
     strategy = session.repo
     baseline = repo_at_revision(strategy, since) if since is not None else None
     known = {f.path for f in strategy.all_files}
     only = relative_paths(strategy.root, known, paths) if paths else None
-    return engine.run(strategy, only, baseline=baseline)
+    return engine.run(strategy, only, baseline=baseline, fetch=fetch)
 
 
 def folder_ok(repo: Path | None) -> bool:
@@ -125,6 +130,14 @@ def lint(
             help="Also run the history rules (G501, G502) against this git revision.",
         ),
     ] = None,
+    units_fresh: Annotated[
+        bool,
+        typer.Option(
+            "--units-fresh",
+            help="Also fetch each business unit's ref and warn when it has moved past "
+            "its locked commit (U702); nothing else in lint touches the network.",
+        ),
+    ] = False,
     quiet: QuietOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
@@ -144,11 +157,13 @@ def lint(
       okrbsc lint --format sarif > okrbsc.sarif
 
       okrbsc lint --since origin/main     # also flag moved targets, rewritten check-ins
+
+      okrbsc lint --units-fresh           # also say which business units moved past their lock
     """
     from okrbsc.render.lint_formats import REPORTERS
 
     session = Session(repo, as_of, quiet, verbose, cache=not no_cache)
-    result = _result(session, paths or [], since)
+    result = _result(session, paths or [], since, units_fresh)
     fmt = output_format.value if output_format is not None else default_format()
     if fmt == "text" and colour_wanted(no_color):
         from okrbsc.render.lint_text import print_findings

@@ -47,14 +47,20 @@ def severities(repo: Repo) -> tuple[dict[str, Severity], list[Finding]]:
 
 
 def run(
-    repo: Repo, only: Iterable[str] | None = None, *, baseline: Repo | None = None
+    repo: Repo,
+    only: Iterable[str] | None = None,
+    *,
+    baseline: Repo | None = None,
+    fetch: bool = False,
 ) -> LintResult:
     """Lint the whole repo; with ``only`` (repo-relative paths) keep their findings.
 
-    ``baseline`` is the repo at `lint --since REV`: the history rules run against it.
+    ``baseline`` is the repo at `lint --since REV`: the history rules run against it;
+    ``fetch`` (`lint --units-fresh`) also runs the rules that fetch the units.
     """
     levels, findings = severities(repo)
-    findings += findings_of(repo, levels, RULES, baseline)
+    rules = [r for r in RULES if fetch or not r.fetches]
+    findings += findings_of(repo, levels, rules, baseline)
     return finish(repo, findings, only)
 
 

@@ -185,7 +185,11 @@ def _run(
     mini = Repo(snap.root, snap.config_file, snap.config, read, day)
     levels, findings = severities(repo)
     own = findings_of(mini, levels, [r for r in RULES if r.per_file])
-    findings += own + found + findings_of(repo, levels, [r for r in RULES if not r.per_file])
+    findings += (
+        own
+        + found
+        + findings_of(repo, levels, [r for r in RULES if not r.per_file and not r.fetches])
+    )
     result = finish(repo, findings, only)
     by_path: dict[str, list[Finding]] = {}
     for f in own:

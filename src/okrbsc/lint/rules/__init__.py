@@ -50,6 +50,7 @@ _NAMES = (
     "g503_checkin_backdated",
     "p601_unknown_person",
     "u701_unit_unlocked",
+    "u702_unit_stale",
 )
 
 MODULES: tuple[ModuleType, ...] = tuple(importlib.import_module(f"{__name__}.{n}") for n in _NAMES)

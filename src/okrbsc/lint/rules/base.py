@@ -30,6 +30,7 @@ class Rule:
     check: Check
     history: bool = False  # needs the repo at `lint --since REV`
     per_file: bool = False  # its findings in a file depend on that file alone
+    fetches: bool = False  # reads the network: only with `lint --units-fresh`
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -43,6 +44,7 @@ class Rule:
             check=module.check,
             history=getattr(module, "HISTORY", False),
             per_file=getattr(module, "PER_FILE", False),
+            fetches=getattr(module, "FETCHES", False),
         )
 
     def examples(self) -> dict[str, str]:
