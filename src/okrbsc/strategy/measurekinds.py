@@ -54,7 +54,14 @@ def _metric(measure: Measure) -> Iterator[Problem]:
     for key, inner, value in targets:
         at = measure.at(key) if inner is None else _value_at(measure, key, inner)
         if isinstance(value, str):
-            yield at, f"a metric measure's target is a number or [LOW, HIGH], not {value!r}: {hint}"
+            from okrbsc.strategy.validate import percent_hint  # '50%': the percent advice
+
+            percent = percent_hint(value, "measure")
+            yield (
+                at,
+                percent
+                or (f"a metric measure's target is a number or [LOW, HIGH], not {value!r}: {hint}"),
+            )
         elif isinstance(value, tuple) and value[0] > value[1]:
             yield at, f"a range is [LOW, HIGH] with LOW <= HIGH: write [{value[1]:g}, {value[0]:g}]"
     if isinstance(measure.red_flag, str):

@@ -16,6 +16,7 @@ from okrbsc.errors import DataError
 from okrbsc.strategy.measures import value_text as shown
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import Repo
+from okrbsc.write.scalars import scalar
 from okrbsc.write.values import ActualRow, Change, ChangeKind, Value, merge, write
 
 
@@ -34,12 +35,19 @@ class Recorded:
     def message(self) -> str:
         c = self.change
         at = f"{c.path}:{c.line}"
-        old, new = shown(c.old), shown(c.new)  # as written in the file
+        old, new = shown(c.old), _written(c.new)  # as written in the file
         if c.change is ChangeKind.UNCHANGED:
             return f"{at}: {c.id} already has {new} in {c.key}: nothing to change"
         if c.change is ChangeKind.RESTATED:
             return f"{at}: restated {c.id} in {c.key}: {old} -> {new}"
         return f"{at}: recorded {c.id} = {new} in {c.key}"
+
+
+def _written(value: object) -> str:
+    """A new value as the write puts it in the file (``1.0e+20``, not ``1e+20``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return scalar(value)
+    return shown(value)
 
 
 def record_actual(
