@@ -36,6 +36,11 @@ leaves the fast reader (a tab in a comment); `remind` and `digest` (against
 `score`'s seconds); the peak memory of `import` per MiB of YAML. Every ratio to
 the bare C load is shown beside its ratio to the same load with the collector
 off and to the bare fast reader (yaml-rs), all three run in each round.
+
+SPEC 18.3: `score --format json` of a group of N units of M teams (`--units N M`,
+default 20 100), each a git repository locked and synced, against a cold `lint`
+of one unit: with an empty cache (every unit read and scored at its commit) and
+with the units' commits already cached.
 """
 
 from __future__ import annotations
@@ -541,6 +546,66 @@ def bench_trackers(krs: int, repeat: int, work: Path) -> list[dict[str, object]]
     return rows
 
 
+def unit_group(work: Path, units: int, teams: int) -> Path:
+    """A group repo over ``units`` unit repos of ``teams`` teams each (real git
+    repositories beside it), with one measure rolled up from every unit's F0-m1;
+    locked and synced, as `okrbsc units lock` and `units sync` leave it."""
+    group = work / f"group-{units}x{teams}"
+    if (group / ".complete").exists():
+        return group
+    shutil.rmtree(work / f"units-{units}x{teams}", ignore_errors=True)
+    shutil.rmtree(group, ignore_errors=True)
+    for n in range(units):
+        unit = work / f"units-{units}x{teams}" / f"u{n}"
+        generate(unit, teams)
+        git(unit, "init", "-q", "-b", "main")
+        git(unit, "add", "-A")
+        git(unit, "commit", "-qm", f"unit {n}")
+    group.mkdir(parents=True)
+    listed = "\n".join(
+        f"  - {{id: u{n}, repo: ../units-{units}x{teams}/u{n}}}" for n in range(units)
+    )
+    (group / "okrbsc.yaml").write_text(
+        f"organisation: Group\nteams:\n  - {{id: group, name: Group}}\nunits:\n{listed}\n"
+    )
+    parts = ", ".join(f"u{n}:F0-m1" for n in range(units))
+    (group / "scorecard.yaml").write_text(
+        "kind: scorecard\nobjectives:\n  - id: F1\n    perspective: financial\n"
+        "    title: Grow the group\n    measures:\n"
+        f"      - {{id: F1-sum, name: Sum, baseline: 200, target: 400, "
+        f"rollup: {{of: [{parts}], by: sum}}}}\n"
+    )
+    git(group, "init", "-q", "-b", "main")
+    for step in (["units", "lock"], ["units", "sync"]):
+        subprocess.run(okrbsc(*step, "--repo", str(group)), check=True, stdout=subprocess.DEVNULL)
+    (group / ".complete").write_text("")
+    return group
+
+
+def bench_units(units: int, teams: int, repeat: int, work: Path) -> list[dict[str, object]]:
+    """SPEC 18.3: the group's `score --format json` over ``units`` units of ``teams``
+    teams, paired in rounds with a cold `lint` of one unit (the goal: at most 2x).
+    Cold: an empty cache, every unit read and scored at its commit; warm: the units'
+    commits already in the cache, as on every run after the first."""
+    group = unit_group(work, units, teams)
+    one = work / f"units-{units}x{teams}" / "u0"
+    print(f"\n== units: a group of {units} units of {teams} teams")
+    cache = work / "units-cache"
+    cold_env = {**os.environ, "XDG_CACHE_HOME": str(cache / "cold")}
+    warm_env = {**os.environ, "XDG_CACHE_HOME": str(cache / "warm")}
+    score = okrbsc("score", "2026-Q3", "--repo", str(group), "--as-of", "2026-08-15",
+                   "--format", "json")  # fmt: skip
+    subprocess.run(score, env=warm_env, check=True, stdout=subprocess.DEVNULL)
+    cases = [
+        Case("group score, units cold", score, env=cold_env,
+             before=lambda: shutil.rmtree(cache / "cold", ignore_errors=True)),
+        Case("group score, units cached", score, env=warm_env),
+    ]  # fmt: skip
+    ref = okrbsc("lint", "--repo", str(one), "--as-of", "2026-08-15", "--no-cache")
+    reference = rounds(ref, cases, repeat)
+    return [row_of(case, reference, f"cold lint of one unit ({teams} teams)") for case in cases]
+
+
 def startup(repeat: int) -> list[dict[str, object]]:
     typer_app = [PY, str(HERE / "minimal_typer_app.py")]
     print("== start-up")
@@ -608,6 +673,14 @@ def main() -> None:
         help="size of the pull benchmark (0: none)",
     )
     parser.add_argument(
+        "--units",
+        type=int,
+        nargs=2,
+        default=[20, 100],
+        metavar=("UNITS", "TEAMS"),
+        help="size of the business-units benchmark (0 0: none)",
+    )
+    parser.add_argument(
         "--trackers",
         type=int,
         default=100,
@@ -625,6 +698,8 @@ def main() -> None:
         rows += bench_pull(args.pull, args.repeat, args.work)
     if has_command("pull") and args.trackers > 0:
         rows += bench_trackers(args.trackers, args.repeat, args.work)
+    if has_command("units") and args.units[0] > 0:
+        rows += bench_units(*args.units, args.repeat, args.work)
     summary(rows, max(args.sizes))
     args.out.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\nwrote {args.out}")
