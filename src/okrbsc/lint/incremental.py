@@ -139,6 +139,12 @@ def run(
         return _run(snap, day, only, progress, kept=False)
 
 
+#: rules whose findings in a file depend on that file alone (kept per file)
+PER_FILE_RULES = [r for r in RULES if r.per_file]
+#: the others, run over the whole repo (stand-ins included); never those that fetch
+WHOLE_REPO_RULES = [r for r in RULES if not r.per_file and not r.fetches]
+
+
 def _salt(snap: Snapshot, day: dt.date) -> Any:
     """What every per-file entry of this run is keyed by besides its file: okrbsc's own
     code, the entry format, as-of, today's date (C204 reads it) and okrbsc.yaml."""
@@ -184,12 +190,8 @@ def _run(
     read = [f for f in files if not isinstance(f, StandIn)]
     mini = Repo(snap.root, snap.config_file, snap.config, read, day)
     levels, findings = severities(repo)
-    own = findings_of(mini, levels, [r for r in RULES if r.per_file])
-    findings += (
-        own
-        + found
-        + findings_of(repo, levels, [r for r in RULES if not r.per_file and not r.fetches])
-    )
+    own = findings_of(mini, levels, PER_FILE_RULES)
+    findings += own + found + findings_of(repo, levels, WHOLE_REPO_RULES)
     result = finish(repo, findings, only)
     by_path: dict[str, list[Finding]] = {}
     for f in own:
