@@ -41,6 +41,12 @@ SPEC 18.3: `score --format json` of a group of N units of M teams (`--units N M`
 default 20 100), each a git repository locked and synced, against a cold `lint`
 of one unit: with an empty cache (every unit read and scored at its commit) and
 with the units' commits already cached.
+
+Before and after, in one run: `--baseline VENV` (a virtual environment holding an
+earlier okrbsc) runs every command of ours a second time in each round with that
+okrbsc, right after the current one and against the same references, with its own
+cache folders, so both are measured on the same machine under the same load. Each
+round also records the machine's load average (1 minute) before it starts.
 """
 
 from __future__ import annotations
@@ -104,18 +110,26 @@ TARGETS = {  # issue 14: ratio to the bare C load (1,000 teams), or to the Typer
     "import xlsx unchanged": 1.0,
     "import csv unchanged": 1.0,
     "okrbsc --help": 0.65,
+    "lint examples/": 1.3,  # against the minimal Typer app's command
 }
 MEMORY_TARGET = 12.0  # peak MiB of cold lint per MiB of YAML
 
 
-def run_once(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of ``cmd`` run as a child."""
+BASELINE: Path | None = None  # --baseline: the bin folder of an earlier okrbsc's venv
+LOADS: list[float] = []  # the 1-minute load average at the start of every round
+
+
+def run_once(
+    cmd: list[str], env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``cmd`` run as a child, which must exit
+    with one of ``ok`` (1: findings, or a restatement left unwritten)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):  # 1: findings; anything else: the timing means nothing
+    if code not in ok:  # anything else: the timing means nothing
         raise SystemExit(f"benchmark: {' '.join(cmd)} exited {code}")
     return wall, usage.ru_maxrss / 1024
 
@@ -133,6 +147,54 @@ class Case:
     ratios: list[float] = field(default_factory=list)
     # ratio to each further reference of the round (name -> one ratio a round)
     more: dict[str, list[float]] = field(default_factory=dict)
+    ok: tuple[int, ...] = (0, 1)  # the exit codes that are a run of what is measured
+    # the same command with the --baseline okrbsc, run right after it in each round
+    base_walls: list[float] = field(default_factory=list)
+    base_peaks: list[float] = field(default_factory=list)
+    base_ratios: list[float] = field(default_factory=list)
+    base_refused: str = ""  # why the baseline's run is no measurement (its exit code)
+
+
+def baseline_of(
+    cmd: list[str], env: dict[str, str] | None
+) -> tuple[list[str], dict[str, str] | None] | None:
+    """``cmd`` run by the --baseline okrbsc, with cache folders of its own (the two
+    versions' cache entries differ, and one must never evict the other's), or None
+    when ``cmd`` is not ours."""
+    if BASELINE is None:
+        return None
+    if cmd[0] == str(BIN / "okrbsc"):
+        cmd = [str(BASELINE / "okrbsc"), *cmd[1:]]
+    elif cmd[0] == PY and cmd[1:3] == ["-m", "okrbsc"]:
+        cmd = [str(BASELINE / "python"), *cmd[1:]]
+    else:
+        return None
+    if env is not None and "XDG_CACHE_HOME" in env:
+        env = {**env, "XDG_CACHE_HOME": env["XDG_CACHE_HOME"] + "-before"}
+    return cmd, env
+
+
+def run_case(case: Case, wall: float, extra_walls: dict[str, float]) -> None:
+    """One run of ``case`` (and of its baseline twin) in a round whose reference took
+    ``wall`` seconds."""
+    case.before()
+    ours, mem = run_once(case.cmd, case.env, case.ok)
+    case.walls.append(ours)
+    case.peaks.append(mem)
+    case.ratios.append(ours / wall)
+    for name, other in extra_walls.items():
+        case.more.setdefault(name, []).append(ours / other)
+    twin = baseline_of(case.cmd, case.env)
+    if twin is not None:
+        case.before()
+        try:
+            old, mem = run_once(*twin, case.ok)
+        except SystemExit as refused:  # the earlier okrbsc may refuse what is measured
+            case.base_refused = str(refused)
+            return
+        case.base_walls.append(old)
+        case.base_peaks.append(mem)
+        case.base_ratios.append(old / wall)
 
 
 def rounds(
@@ -142,18 +204,13 @@ def rounds(
     case once. Each case gets its ratio to every reference of its round."""
     ref_walls, ref_peaks = [], []
     for _ in range(repeat):
+        LOADS.append(os.getloadavg()[0])
         wall, peak = run_once(ref)
         ref_walls.append(wall)
         ref_peaks.append(peak)
         extra_walls = {name: run_once(cmd)[0] for name, cmd in (extra or {}).items()}
         for case in cases:
-            case.before()
-            ours, mem = run_once(case.cmd, case.env)
-            case.walls.append(ours)
-            case.peaks.append(mem)
-            case.ratios.append(ours / wall)
-            for name, other in extra_walls.items():
-                case.more.setdefault(name, []).append(ours / other)
+            run_case(case, wall, extra_walls)
     return {"seconds": round(statistics.median(ref_walls), 3), "peak_mib": max(ref_peaks)}
 
 
@@ -176,6 +233,13 @@ def row_of(case: Case, reference: dict[str, float], label: str) -> dict[str, obj
         + "".join(
             f" | / {other} {statistics.median(r):.3f} ({min(r):.3f}-{max(r):.3f})"
             for other, r in case.more.items()
+        )
+        + (
+            f" | before {statistics.median(case.base_ratios):.3f}"
+            f" ({min(case.base_ratios):.3f}-{max(case.base_ratios):.3f})"
+            f" {statistics.median(case.base_walls):.3f}s {max(case.base_peaks):.1f}MiB"
+            if case.base_ratios
+            else (f" | before: {case.base_refused}" if case.base_refused else "")
         ),
         flush=True,
     )
@@ -186,7 +250,20 @@ def row_of(case: Case, reference: dict[str, float], label: str) -> dict[str, obj
         }
         for other, r in case.more.items()
     }
+    before = (
+        {
+            "before": {
+                "seconds": round(statistics.median(case.base_walls), 3),
+                "peak_mib": round(max(case.base_peaks), 1),
+                "ratio": round(statistics.median(case.base_ratios), 3),
+                "ratio_spread": [round(min(case.base_ratios), 3), round(max(case.base_ratios), 3)],
+            }
+        }
+        if case.base_ratios
+        else ({"before": {"refused": case.base_refused}} if case.base_refused else {})
+    )
     return {
+        **before,
         **({"ratio_to": more} if more else {}),
         "name": name,
         "ours": {"seconds": round(wall, 3), "peak_mib": round(max(case.peaks), 1)},
@@ -212,6 +289,12 @@ def has_command(*args: str) -> bool:
         return subprocess.run(okrbsc(*args, "--help"), capture_output=True).returncode == 0
     except OSError:
         return False
+
+
+def _empty(folder: Path) -> None:
+    """Empty a cache folder, and the baseline's beside it (see baseline_of)."""
+    for each in (folder, Path(f"{folder}-before")):
+        shutil.rmtree(each, ignore_errors=True)
 
 
 def _edit_one_file(path: Path) -> Callable[[], None]:
@@ -268,13 +351,15 @@ def size_cases(teams: int, root: Path, work: Path) -> list[Case]:
     xdg, empty = work / f"xdg-{teams}", work / f"xdg-empty-{teams}"
     env = {**os.environ, "XDG_CACHE_HOME": str(xdg)}
     cold = ["--no-cache"]
-    subprocess.run(okrbsc("lint", *common, "-q"), env=env, capture_output=True)  # fill
+    fill = okrbsc("lint", *common, "-q")
+    for cmd, its_env in (fill, env), baseline_of(fill, env) or (fill, env):
+        subprocess.run(cmd, env=its_env, capture_output=True)  # fill
     cases = [
         Case("lint cold", okrbsc("lint", *common, "-q", *cold)),
         Case(
             "lint, filling an empty cache",
             okrbsc("lint", *common, "-q"),
-            lambda: shutil.rmtree(empty, ignore_errors=True),
+            lambda: _empty(empty),
             {**env, "XDG_CACHE_HOME": str(empty)},
         ),
         Case("lint warm, nothing changed", okrbsc("lint", *common, "-q"), env=env),
@@ -360,7 +445,8 @@ def bench_sheets(teams: int, repeat: int, work: Path) -> list[dict[str, object]]
     ]  # fmt: skip
     bare, extra = bare_refs(root)
     size = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
-    imports = [Case(f"import {name} unchanged ({teams})", okrbsc("import", str(path), *common))
+    imports = [Case(f"import {name} unchanged ({teams})", okrbsc("import", str(path), *common),
+                    ok=(0,))
                for name, path in (("xlsx", book), ("csv", folder))]  # fmt: skip
     reference = rounds(bare, imports, repeat, extra)
     for case in imports:
@@ -540,7 +626,8 @@ def bench_trackers(krs: int, repeat: int, work: Path) -> list[dict[str, object]]
         reference = rounds([PY, "-c", BARE, str(root)], cases, repeat)
         for case in cases:
             row = row_of(case, reference, f"bare C load ({krs} teams)")
-            row["requests_per_run"] = (len(fake.requests) - before) // (2 * repeat)
+            runs = 2 * repeat * (2 if BASELINE else 1)
+            row["requests_per_run"] = (len(fake.requests) - before) // runs
             rows.append(row)
     print(f"   {rows[0]['requests_per_run']} HTTP requests a run")
     return rows
@@ -595,10 +682,11 @@ def bench_units(units: int, teams: int, repeat: int, work: Path) -> list[dict[st
     warm_env = {**os.environ, "XDG_CACHE_HOME": str(cache / "warm")}
     score = okrbsc("score", "2026-Q3", "--repo", str(group), "--as-of", "2026-08-15",
                    "--format", "json")  # fmt: skip
-    subprocess.run(score, env=warm_env, check=True, stdout=subprocess.DEVNULL)
+    for cmd, its_env in (score, warm_env), baseline_of(score, warm_env) or (score, warm_env):
+        subprocess.run(cmd, env=its_env, check=True, stdout=subprocess.DEVNULL)
     cases = [
         Case("group score, units cold", score, env=cold_env,
-             before=lambda: shutil.rmtree(cache / "cold", ignore_errors=True)),
+             before=lambda: _empty(cache / "cold")),
         Case("group score, units cached", score, env=warm_env),
     ]  # fmt: skip
     ref = okrbsc("lint", "--repo", str(one), "--as-of", "2026-08-15", "--no-cache")
@@ -609,19 +697,22 @@ def bench_units(units: int, teams: int, repeat: int, work: Path) -> list[dict[st
 def startup(repeat: int) -> list[dict[str, object]]:
     typer_app = [PY, str(HERE / "minimal_typer_app.py")]
     print("== start-up")
-    help_case = Case("okrbsc --help", [PY, "-m", "okrbsc", "--help"])
-    ref = rounds([*typer_app, "--help"], [help_case], repeat)
-    rows = [row_of(help_case, ref, "minimal Typer --help")]
+    # what users run is the console script `okrbsc`; `python -m okrbsc` beside it
+    help_cases = [Case("okrbsc --help", okrbsc("--help")),
+                  Case("python -m okrbsc --help", [PY, "-m", "okrbsc", "--help"])]  # fmt: skip
+    ref = rounds([*typer_app, "--help"], help_cases, repeat)
+    rows = [row_of(case, ref, "minimal Typer --help") for case in help_cases]
     examples = ["--repo", str(ROOT / "examples"), "--as-of", "2026-11-20", "--no-cache"]
-    lint_case = Case("lint examples/", [PY, "-m", "okrbsc", "lint", *examples])
-    ref = rounds([*typer_app, "hello"], [lint_case], repeat)
-    return [*rows, row_of(lint_case, ref, "minimal Typer command")]
+    lint_cases = [Case("lint examples/", okrbsc("lint", *examples)),
+                  Case("python -m okrbsc lint examples/", [PY, "-m", "okrbsc", "lint", *examples])]  # fmt: skip
+    ref = rounds([*typer_app, "hello"], lint_cases, repeat)
+    return [*rows, *(row_of(case, ref, "minimal Typer command") for case in lint_cases)]
 
 
 def summary(rows: list[dict[str, object]], teams: int) -> None:
     """Every ratio of the issue's target table, for the largest size run."""
     print(f"\n== targets ({teams} teams; --help against the Typer app)")
-    print(f"{'command':<32} {'ratio':>7} {'spread':>15} {'target':>7}  met?")
+    print(f"{'command':<32} {'ratio':>7} {'spread':>15} {'target':>7}  met?  before")
     for name, target in TARGETS.items():
         for row in rows:
             named = str(row["name"]).startswith((name + " /", name + " ("))
@@ -629,7 +720,11 @@ def summary(rows: list[dict[str, object]], teams: int) -> None:
                 low, high = json.loads(json.dumps(row["ratio_spread"]))
                 ratio = float(str(row["ratio"]))
                 met = "yes" if ratio <= target else "no"
-                print(f"{name:<32} {ratio:>7.3f} {low:>7.3f}-{high:<7.3f} {target:>7.2f}  {met}")
+                old = row.get("before") or {}
+                was = f"{old['ratio']:.3f}" if "ratio" in old else ("refused" if old else "")
+                print(
+                    f"{name:<32} {ratio:>7.3f} {low:>7.3f}-{high:<7.3f} {target:>7.2f}  {met:<4}  {was}"
+                )
                 break
     walls = {str(r["name"]).split(" / ")[0]: r for r in rows if r.get("teams") == teams}
     for command in ("remind", "digest"):
@@ -687,7 +782,16 @@ def main() -> None:
         metavar="KRS",
         help="key results of the tracker pull benchmark (0: none)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="VENV",
+        help="a virtual environment with an earlier okrbsc: each command runs with both, "
+        "in the same rounds (before and after)",
+    )
     args = parser.parse_args()
+    global BASELINE
+    BASELINE = args.baseline.resolve() / "bin" if args.baseline else None
     args.work.mkdir(parents=True, exist_ok=True)
     rows = startup(args.repeat * 3)
     for teams in args.sizes:
@@ -701,6 +805,12 @@ def main() -> None:
     if has_command("units") and args.units[0] > 0:
         rows += bench_units(*args.units, args.repeat, args.work)
     summary(rows, max(args.sizes))
+    if LOADS:
+        print(
+            f"machine load (1-minute average at each round's start): median "
+            f"{statistics.median(LOADS):.2f}, {min(LOADS):.2f}-{max(LOADS):.2f}, {os.cpu_count()} cores"
+        )
+        rows.append({"name": "machine load", "load_1min": [round(x, 2) for x in LOADS]})
     args.out.write_text(json.dumps(rows, indent=2) + "\n")
     print(f"\nwrote {args.out}")
 
