@@ -268,6 +268,135 @@ def test_the_positioned_reader_can_be_chosen(monkeypatch: pytest.MonkeyPatch) ->
     assert fastread.load_bytes(b"a: 1\n").fast is False
 
 
+# --- tabs in comments: made spaces, so the fast path takes the file ---------------------
+
+SALES = (BASE / "okrs/2026/Q3/sales.yaml").read_text(encoding="utf-8")
+# what may stand around a tab: comments, quotes, block scalars, keys and line breaks
+TAB_PIECES = [
+    "  #\tnote",
+    " #\t",
+    "#\t",
+    "\t",
+    " # a\tb",
+    "\t#",
+    "'",
+    '"',
+    "#",
+    " #",
+    "|",
+    ">",
+    "\n",
+    "\n  ",
+    ": ",
+    "- ",
+    "x",
+    "'a #\tb'",
+    '"a #\tb"',
+    " |\n  c #\td\n",
+]
+# values a tab after a `#` is no comment in (and some it is)
+TAB_VALUES = [
+    "'x #\ty'",
+    '"x #\ty"',
+    "|\n        x #\ty",
+    ">\n        x #\ty",
+    "'x\n      y #\tz'",
+    '"x\n      y #\tz"',
+    "C#  #\tnote",
+    "x #\ty",
+    "'x' #\ty",
+    "x\n      y #\tz",
+    "'it''s #\t'",
+]
+
+
+def _edited_lines(text: str, edits: list[tuple[int, int, str]]) -> bytes:
+    """Each edit (line, how, piece): 0 puts the piece at the line's end, 1 puts it
+    in place of the line's value (after its last `: `), 2 inserts it at an offset."""
+    lines = text.split("\n")
+    for line, how, piece in edits:
+        at = line % len(lines)
+        if how == 0:
+            lines[at] += piece
+        elif how == 1 and ": " in lines[at]:
+            lines[at] = lines[at].rsplit(": ", 1)[0] + ": " + piece
+        elif how == 2:
+            offset = line % (len(lines[at]) + 1)
+            lines[at] = lines[at][:offset] + piece + lines[at][offset:]
+    return "\n".join(lines).encode("utf-8")
+
+
+def tabbed_sales() -> st.SearchStrategy[bytes]:
+    """The base repo's sales file with tabs, comments, quotes and block scalars put in."""
+    pieces = st.sampled_from(TAB_PIECES + TAB_VALUES)
+    edit = st.tuples(st.integers(0, 10_000), st.integers(0, 2), pieces)
+    return st.lists(edit, min_size=1, max_size=6).map(lambda e: _edited_lines(SALES, e))
+
+
+def comment_tabbed(text: str) -> str:
+    """Every line that opens a collection ends with a comment holding a tab."""
+    return text.replace(":\n", ":  #\tsee the planning day\n")
+
+
+@MANY
+@given(tabbed_sales())
+def test_tabs_around_comments_read_alike(raw: bytes) -> None:
+    check_agrees(raw)
+
+
+@MANY
+@given(tabbed_sales())
+def test_tabs_around_comments_give_the_same_findings(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory(prefix="okrbsc-fastread-") as scratch:
+        root = Path(scratch) / "repo"
+        shutil.copytree(BASE, root)
+        (root / "okrs/2026/Q3/sales.yaml").write_bytes(raw)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            both_ways(root, BASE_AS_OF, monkeypatch)
+
+
+TAB_TAKEN = {
+    "after a value": "a: 1  #\tnote\n",
+    "on a line of its own": "#\tnote\na: 1\n",
+    "after a mapping key": "a:  #\tnote\n  b: 1\n",
+    "a quote in the comment": "a: 1  # it's\there\n",
+    "the sales file's": comment_tabbed(SALES),
+}
+TAB_DECLINED = {
+    "in a quoted scalar": "a: 'x #\ty'\n",
+    "in a double-quoted scalar": 'a: "x #\ty"\n',
+    "in a quoted scalar over lines": "a: 'x\n  y #\tz'\n",
+    "in a block scalar": "a: |\n  x #\ty\n",
+    "before the comment": "a: 1\t# note\n",
+    "a scalar with a hash": "a: C#  #\tnote\n",
+}
+
+
+@pytest.mark.parametrize("text", TAB_TAKEN.values(), ids=TAB_TAKEN.keys())
+def test_a_tab_in_a_comment_is_read_fast(text: str) -> None:
+    assert check_agrees(text.encode())
+
+
+@pytest.mark.parametrize("text", TAB_DECLINED.values(), ids=TAB_DECLINED.keys())
+def test_a_tab_elsewhere_declines(text: str) -> None:
+    assert read_plain(text.encode(), text) is DECLINED
+
+
+def test_a_repo_with_tabs_in_comments_gives_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of the examples with tabs in comments, and findings with positions."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples", root)
+    for path in root.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
+        path.write_text(comment_tabbed(text), encoding="utf-8")
+    found = both_ways(root, "2026-11-20", monkeypatch)
+    assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
+    taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]
+    assert len(taken) >= 8, taken
+
+
 # --- findings: the same from either path -------------------------------------------------
 
 

@@ -10,7 +10,8 @@ become dates, unknown tags are dropped, `0X1F` and `1_000` are numbers,
 `10:00:00` is a time), and it has no E009, positions or depth limit of its
 own. So :func:`read_plain` declines -- the caller then takes the positioned
 path -- whenever the text holds anything whose reading could differ: the
-guard below is a byte pre-scan of cheap, conservative tests. A text it
+guard below is a byte pre-scan of cheap, conservative tests (a tab in a
+comment, common in hand-written files, is made a space first). A text it
 passes reads to exactly the data the positioned reader gives it, with no
 problem and no note; `tests/test_fastread.py` checks that claim over the
 fuzz corpus, the hostile corpus, every scalar spelling up to a length and
@@ -20,6 +21,7 @@ the examples, and `OKRBSC_READER=positioned` turns this path off.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Final
 
 from okrbsc.strategy import loader
@@ -129,6 +131,7 @@ def read_plain(raw: bytes, text: str) -> Any:
     text = text.removeprefix("\ufeff")
     if _GUARD is None or _yaml_rs is None or not raw.endswith(b"\n"):
         return DECLINED  # (yaml-rs ends a last block scalar with a line break of its own)
+    raw, text, blanked = _comment_tabs_blanked(raw, text)
     padded = b"\n" + raw
     if not _flow_shallow(raw) or _ODD.search(raw):
         return DECLINED
@@ -144,7 +147,50 @@ def read_plain(raw: bytes, text: str) -> Any:
         return DECLINED
     if data is not None and not isinstance(data, dict):
         return DECLINED  # several documents, or a top-level list or scalar
+    if blanked and _holds_hash(data):
+        return DECLINED  # a `#` taken for a comment's may have been a scalar's
     return data
+
+
+# A `#` that may open a comment (first on its line, after a space, a tab or nothing),
+# and the rest of its line.
+_COMMENT_TAIL = re.compile(r"(?:^|(?<=[ \t]))#[^\n]*", re.M)
+
+
+def _comment_tabs_blanked(raw: bytes, text: str) -> tuple[bytes, str, bool]:
+    """The text with each tab inside a comment made a space (and whether any was).
+
+    A tab in a comment is plain YAML (editors put them there), but the guard
+    declines every tab. A space of the same width leaves every offset, line
+    and column as it was, and a comment's characters are no data, so the text
+    reads alike both ways -- if the `#` before the tab did open a comment. The
+    tab is made a space only after a `#` that may open one; whether it did is
+    known from the data (`_holds_hash`): a `#` that is no comment is a scalar's
+    character, and a scalar holding `#` declines. (Whether a `#` opens a comment
+    depends on what comes before it alone, which is unchanged.)
+    """
+    if b"\t" not in raw:
+        return raw, text, False
+    blanked = _COMMENT_TAIL.sub(lambda m: m.group().replace("\t", " "), text)
+    if blanked == text:
+        return raw, text, False
+    return blanked.encode("utf-8"), blanked, True
+
+
+def _holds_hash(data: Any) -> bool:
+    """Does any key or text in ``data`` hold a `#`?"""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "#" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _flow_shallow(raw: bytes) -> bool:
