@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BASE_AS_OF, run_cli
+from .conftest import BASE_AS_OF, EXAMPLES, run_cli
 
 ESCAPES = [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
@@ -70,3 +70,29 @@ def test_a_template_using_the_data_and_filters_renders(base_repo: Path, tmp_path
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert (out / "2026-Q3.md").read_text(encoding="utf-8").startswith("# Base Co 2026-Q3: 0.")
+
+
+@pytest.mark.parametrize(
+    ("period", "as_of"), [("2026-Q3", "2026-10-15"), ("2026-Q4", "2026-11-20")]
+)
+def test_our_templates_render_the_same_without_the_sandbox(
+    tmp_path: Path, period: str, as_of: str
+) -> None:
+    """okrbsc's own templates alone render in Jinja's plain environment; a report with
+    a --templates folder renders every template in the sandbox, ours too where the
+    folder falls back to them (here it has none), to the very same text."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from okrbsc.render.report import FORMATS, context, environment
+    from okrbsc.render.sandbox import render
+    from okrbsc.session import Session
+
+    session = Session(EXAMPLES, as_of, quiet=True, cache=False)
+    data = context(session.readable_repo(), session.scored(period))
+    ours, folder = environment(None), environment(tmp_path)
+    assert not isinstance(ours, SandboxedEnvironment)
+    assert isinstance(folder, SandboxedEnvironment) and folder.limited
+    for fmt in FORMATS:
+        text = render(ours, f"report.{fmt}.j2", data)
+        assert text == render(folder, f"report.{fmt}.j2", data)
+        assert len(text) > 5000 and "Engineering" in text

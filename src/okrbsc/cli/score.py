@@ -240,7 +240,7 @@ def report(
     on one landscape page for the summary).
 
     Files are named after the period (reports/2026-Q3.md, reports/2026-Q3.html).
-    Templates run in Jinja's sandbox.
+    Your templates (--templates) run in Jinja's sandbox.
 
     Examples:
 

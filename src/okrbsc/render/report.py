@@ -440,12 +440,31 @@ def _template_class() -> type:
     return ReportTemplate
 
 
+def _trusted() -> type:
+    """Jinja's plain environment, for the templates okrbsc ships and nothing else.
+
+    Those are part of okrbsc, as trusted as its code: they render without the
+    sandbox's check of every attribute read, call and operator, and without the
+    output counter and the timer, which took about half of the rendering of a
+    1,000-team report. They escape as in the sandbox (the same autoescape, filters
+    and ``escape``), so the text is the same."""
+    from jinja2 import Environment
+
+    class ReportEnvironment(Environment):
+        template_class = _template_class()
+
+    return ReportEnvironment
+
+
 def environment(templates: Path | None) -> Any:
+    """The environment of a report's templates: okrbsc's own without a sandbox; with
+    ``--templates DIR``, every template of the render (the folder's and ours that it
+    falls back to) in the bounded sandbox (SPEC 12.3)."""
     from jinja2 import ChoiceLoader, StrictUndefined
 
     from okrbsc.render.sandbox import loaders
 
-    env = _sandbox()(
+    env = (_trusted() if templates is None else _sandbox())(
         loader=ChoiceLoader(loaders(templates, shipped_templates())),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
@@ -467,7 +486,8 @@ def environment(templates: Path | None) -> Any:
         measure_status=measure_status,
         pct=lambda v: pct(v, least=0.0),
     )
-    env.limited = templates is not None  # the user's templates: time, output, memory bounded
+    if templates is not None:
+        env.limited = True  # the user's templates: time, output, memory bounded
     return env
 
 

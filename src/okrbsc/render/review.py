@@ -2,8 +2,8 @@
 
 The JSON is exactly SPEC 9.1's shape. Markdown and HTML are a quarterly
 business review rendered from the project's `templates/` (review.md.j2,
-review.html.j2) in the report's sandboxed environment, with its escaping
-filters: verdicts worst first with their evidence, the strategy map with weak
+review.html.j2) in the report's environment (okrbsc's own templates: no sandbox),
+with its escaping filters: verdicts worst first with their evidence, the strategy map with weak
 links drawn as such, and the questions the board should ask. The words here
 are plain text; the templates escape them.
 """
