@@ -3,11 +3,17 @@ what it needs, without changing a byte of what it prints."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
 from okrbsc.cli.app import only_command
+
+from .conftest import EXAMPLES
 
 COMMANDS = [
     c.name or c.callback.__name__.replace("_", "-")  # type: ignore[union-attr]
@@ -60,3 +66,55 @@ def test_a_usage_error_of_a_command_built_alone_is_the_same() -> None:
     assert whole.exit_code == alone.exit_code == 2
     assert "No such option: --bogus" in whole.output
     assert alone.output == whole.output
+
+
+# What `okrbsc lint` on a small repo must not load: the renderers' and writers'
+# libraries, the engines of `pull`, and okrbsc's own code for other commands.
+NOT_FOR_LINT = (
+    "rich",
+    "jinja2",
+    "ruamel",
+    "httpx",
+    "duckdb",
+    "sqlalchemy",
+    "okrbsc.history.diff",
+    "okrbsc.history.backdate",
+    "okrbsc.history.git",
+    "okrbsc.units.fetch",
+    "okrbsc.units.portfolio",
+    "okrbsc.write.scaffold",
+    "okrbsc.write.safe",
+    "okrbsc.scoring.engine",
+)
+
+# Run the console entry point in a fresh interpreter and list, as it leaves (it
+# leaves with os._exit), the modules it loaded.
+LOADED = """
+import os, sys
+leave = os._exit
+def listed(code):
+    print(" ".join(sys.modules), file=sys.stderr, flush=True)
+    leave(code)
+os._exit = listed
+sys.argv = ["okrbsc", *sys.argv[1:]]
+from okrbsc.cli import main
+main()
+"""
+
+
+def loaded_by(*argv: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_COMPLETE")}
+    out = subprocess.run(
+        [sys.executable, "-c", LOADED, *argv], capture_output=True, text=True, env=env, timeout=120
+    )
+    return out, set(out.stderr.split())
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_lint_of_examples_loads_nothing_it_does_not_need(cache: list[str]) -> None:
+    out, modules = loaded_by("lint", "--repo", str(EXAMPLES), "--as-of", "2026-11-20", *cache)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "All checks passed: no findings in 11 files.\n"
+    assert "okrbsc.lint.engine" in modules  # the list is of a real run
+    heavy = {m for m in modules if m in NOT_FOR_LINT or m.split(".")[0] in NOT_FOR_LINT}
+    assert heavy == set()

@@ -9,6 +9,7 @@ from pathlib import Path
 from okrbsc.errors import OkrbscError
 from okrbsc.strategy.periods import FiscalCalendar, Period
 from okrbsc.strategy.schema import render
+from okrbsc.write.placeholders import MISSION_PLACEHOLDER, VISION_PLACEHOLDER
 from okrbsc.write.safe import refuse_odd_okr_paths, write_all
 
 SCHEMA_DIR = ".okrbsc"
@@ -106,17 +107,6 @@ lint:
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-
-MISSION_PLACEHOLDER = "Placeholder: why the organisation exists, in one sentence"
-VISION_PLACEHOLDER = "Placeholder: where it will be in three to five years"
-PLACEHOLDERS = (
-    MISSION_PLACEHOLDER,
-    VISION_PLACEHOLDER,
-    # what earlier versions of `okrbsc init` wrote
-    "Say in one sentence why the organisation exists",
-    "Say where it will be in three to five years",
-)
-"""Texts `okrbsc init` writes for the user to replace (lint B308 finds them)."""
 
 SCORECARD = (
     f"""kind: scorecard

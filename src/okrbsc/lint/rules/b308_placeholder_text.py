@@ -24,7 +24,7 @@ from okrbsc.lint.rules._common import objectives
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.models import Node
 from okrbsc.strategy.repo import Repo, SourceFile
-from okrbsc.write.scaffold import PLACEHOLDERS
+from okrbsc.write.placeholders import PLACEHOLDERS
 
 CODE = "B308"
 NAME = "placeholder-text"

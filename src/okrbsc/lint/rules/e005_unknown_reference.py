@@ -66,11 +66,11 @@ _UnitRef = tuple[SourceFile, Node, str, int, str, str]
 def _unit_references(repo: Repo) -> Iterator[Hit]:
     """`UNIT:ID` in a group repo (SPEC 18.2): a unit of okrbsc.yaml, and an id of that
     unit at its locked commit (`rollup.of` a measure; `depends_on` an objective)."""
-    from okrbsc.units.portfolio import nearest, split_ref, units_of
-
     items = _unit_ref_items(repo)
     if not items:
-        return
+        return  # no unit named anywhere: the portfolio code is not even loaded
+    from okrbsc.units.portfolio import nearest, split_ref, units_of
+
     declared = [u.id for u in repo.config.units]
     read = {u.unit.id: u.repo for u in units_of(repo, locked_only=True)}
     for file, node, key, i, text, what in items:
@@ -94,14 +94,14 @@ def _unit_references(repo: Repo) -> Iterator[Hit]:
 def _unit_ref_items(repo: Repo) -> list[_UnitRef]:
     """Every `UNIT:ID` written: each measure's `rollup.of`, and (with units configured)
     each objective's `depends_on` of that form: (file, node, key, index, text, what)."""
-    from okrbsc.units.portfolio import split_ref
-
     items: list[_UnitRef] = []
     for ref, measure in repo.measures.values():
         if measure.rollup is not None:
             for i, text in enumerate(measure.rollup.of):
                 items.append((ref.file, measure.rollup, "of", i, text, "measure"))
     if repo.config.units:
+        from okrbsc.units.portfolio import split_ref
+
         for oref in objectives(repo):
             for i, text in enumerate(oref.objective.depends_on):
                 if split_ref(text) is not None:

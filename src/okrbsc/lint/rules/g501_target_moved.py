@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrbsc.history.diff import GOALPOSTS, compare, easier, fmt, kept_key_results
 from okrbsc.lint.findings import Hit, Location, Severity
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import Repo
@@ -37,6 +36,9 @@ HISTORY = True  # checked against the repo at `lint --since REV`
 
 
 def check(repo: Repo, baseline: Repo) -> Iterator[Hit]:
+    # imported here: lint runs it only with --since, and a plain lint need not load it
+    from okrbsc.history.diff import GOALPOSTS, compare, easier, fmt, kept_key_results
+
     for old, new in kept_key_results(baseline, repo):
         if new.period is None:
             continue

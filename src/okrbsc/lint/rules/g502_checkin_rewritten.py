@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from okrbsc.history.diff import compare_checkins, kept_key_results
 from okrbsc.lint.findings import Hit, Location, Severity
 from okrbsc.strategy.repo import Repo
 
@@ -34,6 +33,9 @@ HISTORY = True  # checked against the repo at `lint --since REV`
 
 
 def check(repo: Repo, baseline: Repo) -> Iterator[Hit]:
+    # imported here: lint runs it only with --since, and a plain lint need not load it
+    from okrbsc.history.diff import compare_checkins, kept_key_results
+
     for old, new in kept_key_results(baseline, repo):
         for change in compare_checkins(old, new):
             if change.change == "check-in edited":

@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from okrbsc.history.backdate import when_added
 from okrbsc.lint.findings import Hit, Location, Severity
 from okrbsc.strategy.repo import Repo
 
@@ -39,6 +38,9 @@ HISTORY = True  # checked against the repo at `lint --since REV`
 
 
 def check(repo: Repo, baseline: Repo) -> Iterator[Hit]:
+    # imported here: lint runs it only with --since, and a plain lint need not load it
+    from okrbsc.history.backdate import when_added
+
     revision = baseline.revision
     if revision is None:
         return

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from okrbsc.lint.findings import Hit, Severity
 from okrbsc.lint.rules.base import hit
 from okrbsc.strategy.repo import Repo
-from okrbsc.units.fetch import commits_ahead, default_ref
 from okrbsc.units.lock import read_lock
 
 CODE = "U702"
@@ -34,6 +33,9 @@ FETCHES = True  # only with `lint --units-fresh`
 
 
 def check(repo: Repo) -> Iterator[Hit]:
+    # imported here: lint runs it only with --units-fresh, and a plain lint need not load it
+    from okrbsc.units.fetch import commits_ahead, default_ref
+
     locked = {e.id: e for e in read_lock(repo.root) or []}
     config = repo.config_file
     for unit in repo.config.units:
