@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okrbsc.lint import engine as lint
-from okrbsc.strategy import fastread, models
+from okrbsc.strategy import fastread, hollow, models
 from okrbsc.strategy.fastread import DECLINED, read_plain
-from okrbsc.strategy.loader import load_text
+from okrbsc.strategy.loader import PosDict, PosList, load_text
 from okrbsc.strategy.repo import Repo
 
 from . import hostile_repos
@@ -487,3 +487,93 @@ def test_a_position_asked_of_the_wrong_file_is_still_found() -> None:
     right = first.at(objective, "title")
     assert right != (1, 1) and right[0] > 1
     assert other.at(objective, "title") == right == objective.at("title")
+
+
+# --- a finding's file read again with its one-line flow collections left empty ----------
+
+
+def positioned_tree(value: Any) -> Any:
+    """Positioned data with every position in it, for comparing two readings."""
+    if isinstance(value, PosDict):
+        items = [(k, value.kpos[k], value.vpos[k], positioned_tree(v)) for k, v in value.items()]
+        return ("map", value.line, value.col, items)
+    if isinstance(value, PosList):
+        items = [(pos, positioned_tree(v)) for pos, v in zip(value.ipos, value, strict=True)]
+        return ("seq", value.line, value.col, items)
+    return (type(value).__name__, value)
+
+
+def check_hollow_agrees(raw: bytes) -> int:
+    """Fail unless a text the fast path takes reads, emptied and then filled, to the
+    very data and positions the positioned reader gives it; how many were emptied."""
+    if not check_agrees(raw):
+        return 0
+    text = raw.decode("utf-8-sig")
+    data, holes = hollow.read(text)
+    emptied = len(holes)
+    if data is not None:
+        hollow.fill(data, holes, deep=True)
+    assert holes == {}
+    assert positioned_tree(data) == positioned_tree(load_text(text).data), text
+    return emptied
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_corpus_file_reads_alike_emptied(path: Path) -> None:
+    check_hollow_agrees(path.read_bytes())
+
+
+def test_the_examples_are_read_again_emptied() -> None:
+    """Not a reading that never empties anything: the examples' check-ins are."""
+    emptied = [check_hollow_agrees(p.read_bytes()) for p in (ROOT / "examples").rglob("*.yaml")]
+    assert sum(n > 0 for n in emptied) >= 8, emptied
+
+
+@MANY
+@given(documents())
+def test_generated_documents_read_alike_emptied(document: Any) -> None:
+    check_hollow_agrees(yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))
+
+
+@MANY
+@given(mutated_sales())
+def test_mutated_files_read_alike_emptied(raw: bytes) -> None:
+    check_hollow_agrees(raw)
+
+
+FLOW_PIECES = ["{a: 1}", "[1, 2]", "{", "}", "[", "]", "'{a: 1}'", "# {a}", "|\n  {a: 1}", "x {a}"]
+
+
+@MANY
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 2), st.sampled_from(FLOW_PIECES))))
+def test_brackets_anywhere_read_alike_emptied(edits: list[tuple[int, int, str]]) -> None:
+    check_hollow_agrees(_edited_lines(SALES, edits))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: |\n  b: {c: 1}\n",  # text in a block scalar
+        "a: 'x\n  {c: 1}'\n",  # text in a quoted scalar over lines
+        "a: x\n  {c: 1}\n",  # text in a plain scalar over lines
+    ],
+)
+def test_brackets_that_are_text_are_read_whole(text: str) -> None:
+    data, holes = hollow.read(text)
+    assert holes == {}
+    assert positioned_tree(data) == positioned_tree(load_text(text).data)
+
+
+def test_a_position_reads_only_what_is_right_under_it() -> None:
+    text = SALES
+    data, holes = hollow.read(text)
+    assert data is not None and holes
+    objective = data["objectives"][0]
+    kr = objective["key_results"][0]
+    before = len(holes)
+    hollow.fill(kr, holes, deep=False)  # its check-ins list is block: none of them is read
+    assert len(holes) == before and kr["checkins"][0] == {}
+    hollow.fill(kr["checkins"][0], holes, deep=False)
+    assert len(holes) == before - 1 and kr["checkins"][0]["value"] == 2.1
+    full = load_text(text).data
+    assert kr["checkins"][0].vpos == full["objectives"][0]["key_results"][0]["checkins"][0].vpos

@@ -26,7 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from okrbsc.strategy.loader import Pos, PosDict, load_text
+from okrbsc.strategy import hollow
+from okrbsc.strategy.loader import Pos, PosDict
 from okrbsc.strategy.periods import Period
 
 
@@ -150,7 +151,7 @@ class Node(BaseModel):
 
         ``within`` is the model of the file it is in, when the caller knows it:
         then only that file is looked into (see :class:`Sources`)."""
-        return source_of(self, within)
+        return source_of(self, within, deep=True)
 
     def at(self, key: str | None = None, within: Node | None = None) -> Pos:
         """Line and column of this object, or of the value of one of its keys."""
@@ -218,6 +219,7 @@ class Sources:
         self.models: dict[int, Node] = {}
         # each model with its positioned mapping (holding the model keeps its id its own)
         self.links: dict[int, tuple[Node, PosDict]] | None = None
+        self.holes: hollow.Holes = {}  # flow collections read again only when asked
         _PENDING.add(self)
         if isinstance(root, Root):
             root._sources = self  # lives as long as the file's model does
@@ -235,13 +237,21 @@ class Sources:
             elif isinstance(value, dict):
                 stack.extend(value.values())
 
-    def positioned(self, model: Node) -> PosDict | None:
+    def positioned(self, model: Node, deep: bool = False) -> PosDict | None:
+        """The positioned mapping of ``model``, with what is right under it (``deep``:
+        with everything under it) read in full (see `hollow`)."""
         if self.links is None:
             self.links = {}
-            data = self.data if self.data is not None else _read_positioned(self.text)
+            data = self.data
+            if data is None:
+                data, self.holes = _read_positioned(self.text)
             _link(self.root, data, self.links)
         link = self.links.get(id(model))
-        return link[1] if link is not None and link[0] is model else None
+        if link is None or link[0] is not model:
+            return None
+        if self.holes:
+            hollow.fill(link[1], self.holes, deep)
+        return link[1]
 
 
 class Root(Node):
@@ -270,8 +280,9 @@ def positions_within(root: Node | None) -> Iterator[None]:
         _HINTS.pop()
 
 
-def source_of(model: Node, within: Node | None = None) -> PosDict | None:
-    """The positioned mapping ``model`` was validated from, if it came from a file.
+def source_of(model: Node, within: Node | None = None, deep: bool = False) -> PosDict | None:
+    """The positioned mapping ``model`` was validated from, if it came from a file
+    (read in full right under it; ``deep``: all the way down, see `Sources.positioned`).
 
     Asked with the model of ``model``'s own file (``within``, or the innermost
     `positions_within`), only that file is looked into. Otherwise every file
@@ -285,7 +296,7 @@ def source_of(model: Node, within: Node | None = None) -> PosDict | None:
     else:
         hint = None
     if hint is not None:
-        found = hint.positioned(model)
+        found = hint.positioned(model, deep)
         if found is not None:
             return found
     sources = _OWNER.get(id(model))
@@ -296,12 +307,11 @@ def source_of(model: Node, within: Node | None = None) -> PosDict | None:
         sources = _OWNER.get(id(model))
     if sources is None or sources.models.get(id(model)) is not model:
         return None
-    return sources.positioned(model)
+    return sources.positioned(model, deep)
 
 
-def _read_positioned(text: str) -> PosDict | None:
-    data = load_text(text).data
-    return data if isinstance(data, PosDict) else None
+def _read_positioned(text: str) -> tuple[PosDict | None, hollow.Holes]:
+    return hollow.read(text)
 
 
 def _link(model: Node, data: object, links: dict[int, tuple[Node, PosDict]]) -> None:
