@@ -512,7 +512,7 @@ def check_hollow_agrees(raw: bytes) -> int:
     data, holes = hollow.read(text)
     emptied = len(holes)
     if data is not None:
-        hollow.fill(data, holes, deep=True)
+        hollow.fill(data, holes, text, deep=True)
     assert holes == {}
     assert positioned_tree(data) == positioned_tree(load_text(text).data), text
     return emptied
@@ -571,9 +571,9 @@ def test_a_position_reads_only_what_is_right_under_it() -> None:
     objective = data["objectives"][0]
     kr = objective["key_results"][0]
     before = len(holes)
-    hollow.fill(kr, holes, deep=False)  # its check-ins list is block: none of them is read
+    hollow.fill(kr, holes, text, deep=False)  # its check-ins list is block: none of them is read
     assert len(holes) == before and kr["checkins"][0] == {}
-    hollow.fill(kr["checkins"][0], holes, deep=False)
+    hollow.fill(kr["checkins"][0], holes, text, deep=False)
     assert len(holes) == before - 1 and kr["checkins"][0]["value"] == 2.1
     full = load_text(text).data
     assert kr["checkins"][0].vpos == full["objectives"][0]["key_results"][0]["checkins"][0].vpos

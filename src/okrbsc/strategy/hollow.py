@@ -26,8 +26,8 @@ from typing import Any
 
 from okrbsc.strategy.loader import PosDict, PosList, load_text
 
-Holes = dict[int, tuple[PosDict | PosList, str]]
-"""Each made-empty collection (by id) with the text of its inside, to read when asked."""
+Holes = dict[int, int]
+"""Each made-empty collection (by id) with the offset of its text, to read when asked."""
 
 # A flow collection alone at the end of its line (a comment may follow), with
 # nothing inside that could nest, quote or comment.
@@ -38,7 +38,7 @@ _LEAF_FLOW = re.compile(
 
 def read(text: str) -> tuple[PosDict | None, Holes]:
     """The positioned data of ``text``, its one-line flow collections left empty."""
-    spans: dict[tuple[int, int], str] = {}
+    spans: dict[tuple[int, int], tuple[str, int]] = {}
     line, last = 1, 0
 
     def hollowed(match: re.Match[str]) -> str:
@@ -46,7 +46,7 @@ def read(text: str) -> tuple[PosDict | None, Holes]:
         start, found = match.start(), match.group()
         line += text.count("\n", last, start)
         last = start
-        spans[line, start - text.rfind("\n", 0, start)] = found
+        spans[line, start - text.rfind("\n", 0, start)] = found[0], start
         return found[0] + " " * (len(found) - 2) + found[-1]
 
     thin = _LEAF_FLOW.sub(hollowed, text)
@@ -58,7 +58,7 @@ def read(text: str) -> tuple[PosDict | None, Holes]:
     return data, holes
 
 
-def _holes(data: PosDict, spans: dict[tuple[int, int], str]) -> Holes | None:
+def _holes(data: PosDict, spans: dict[tuple[int, int], tuple[str, int]]) -> Holes | None:
     """Each made-empty collection of ``data`` with its inside, or None if one of
     ``spans`` is not an empty collection of its kind where it was made empty."""
     holes: Holes = {}
@@ -73,19 +73,21 @@ def _holes(data: PosDict, spans: dict[tuple[int, int], str]) -> Holes | None:
             continue
         found = spans.get((value.line, value.col))
         if found is not None and not value and (found[0] == "{") is isinstance(value, dict):
-            holes[id(value)] = (value, found)
+            holes[id(value)] = found[1]
     return holes if len(holes) == len(spans) else None
 
 
-def fill(data: PosDict, holes: Holes, deep: bool) -> None:
+def fill(data: PosDict, holes: Holes, text: str, deep: bool) -> None:
     """Read the inside of ``data`` if it was left empty, and of what is right under
-    it (``deep``: of everything under it)."""
+    it (``deep``: of everything under it); ``text`` is the file's."""
     stack: list[Any] = [data]
     while stack and holes:
         value = stack.pop()
-        hole = holes.pop(id(value), None)
-        if hole is not None:
-            _read_inside(*hole)
+        start = holes.pop(id(value), None)
+        if start is not None:
+            found = _LEAF_FLOW.match(text, start)
+            assert found is not None
+            _read_inside(value, found.group())
         if deep or value is data:
             children = value.values() if isinstance(value, dict) else value
             stack.extend(v for v in children if isinstance(v, (dict, list)))

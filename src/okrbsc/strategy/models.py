@@ -250,7 +250,7 @@ class Sources:
         if link is None or link[0] is not model:
             return None
         if self.holes:
-            hollow.fill(link[1], self.holes, deep)
+            hollow.fill(link[1], self.holes, self.text, deep)
         return link[1]
 
 
