@@ -236,7 +236,7 @@ DECLINES = {
     "an impossible date": "date: 2026-02-30\n",
     "a time": "note: 10:30\n",
     "a tab": "a:\t1\n",
-    "a CR": "a: 1\r\nb: 2\r\n",
+    "a CR alone": "a: 1\rb: 2\n",  # (CR LF is a line break: read fast)
     "an escape": 'a: "\\u0041"\n',
     "a NEL line break": "a: x\u0085y\n",
     "no final line break": "a: 1",
@@ -391,6 +391,60 @@ def test_a_repo_with_tabs_in_comments_gives_the_same_findings(
     for path in root.rglob("*.yaml"):
         text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
         path.write_text(comment_tabbed(text), encoding="utf-8")
+    found = both_ways(root, "2026-11-20", monkeypatch)
+    assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
+    taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]
+    assert len(taken) >= 8, taken
+
+
+# --- Windows line ends: CR LF is one line break to every reader ------------------------
+
+
+def windows(raw: bytes, every: int) -> bytes:
+    """``raw`` with every ``every``-th line break made CR LF (some lines keep LF)."""
+    lines = raw.split(b"\n")
+    ends = [b"\r\n" if i % every == 0 else b"\n" for i in range(len(lines) - 1)]
+    return b"".join(line + end for line, end in zip(lines, ends, strict=False)) + lines[-1]
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_corpus_file_reads_alike_with_windows_line_ends(path: Path) -> None:
+    check_agrees(windows(path.read_bytes(), 1))
+
+
+@MANY
+@given(documents(), st.integers(1, 3))
+def test_generated_documents_read_alike_with_windows_line_ends(document: Any, every: int) -> None:
+    raw = yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
+    check_agrees(windows(raw, every))
+
+
+@MANY
+@given(tabbed_sales(), st.integers(1, 3))
+def test_edited_files_read_alike_with_windows_line_ends(raw: bytes, every: int) -> None:
+    check_agrees(windows(raw, every))
+
+
+@MANY
+@given(mutated_sales())
+def test_mutated_files_read_alike_with_windows_line_ends(raw: bytes) -> None:
+    check_agrees(windows(raw, 1))
+
+
+def test_windows_line_ends_are_read_fast() -> None:
+    assert check_agrees(windows(SALES.encode(), 1))
+    assert check_agrees(windows(comment_tabbed(SALES).encode(), 1))
+    assert read_plain(b"a: 1\r\r\n", "a: 1\r\r\n") is DECLINED  # a CR alone
+
+
+def test_a_repo_with_windows_line_ends_gives_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples", root)
+    for path in root.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
+        path.write_bytes(windows(text.encode("utf-8"), 1))
     found = both_ways(root, "2026-11-20", monkeypatch)
     assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
     taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]

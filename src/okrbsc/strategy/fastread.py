@@ -10,8 +10,9 @@ become dates, unknown tags are dropped, `0X1F` and `1_000` are numbers,
 `10:00:00` is a time), and it has no E009, positions or depth limit of its
 own. So :func:`read_plain` declines -- the caller then takes the positioned
 path -- whenever the text holds anything whose reading could differ: the
-guard below is a byte pre-scan of cheap, conservative tests (a tab in a
-comment, common in hand-written files, is made a space first). A text it
+guard below is a byte pre-scan of cheap, conservative tests (Windows line
+ends, and a tab in a comment, common in hand-written files, are made what
+reads alike first: CR LF a line break, the tab a space). A text it
 passes reads to exactly the data the positioned reader gives it, with no
 problem and no note; `tests/test_fastread.py` checks that claim over the
 fuzz corpus, the hostile corpus, every scalar spelling up to a length and
@@ -131,6 +132,8 @@ def read_plain(raw: bytes, text: str) -> Any:
     text = text.removeprefix("\ufeff")
     if _GUARD is None or _yaml_rs is None or not raw.endswith(b"\n"):
         return DECLINED  # (yaml-rs ends a last block scalar with a line break of its own)
+    if b"\r\n" in raw:  # Windows line ends: every reader takes CR LF as one line break
+        raw, text = raw.replace(b"\r\n", b"\n"), text.replace("\r\n", "\n")
     raw, text, blanked = _comment_tabs_blanked(raw, text)
     padded = b"\n" + raw
     if not _flow_shallow(raw) or _ODD.search(raw):
