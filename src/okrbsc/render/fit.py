@@ -32,18 +32,30 @@ def _text(cell: Cell) -> str:
     return cell.plain if isinstance(cell, Text) else cell
 
 
-def _natural(col: Column, cells: list[Cell]) -> int:
-    lines = [line for c in cells for line in _text(c).split("\n")]
-    return max([cell_len(col.name), *(cell_len(line) for line in lines)])
+def cells(text: str) -> int:
+    """rich's ``cell_len``: printable ASCII, the common case, is one cell a character
+    (rich's own shortcut too) and is measured without a call into rich."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
 
 
-def _least(col: Column, cells: list[Cell]) -> int:
-    natural = _natural(col, cells)
+def _natural(name: str, texts: set[str]) -> int:
+    lines = (
+        [line for t in texts for line in t.split("\n")] if any("\n" in t for t in texts) else texts
+    )
+    return max([cells(name), *map(cells, lines)])
+
+
+def _least(col: Column, texts: set[str], natural: int) -> int:
     if not col.wrap:
         return natural
-    words = [w for c in cells for w in _text(c).split()] + col.name.split()
-    longest = max([1, *(cell_len(w) for w in words)])
+    words = {w for t in texts for w in t.split()} | set(col.name.split())
+    longest = max([1, *map(cells, words)])
     return min(natural, max(longest, col.floor))
+
+
+def _texts(rows: Sequence[Sequence[Cell]], i: int) -> set[str]:
+    """The distinct texts of column ``i`` (repeated ones measured once)."""
+    return {_text(row[i]) for row in rows}
 
 
 def choose(
@@ -53,8 +65,10 @@ def choose(
     kept = list(range(len(columns)))
     if width is None:
         return kept
-    by_col = [[row[i] for row in rows] for i in range(len(columns))]
-    least = [_least(c, by_col[i]) for i, c in enumerate(columns)]
+    least = []
+    for i, col in enumerate(columns):
+        texts = _texts(rows, i)
+        least.append(_least(col, texts, _natural(col.name, texts)))
     droppable = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop)
     while sum(least[i] for i in kept) + gap * (len(kept) - 1) > width and droppable:
         kept.remove(droppable.pop(0)[1])
@@ -70,11 +84,11 @@ def widths(
 ) -> dict[int, int]:
     """Each kept column's width: natural, then the widest wrapping column narrowed
     first, one cell at a time, until the table fits (or none can narrow further)."""
-    by_col = {i: [row[i] for row in rows] for i in kept}
-    out = {i: _natural(columns[i], by_col[i]) for i in kept}
+    by_col = {i: _texts(rows, i) for i in kept}
+    out = {i: _natural(columns[i].name, by_col[i]) for i in kept}
     if width is None:
         return out
-    least = {i: _least(columns[i], by_col[i]) for i in kept}
+    least = {i: _least(columns[i], by_col[i], out[i]) for i in kept}
     excess = sum(out.values()) + gap * (len(kept) - 1) - width
     while excess > 0:
         narrowable = [i for i in kept if out[i] > least[i]]
@@ -172,33 +186,14 @@ def fitted(
 # --- borderless tables without rich -----------------------------------------------
 #
 # Rich lays out every cell of a table through several renderables: on a 1,000-team
-# status that is most of the run. A borderless table (box=None, pad_edge=False)
-# printed without styles (no colour system: piped output, TERM=dumb) whose every
-# cell is one printable line that fits its column is plain text: each cell padded
-# to its column's width (a right-justified one stripped on the right first, as
-# rich does), one space between columns, the title left-justified above. Anything
-# else (colour, a cell that wraps, a Text with its own justify) is left to rich.
+# status that was most of the run. render/table_text.py writes the text rich prints
+# for status's borderless tables (box=None, pad_edge=False), styled or not, wrapped
+# or not, and declines anything it cannot write exactly; rich prints that.
 
 
 def plain_output(console: Any, width: int) -> bool:
     """Whether ``console`` prints a table ``width`` wide as unstyled, uncut text."""
     return console.color_system is None and width <= console.width
-
-
-def _padded(cell: Cell, size: int, justify: str) -> str | None:
-    """``cell`` as rich shows it on one line of ``size`` cells; None when it would not."""
-    if isinstance(cell, Text):
-        if cell.justify or cell.overflow or cell.no_wrap is not None:
-            return None
-        cell = cell.plain
-    if len(cell) > size or not cell.isprintable() or cell_len(cell) > size:
-        return None
-    if justify == "left":
-        return cell + " " * (size - cell_len(cell))
-    if justify == "right":
-        cell = cell.rstrip()
-        return " " * (size - cell_len(cell)) + cell
-    return None
 
 
 def plain_table(
@@ -207,23 +202,11 @@ def plain_table(
     sizes: dict[int, int],
     title: Text,
 ) -> str | None:
-    """The text rich prints for a borderless table of the sized columns under
-    ``title``, or None when rich is needed (see above)."""
-    width = sum(sizes.values()) + 2 * (len(sizes) - 1)
-    heading = [_padded(line, width, "left") for line in title.plain.split("\n")]
-    if not sizes or title.justify or None in heading:
-        return None
-    last = len(sizes) - 1
-    spec = [
-        (i, size, columns[i].justify, j > 0, j < last) for j, (i, size) in enumerate(sizes.items())
-    ]
-    lines: list[str] = [line for line in heading if line is not None]
-    for row in [[c.name for c in columns], *rows]:
-        parts = []
-        for i, size, justify, left, right in spec:
-            text = _padded(row[i], size, justify)
-            if text is None:
-                return None
-            parts.append((" " if left else "") + text + (" " if right else ""))
-        lines.append("".join(parts))
-    return "\n".join(lines) + "\n"
+    """The text rich prints without colour for a borderless table of the sized
+    columns under ``title`` when every cell and title line is one line; None
+    otherwise (render/table_text.py, which status uses, writes those too)."""
+    from okrbsc.render.table_text import table_text
+
+    text = table_text(columns, rows, sizes, title)
+    lines = (title.plain.count("\n") + 1 if title.plain else 0) + 1 + len(rows)
+    return text if text is not None and text.count("\n") == lines else None

@@ -12,8 +12,6 @@ from okrbsc.render.fit import (
     dropped_note,
     fit_width,
     kept_columns,
-    plain_output,
-    plain_table,
     sized,
 )
 from okrbsc.render.score import (
@@ -34,6 +32,7 @@ from okrbsc.render.score import (
     quantity,
     red_flag_text,
 )
+from okrbsc.render.table_text import ink_of, table_text
 from okrbsc.render.text import rich_text
 from okrbsc.scoring.engine import KrScore, ObjectiveScore, PeriodScore, TeamScore
 from okrbsc.strategy.repo import Repo
@@ -205,8 +204,10 @@ def _print_table(
 
     heading = Text.assemble("\n", rich_text(title))  # a blank line, then the escaped title
     sizes, width, _ = sized(console, columns, rows, kept=kept)
-    text = plain_table(columns, rows, sizes, heading) if plain_output(console, width) else None
-    if text is not None:  # what rich would print, without its cost (render/fit.py)
+    text = None
+    if width <= console.width:  # what rich would print, without its cost (table_text.py)
+        text = table_text(columns, rows, sizes, heading, ink_of(console))
+    if text is not None:
         console.print(Segments([Segment(text)]), crop=False)
         return
     table = build(
