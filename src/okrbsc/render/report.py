@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup, _escape_inner  # type: ignore[attr-defined]
 
 from okrbsc import __version__
 from okrbsc.render.score import (
@@ -154,39 +158,113 @@ class Chart:
     points: list[tuple[float, float, str]]  # x, y, tooltip
     summary: str
 
+    @property
+    def dots(self) -> Markup:
+        """The points as SVG circles with their tooltip, the markup a template's loop
+        over them writes (``{{ x }}`` of a float is its ``str``): made here, as it was
+        a quarter of the rendering of a 1,000-team HTML report; made when read, not
+        kept (23 MiB for 1,000 teams)."""
+        return Markup(
+            "".join(
+                [
+                    f'<circle cx="{x}" cy="{y}" r="1.8" fill="#2f5d9e">'
+                    f"<title>{_escape_inner(tip)}</title></circle>"
+                    for x, y, tip in self.points
+                ]
+            )
+        )
+
+
+@dataclass
+class ChartDays:
+    """Where a check-in's day falls on the x axis of a KR's chart, with its texts, made
+    once per day for all the charts of a report (their check-ins share few days)."""
+
+    start: dt.date
+    days: int  # in the period
+    width: int = 160
+    seen: dict[dt.date, tuple[float, str, str]] = field(default_factory=dict)
+
+    def at(self, day: dt.date) -> tuple[float, str, str]:
+        """x; x to 1 decimal; the day as text."""
+        found = self.seen.get(day)
+        if found is None:
+            x = (day - self.start).days / max(1, self.days - 1) * (self.width - 4) + 2
+            found = self.seen[day] = (x, f"{x:.1f}", str(day))
+        return found
+
 
 def kr_chart(
-    k: KrScore, period_start: dt.date, period_days: int, w: int = 160, h: int = 44
+    k: KrScore,
+    period_start: dt.date,
+    period_days: int,
+    w: int = 160,
+    h: int = 44,
+    axis: ChartDays | None = None,
 ) -> Chart | None:
+    """The chart of ``k``; ``axis``, when given, is of the same start, days and ``w``."""
     if k.kind == "binary" or not k.values or k.start is None or k.target is None:
         return None
+    axis = axis if axis is not None else ChartDays(period_start, period_days, w)
     low = min(k.start, k.target, *k.values)
     high = max(k.start, k.target, *k.values)
-    span = (high - low) or 1.0
-    days, top, tall = max(1, period_days - 1), h - 3, h - 6
-    pts = [
-        ((d - period_start).days / days * (w - 4) + 2, top - (v - low) / span * tall)
+    span, top, tall = (high - low) or 1.0, h - 3, h - 6
+    marks = [
+        (axis.at(d), top - (v - low) / span * tall, v)
         for d, v in zip(k.checkin_dates, k.values, strict=False)
     ]
     conf = k.confidences
-    conf_pts = (
-        [(x, top - c * tall) for (x, _), c in zip(pts[-len(conf) :], conf, strict=False)]
+    conf_marks = (
+        [(x, top - c * tall) for (x, _, _), c in zip(marks[-len(conf) :], conf, strict=False)]
         if conf
         else []
     )
-    tips = [f"{d}: {quantity(v, k.unit)}" for d, v in zip(k.checkin_dates, k.values, strict=False)]
+    points = [(x[0], y, f"{x[2]}: {quantity(v, k.unit)}") for x, y, v in marks]
     return Chart(
         w,
         h,
-        " ".join([f"{x:.1f},{y:.1f}" for x, y in pts]),
-        " ".join([f"{x:.1f},{y:.1f}" for x, y in conf_pts]),
+        " ".join([f"{x[1]},{y:.1f}" for x, y, _ in marks]),
+        " ".join([f"{x[1]},{y:.1f}" for x, y in conf_marks]),
         top - (k.target - low) / span * tall,
         top - (k.start - low) / span * tall,
-        [(x, y, t) for (x, y), t in zip(pts, tips, strict=False)],
-        f"{len(pts)} check-ins from {quantity(k.values[0], k.unit)} to "
-        f"{quantity(k.values[-1], k.unit)} (target {quantity(k.target, k.unit)})"
-        + (f"; confidence {num(conf[0])} to {num(conf[-1])}" if conf else ""),
+        points,
+        _summary(k, len(points)),
     )
+
+
+def _summary(k: KrScore, count: int) -> str:
+    conf = k.confidences
+    return (
+        f"{count} check-ins from {quantity(k.values[0], k.unit)} to "
+        f"{quantity(k.values[-1], k.unit)} (target {quantity(k.target, k.unit)})"
+        + (f"; confidence {num(conf[0])} to {num(conf[-1])}" if conf else "")
+    )
+
+
+class Charts(Mapping[tuple[str, str], Chart | None]):
+    """The chart of each key result by (file path, KR id), drawn when a template first
+    asks for it: the Markdown report draws none (they were most of its context)."""
+
+    def __init__(self, result: PeriodScore, start: dt.date, days: int) -> None:
+        self.krs = {(o.path, k.id): k for _, o, k in result.key_results()}
+        self.axis = ChartDays(start, days)
+        self.drawn: dict[tuple[str, str], Chart | None] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> Chart | None:
+        if key in self.drawn:
+            return self.drawn[key]
+        axis = self.axis
+        chart = self.drawn[key] = kr_chart(self.krs[key], axis.start, axis.days, axis=axis)
+        return chart
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.krs)
+
+    def __len__(self) -> int:
+        return len(self.krs)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 # --- alignment and dependencies -----------------------------------------------------------
@@ -279,10 +357,7 @@ def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
     cal = repo.calendar
     period: Period = result.period
     at_risk = [(t, o, k) for t, o, k in result.key_results() if k.at_risk]
-    charts = {
-        (o.path, k.id): kr_chart(k, cal.start(period), cal.days(period))
-        for _, o, k in result.key_results()
-    }
+    risky = Counter(id(t) for t, _, _ in at_risk)
     persp_names = {p.id: p.name for p in repo.perspectives}
     balance_total = max(1, len(result.objectives()))
     return {
@@ -290,10 +365,10 @@ def context(repo: Repo, result: PeriodScore) -> dict[str, Any]:
         "result": result,
         "map": strategy_map(repo, result),
         "at_risk": at_risk,
-        "risk_counts": {t.team: sum(1 for r in at_risk if r[0] is t) for t in result.teams},
+        "risk_counts": {t.team: risky[id(t)] for t in result.teams},
         "alignment": alignment(repo, result),
         "dependencies": dependencies(repo, result),
-        "charts": charts,
+        "charts": Charts(result, cal.start(period), cal.days(period)),
         "perspective_names": persp_names,
         "balance": [
             (p, sum(1 for o in result.objectives() if p.id in o.perspectives), balance_total)
@@ -410,24 +485,25 @@ def _template_class() -> type:
     """Jinja's Template, its compiled code escaping with a faster ``escape``.
 
     Every ``{{ value }}`` of an HTML template is ``escape(value)``, a name the
-    compiled code imports from Jinja (markupsafe's escape): 1.2 million calls in a
-    1,000-team report, half of its rendering. Where it is that function, it is
-    replaced by the same escaping: for a str, int or float (not a subclass, which
-    may have ``__html__``) the Markup of its escaped text, made without Markup's
-    constructor (which would only look for ``__html__`` again); anything else
-    goes to markupsafe's escape."""
+    compiled code imports from Jinja (markupsafe's escape): 650,000 calls in a
+    1,000-team report. Where it is that function, it is replaced by the same
+    escaping: for a str its escaped text, for an int or float its ``str`` (digits,
+    ``.``, ``-``, ``+``, ``e``, ``inf``, ``nan``: nothing to escape); anything else,
+    a subclass too (it may have ``__html__``), goes to markupsafe's escape. The
+    compiled code calls ``escape`` only on what it writes out (a block, macro or
+    filter body it collects is made Markup whole), so the text is all that counts:
+    a plain str, not a Markup, saves making one for each value."""
     import markupsafe
     from jinja2 import Template
-    from markupsafe import Markup, _escape_inner  # type: ignore[attr-defined]
 
-    escape, new = markupsafe.escape, str.__new__
+    escape = markupsafe.escape
 
     def fast_escape(value: Any) -> Any:
         kind = type(value)
         if kind is str:
-            return new(Markup, _escape_inner(value))
+            return _escape_inner(value)
         if kind is float or kind is int:
-            return new(Markup, _escape_inner(str(value)))
+            return str(value)
         return escape(value)
 
     class ReportTemplate(Template):
@@ -522,10 +598,15 @@ def documents(
     templates: Path | None = None,
 ) -> list[tuple[str, str]]:
     """(file name, text) of every report, each period scored once by the caller;
-    several periods get an index."""
-    out = [
-        (f"{r.period}.{fmt}", render(repo, r, fmt, templates)) for r in results for fmt in formats
-    ]
+    several periods get an index. A period's context is made once for all formats
+    (templates only read it), and one environment compiles each template once."""
+    from okrbsc.render.sandbox import render as bounded
+
+    env = environment(templates)
+    out = []
+    for r in results:
+        data = context(repo, r)
+        out += [(f"{r.period}.{fmt}", bounded(env, f"report.{fmt}.j2", data)) for fmt in formats]
     if len(results) > 1:
         out += [(f"index.{fmt}", render_index(repo, results, fmt, templates)) for fmt in formats]
     return out
