@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -171,7 +171,8 @@ def import_(
         found = plan_outline(strategy, tables, Defaults(team, wanted, prefix))
     else:
         found = plan(strategy, tables, force=force)
-    result = merge(strategy, found.rows)
+    del tables  # the rows made of them are what counts now
+    result = merge(strategy, found.taken())
     errors = found.errors + [f"{e.where}: {e.id}: {e.message}" for e in result.errors]
     if found.created and not errors:
         errors += _lint_new_files(strategy, found.created)
@@ -211,6 +212,18 @@ def _lint_new_files(repo: Repo, created: dict[str, str]) -> list[str]:
     ]
 
 
+def _shown(result: Merge, verbose: bool) -> list[dict[str, Any]]:
+    """The changes as the text report reads them: an unchanged one is only counted
+    unless --verbose lists it (its line would mean reading its file again)."""
+    from okrbsc.write.values import ChangeKind
+
+    counted = {"change": str(ChangeKind.UNCHANGED)}  # one for all: only read
+    return [
+        counted if c.change is ChangeKind.UNCHANGED and not verbose else c.to_dict()
+        for c in result.changes
+    ]
+
+
 def _print_import(result: Merge, found: Plan, errors: list[str], written: list[str],
                   output: ImportFormat, dry_run: bool, restate: bool, quiet: bool,
                   verbose: bool) -> None:  # fmt: skip
@@ -219,8 +232,8 @@ def _print_import(result: Merge, found: Plan, errors: list[str], written: list[s
     from okrbsc.render.pull import PullReport, text_lines
     from okrbsc.render.text import count
 
-    changes = [c.to_dict() for c in result.changes]
     if output is ImportFormat.json:
+        changes = [c.to_dict() for c in result.changes]
         data = {"changes": changes, "created": sorted(found.created),
                 "differences": found.differences, "errors": errors}  # fmt: skip
         typer.echo(json.dumps(data, indent=2, default=str))
@@ -229,7 +242,7 @@ def _print_import(result: Merge, found: Plan, errors: list[str], written: list[s
         typer.echo(visible(f"okrbsc: error: {line}"), err=True)
     for line in found.differences:
         typer.echo(visible(line))
-    report = PullReport(changes=changes, written=written)
+    report = PullReport(changes=_shown(result, verbose), written=written)
     mode = "dry-run" if dry_run or errors or found.differences else "write"
     lines = text_lines(report, mode=mode, restate=restate, verbose=verbose)
     lines[:-1] += [visible(f"{path}: new file") for path in sorted(found.created)]

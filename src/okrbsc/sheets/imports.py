@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,12 +58,23 @@ MEASURE_FIELDS = {
 }  # fmt: skip
 
 
+READ: list[Any] = []  # what is left of a table's row once read (see `lines`)
+
+
 @dataclass
 class Plan:
     rows: list[Row] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)
     created: dict[str, str] = field(default_factory=dict)  # repo path → YAML text
+
+    def taken(self) -> Iterator[Row]:
+        """The rows, each let go as it is taken (so :func:`merge` keeps only the rows of
+        changes it writes: an export imported back has 250,000 unchanged ones)."""
+        rows, self.rows = self.rows, []
+        rows.reverse()
+        while rows:
+            yield rows.pop()
 
 
 class Skip(Exception):
@@ -131,7 +143,11 @@ class Record:
 
 
 def parser(kind: str, table: Table) -> Callable[[Any], Any]:
-    comma = table.decimal_comma
+    return _parsers(table.decimal_comma)[kind]
+
+
+@functools.cache
+def _parsers(comma: bool) -> dict[str, Callable[[Any], Any]]:
     return {
         "text": text,
         "verbatim": verbatim,
@@ -143,7 +159,7 @@ def parser(kind: str, table: Table) -> Callable[[Any], Any]:
         "flag": flag,
         "measure": lambda c: measure_value(c, comma),  # a number, true/false or a word
         "target": lambda c: measure_value(c, comma, range_ok=True),
-    }[kind]
+    }
 
 
 def team_cell(cell: Any) -> str | None:
@@ -170,7 +186,10 @@ def period_cell(cell: Any) -> Period | None:
         raise CellError(str(exc)) from None
 
 
-def lines(table: Table, plan: Plan, required: tuple[str, ...]) -> list[Line]:
+def lines(table: Table, plan: Plan, required: tuple[str, ...]) -> Iterable[Line]:
+    """The data rows of ``table``, or none when it lacks a column of ``required`` (an
+    error in ``plan``). They are made one at a time, and a row's cells are let go once
+    the next is asked for: what was read of them is in the records and rows made."""
     columns: dict[str, int] = {}
     for i, name in enumerate(table.header):
         columns.setdefault(name, i)
@@ -182,7 +201,13 @@ def lines(table: Table, plan: Plan, required: tuple[str, ...]) -> list[Line]:
             + f" (it needs {', '.join(required)})"
         )
         return []
-    return [Line(table, i, columns, plan) for i in range(len(table.rows))]
+    return _one_by_one(table, columns, plan)
+
+
+def _one_by_one(table: Table, columns: dict[str, int], plan: Plan) -> Iterator[Line]:
+    for i in range(len(table.rows)):
+        yield Line(table, i, columns, plan)
+        table.rows[i] = READ
 
 
 # --- the okrbsc layout ------------------------------------------------------------------
@@ -193,7 +218,9 @@ def plan(repo: Repo, tables: list[Table], *, force: bool = False) -> Plan:
     row for a key result whose recorded score is final is an error (SPEC 14.2)."""
     out = Plan()
     by_name = {t.name: t for t in reversed(tables)}
-    found = {n: lines(by_name[n], out, REQUIRED[n]) for n in REQUIRED if n in by_name}
+    found: dict[str, Iterable[Line]] = {
+        n: lines(by_name[n], out, REQUIRED[n]) for n in REQUIRED if n in by_name
+    }
     if not found:
         names = ", ".join(t.name for t in tables) or "none"
         out.errors.append(f"no sheet named {', '.join(REQUIRED)} (sheets: {names})")
@@ -312,8 +339,11 @@ class Definitions:
         self.new: dict[tuple[str, Period], list[Record]] = {}
         self.new_krs: dict[str, Record] = {}
         self.kr_period: dict[str, Period] = {}
+        self.final: dict[int, str | None] = {}  # final_score of each key result, by identity
+        self.read: dict[str, Any] = {}  # dates read from text
+        self.values: dict[tuple[str, bool], dict[str, Any]] = {}  # see _cached
 
-    def apply(self, records: list[Record], checkins: list[Line]) -> None:
+    def apply(self, records: list[Record], checkins: Iterable[Line]) -> None:
         for rec in records:
             if rec.kind == "objective":
                 self._objective(rec)
@@ -386,9 +416,9 @@ class Definitions:
 
     def _checkin(self, line: Line) -> None:
         kr = line.need("key_result")
-        day = line.need("date", date)
-        amount = line.need("value", parser("value", line.table))
-        confidence = line.get("confidence", parser("number", line.table))
+        day = line.need("date", self._date)
+        amount = line.need("value", self._cached("value", line.table))
+        confidence = line.get("confidence", self._cached("number", line.table))
         note = line.get("note", verbatim)
         if (
             day is not None
@@ -417,6 +447,29 @@ class Definitions:
                        where=line.where("value"))
         )  # fmt: skip
 
+    def _date(self, cell: Any) -> Any:
+        """A date cell read once per spelling (an export's dates repeat by the thousand)."""
+        if type(cell) is not str:
+            return date(cell)
+        if cell not in self.read:
+            self.read[cell] = date(cell)
+        return self.read[cell]
+
+    def _cached(self, kind: str, table: Table) -> Callable[[Any], Any]:
+        """``parser(kind, table)`` reading a text cell once per spelling (an export's
+        values and confidences repeat): only text, so a cell 1 is never read as True."""
+        parse = parser(kind, table)
+        cache = self.values.setdefault((kind, table.decimal_comma), {})
+
+        def read(cell: Any) -> Any:
+            if type(cell) is not str:
+                return parse(cell)
+            if cell not in cache:
+                cache[cell] = parse(cell)
+            return cache[cell]
+
+        return read
+
     def _new_to_files(self, ident: Any, day: Any, amount: Any, confidence: Any) -> bool:
         """Whether a check-in row is not already held by the key result it names."""
         from okrbsc.scoring.freshness import would_change
@@ -440,7 +493,9 @@ class Definitions:
             ):
                 continue
             kr = ref.objective.key_results[index]
-            why = final_score(self.repo, ref, kr)
+            if id(kr) not in self.final:  # the same for every check-in of the key result
+                self.final[id(kr)] = final_score(self.repo, ref, kr)
+            why = self.final[id(kr)]
             if why is not None and would_change(kr, day, *given):
                 self.out.errors.append(
                     f"{line.where('key_result')}: {ident} has {why}, final since "

@@ -58,7 +58,7 @@ from typing import Any, Literal
 
 from okrbsc.errors import DataError
 from okrbsc.strategy.measurekinds import on_scale
-from okrbsc.strategy.models import CheckIn, KeyResult, Measure
+from okrbsc.strategy.models import CheckIn, KeyResult, Measure, Node
 from okrbsc.strategy.periods import Period
 from okrbsc.strategy.repo import OkrRef, Repo, ScRef
 from okrbsc.write.safe import (
@@ -76,7 +76,7 @@ TOLERANCE = 1e-9
 Value = int | float | bool | str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActualRow:
     measure: str
     period: Period
@@ -85,7 +85,7 @@ class ActualRow:
     where: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckinRow:
     key_result: str
     date: dt.date
@@ -98,6 +98,8 @@ class CheckinRow:
 
 
 Row = ActualRow | CheckinRow
+Located = tuple[Node, str | None, Node | None]
+"""An item (measure or key result), the key whose line is its line, its file's model."""
 
 
 class ChangeKind(enum.StrEnum):
@@ -106,14 +108,14 @@ class ChangeKind(enum.StrEnum):
     RESTATED = "restated"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # an import makes one per sheet row
 class Change:
     """What one row does to the files; ``old`` is None for ``added``."""
 
     id: str
     kind: Literal["measure", "key result"]
     path: str
-    line: int  # the line of the item's `id`
+    _item: Located = field(compare=False, repr=False)
     key: str  # the period (measures) or the date (key results)
     change: ChangeKind
     old: Value | None
@@ -123,7 +125,14 @@ class Change:
     new_confidence: float | None = None
     # where in the file (for write): scorecard objective / measure, or objective / KR index
     _place: tuple[int, int] = (0, 0)
-    _row: Row | None = field(default=None, compare=False, repr=False)
+    _row: Row | None = field(default=None, compare=False, repr=False)  # what write needs
+
+    @property
+    def line(self) -> int:
+        """The line of the item's `id`, worked out when first asked: a position means
+        reading the file again, which a merge whose changes nobody shows never needs."""
+        item, key, within = self._item
+        return item.at(key, within)[0]
 
     def to_dict(self) -> dict[str, Any]:
         key = "period" if self.kind == "measure" else "date"
@@ -169,17 +178,26 @@ class Merge:
 def merge(repo: Repo, rows: Iterable[Row]) -> Merge:
     """Compare rows with the files; the last row for the same target and key wins."""
     out = Merge()
-    last: dict[tuple[Any, ...], Row] = {}
+    changes: list[Change | None] = []
+    # each target's keys (periods, dates) -> the place of their change; a later row for
+    # the same target and key takes the later place (rows are let go as they are read:
+    # an unchanged row's change does not keep it)
+    places: dict[tuple[Any, ...], dict[Any, int]] = {}
+    shared = _Shared()
     for row in rows:
         key = _target_key(repo, row, out)
-        if key is not None:
-            last.pop(key, None)  # the later row takes the later place, too
-            last[key] = row
-    for key, row in last.items():
+        if key is None:
+            continue
         if isinstance(row, ActualRow):
-            out.changes.append(_actual_change(repo, row))
+            change = _actual_change(repo, row)
         else:
-            out.changes.append(_checkin_change(repo, key[1], row))
+            change = _checkin_change(key[1], row, shared)
+        keys = places.setdefault(key[:-1], {})
+        if key[-1] in keys:
+            changes[keys[key[-1]]] = None
+        keys[key[-1]] = len(changes)
+        changes.append(change)
+    out.changes = [c for c in changes if c is not None]
     return out
 
 
@@ -268,12 +286,12 @@ def _key_result(repo: Repo, row: CheckinRow) -> tuple[OkrRef, int] | str:
     found = repo.key_results_named(row.key_result)
     if not found:
         return "no such key result in this repo"
-    if row.period is not None:
-        found = [(ref, i) for ref, i in found if ref.period == row.period]
+    if row.period is not None:  # (the tuples themselves: a merge keeps one per row)
+        found = [target for target in found if target[0].period == row.period]
         if not found:
             return f"no such key result in {row.period}"
     cal = repo.calendar
-    inside = [(ref, i) for ref, i in found if cal.contains(ref.period, row.date)]
+    inside = [target for target in found if cal.contains(target[0].period, row.date)]
     if not inside:
         periods = ", ".join(sorted({str(ref.period) for ref, _ in found}))
         return f"{row.date} lies outside the key result's period ({periods})"
@@ -300,10 +318,11 @@ def _actual_change(repo: Repo, row: ActualRow) -> Change:
     kind = _kind(old, value, None, None)
     obj_index = _position(ref.objective.measures, measure)
     sc_index = _sc_index(ref)
+    where = (measure, "id", ref.file.model)
     return Change(
-        row.measure, "measure", ref.file.path, measure.at("id")[0], str(row.period), kind,
+        row.measure, "measure", ref.file.path, where, str(row.period), kind,
         old[1] if old else None, value, row.source,
-        _place=(sc_index, obj_index), _row=row,
+        _place=(sc_index, obj_index), _row=None if kind is ChangeKind.UNCHANGED else row,
     )  # fmt: skip
 
 
@@ -326,7 +345,7 @@ def _actual_in(measure: Measure, period: Period) -> tuple[Any, Value] | None:
     return found
 
 
-def _checkin_change(repo: Repo, target: tuple[OkrRef, int], row: CheckinRow) -> Change:
+def _checkin_change(target: tuple[OkrRef, int], row: CheckinRow, shared: _Shared) -> Change:
     ref, index = target
     kr = ref.objective.key_results[index]
     old = _checkin_on(kr, row.date)
@@ -334,13 +353,46 @@ def _checkin_change(repo: Repo, target: tuple[OkrRef, int], row: CheckinRow) -> 
     new = bool(row.value) if binary else typed(row.value)
     before = None if old is None else bool(old.value) if binary else typed(old.value)
     kind = _kind(old, new, old.confidence if old else None, row.confidence)
-    line = kr.at("id")[0] if kr.id is not None else kr.at()[0]
+    where, place = shared.of(ref, index)
     return Change(
-        ref.objective.kr_id(index), "key result", ref.file.path, line, row.date.isoformat(),
+        ref.objective.kr_id(index), "key result", ref.file.path, where, shared.day(row.date),
         kind, before, new, row.source,
         old_confidence=old.confidence if old else None, new_confidence=row.confidence,
-        _place=(_position(ref.doc.objectives, ref.objective), index), _row=row,
+        _place=place, _row=None if kind is ChangeKind.UNCHANGED else row,
     )  # fmt: skip
+
+
+class _Shared:
+    """What the changes of one key result (or of one date) share, made once: an import
+    of an export of 250,000 check-ins makes as many changes."""
+
+    def __init__(self) -> None:
+        self.index: dict[int, int] = {}  # each objective's index in its file, by identity
+        self.items: dict[int, tuple[Located, tuple[int, int]]] = {}
+        self.days: dict[dt.date, str] = {}
+
+    def of(self, ref: OkrRef, index: int) -> tuple[Located, tuple[int, int]]:
+        """The key result (for `Change.line`) and its place in its file."""
+        kr = ref.objective.key_results[index]
+        found = self.items.get(id(kr))
+        if found is None:
+            where = (kr, "id" if kr.id is not None else None, ref.doc)
+            found = self.items[id(kr)] = (where, (self._objective(ref), index))
+        return found
+
+    def _objective(self, ref: OkrRef) -> int:
+        found = self.index.get(id(ref.objective))
+        if found is None:
+            for i, objective in enumerate(ref.doc.objectives):
+                self.index.setdefault(id(objective), i)
+            found = self.index[id(ref.objective)]
+        return found
+
+    def day(self, day: dt.date) -> str:
+        found = self.days.get(day)
+        if found is None:
+            found = self.days[day] = day.isoformat()
+        return found
 
 
 def _checkin_on(kr: KeyResult, day: dt.date) -> CheckIn | None:
