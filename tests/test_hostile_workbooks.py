@@ -4,6 +4,7 @@ in a process whose memory is capped, and nothing is written."""
 
 from __future__ import annotations
 
+import re
 import resource
 import subprocess
 import sys
@@ -158,8 +159,6 @@ def far_cell_book(folder: Path, name: str, row: int, col: int, *, fmt: str | Non
                   ref: str | None = None) -> Path:  # fmt: skip
     """A small checkins workbook (xlsxwriter) with one more cell at (row, col), 0-based;
     ``dimension`` rewrites its `<dimension ref>`, ``ref`` the far cell's reference."""
-    import re
-
     import xlsxwriter
 
     path = folder / name
@@ -232,8 +231,8 @@ def test_one_cell_at_xfd1048576_is_refused_before_its_cells_are_read(
     err, _, _ = measured_refusal(examples_copy, path)
     assert (
         "far.xlsx!checkins: its dimension A1:XFD1048576 makes its used range 1,048,576 rows "
-        "by 16,384 columns; a sheet may have at most 100,000 rows and 100 columns: refused "
-        "before its cells are read"
+        "by 16,384 columns; a sheet may have at most 100 columns: refused before its cells "
+        "are read"
     ) in err
 
 
@@ -257,7 +256,8 @@ def test_one_cell_at_xfd6000_is_refused_before_its_cells_are_read(
             0,
             None,
             None,
-            "100,001 rows by 3 columns; a sheet may have at most",
+            "100,001 rows by 3 columns; a sheet may have at most 100,000 rows in a workbook "
+            "under 1 MiB",
         ),
         ("area.xlsx", 99_999, 99, None, None, "at most 2,000,000 cells (rows x columns)"),
     ],
@@ -352,3 +352,92 @@ def test_a_dense_workbook_of_about_1_mib_is_read_within_the_bounds(
     assert 900_000 < path.stat().st_size < 1.1 * (1 << 20)
     err, _, _ = measured_refusal(examples_copy, path)
     assert "dense.xlsx!checkins!C14000: X49.1: no such key result" in err
+
+
+# --- more than 100,000 rows: only when held, in a workbook of 1 MiB or more ---------------
+
+
+def _noise(path: Path, size: int) -> Path:
+    """``path`` with an incompressible part of ``size`` bytes added (a larger file)."""
+    import random
+
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as dst:
+        dst.writestr("xl/media/noise.bin", random.Random(7).randbytes(size))
+    return path
+
+
+def test_a_million_dense_tiny_rows_under_1_mib_are_refused_within_the_bounds(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """1,000,000 rows of one cell each (no `r`, ~25 MiB of XML) fit in 0.85 MiB: each row
+    is held, but a workbook under 1 MiB may not have more than 100,000 of them."""
+    import random
+
+    digits = random.Random(7).choices("0123456789", k=1_000_000)
+    rows = "".join(f"<row><c><v>{d}</v></c></row>" for d in digits)
+    path = far_cell_book(tmp_path, "tiny.xlsx", 1, 0)
+    _rebuilt_sheet(path, lambda xml: re.sub("<sheetData>.*</sheetData>",
+                                            f"<sheetData>{rows}</sheetData>", xml))  # fmt: skip
+    assert path.stat().st_size < 1 << 20
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert (
+        "tiny.xlsx!checkins: a cell at 100001 makes its used range 100,001 rows by 3 columns; "
+        "a sheet may have at most 100,000 rows in a workbook under 1 MiB: refused before its "
+        "cells are read"
+    ) in err
+
+
+@pytest.mark.parametrize("noise", [0, 1 << 20])
+def test_rows_1_and_500000_are_refused_within_the_bounds(
+    examples_copy: Path, tmp_path: Path, noise: int
+) -> None:
+    """Under 1 MiB the far row is refused as met; in a workbook of 1 MiB or more, once the
+    sheet is streamed: 2 rows of 500,000 hold a cell."""
+    path = far_cell_book(tmp_path, "sparse.xlsx", 499_999, 0)
+    if noise:
+        _noise(path, noise)
+    err, _, _ = measured_refusal(examples_copy, path)
+    if noise:
+        says = (
+            "sparse.xlsx!checkins: its used range is 500,000 rows by 3 columns and 2 of the "
+            "rows hold a cell; a sheet may have more than 100,000 rows only when at least 9 "
+            "in 10 of them hold a cell: refused before its cells are read"
+        )
+    else:
+        says = "a sheet may have at most 100,000 rows in a workbook under 1 MiB: refused"
+    assert says in err, err
+
+
+def test_a_dimension_of_more_rows_than_are_held_is_refused(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """A workbook of 1 MiB or more whose dimension claims 600,000 rows it does not hold."""
+    path = _noise(far_cell_book(tmp_path, "claims.xlsx", 1, 0, dimension="A1:C600000"), 1 << 20)
+    err, _, _ = measured_refusal(examples_copy, path)
+    assert "claims.xlsx!checkins: its used range is 600,000 rows by 3 columns and 2 of" in err
+
+
+def test_more_than_100000_held_rows_in_a_workbook_of_1_mib_are_read(
+    examples_copy: Path, tmp_path: Path
+) -> None:
+    """120,000 rows (one in ten without a cell: 9 in 10 hold one) in a 1.3 MiB workbook
+    are read: the import's error is that it has no sheet to import, not the size."""
+    import random
+
+    import xlsxwriter
+
+    path = tmp_path / "held.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("notes")
+    rng = random.Random(7)
+    for r in range(120_000):
+        if r % 10 != 5:
+            sheet.write_row(r, 0, [rng.randint(0, 10**6), rng.randint(0, 10**6)])
+    book.close()
+    assert path.stat().st_size >= 1 << 20
+    result = CliRunner().invoke(
+        app, ["import", str(path), "--repo", str(examples_copy), "--as-of", AS_OF, "--dry-run"]
+    )
+    assert "refused" not in result.stderr, result.stderr
+    assert "no sheet named objectives, key_results, checkins, measures, actuals (sheets: " \
+        "notes)" in result.stderr  # fmt: skip

@@ -16,6 +16,7 @@ from okrbsc.session import Session, default_output, parse_period, resolve_period
 
 if TYPE_CHECKING:
     from okrbsc.sheets.imports import Plan
+    from okrbsc.sheets.read import Table
     from okrbsc.strategy.repo import Repo
     from okrbsc.write.values import Merge
 
@@ -160,11 +161,11 @@ def import_(
       okrbsc import okrs.xlsx --layout outline --team sales --period 2026-Q4
     """
     from okrbsc.sheets.imports import Defaults, plan, plan_outline
-    from okrbsc.sheets.read import load
     from okrbsc.write.values import ChangeKind, merge, write
 
-    strategy = Session(repo, as_of, quiet, verbose).readable_repo()
-    tables = load(file)
+    session = Session(repo, as_of, quiet, verbose)
+    tables = _read_first(session, file)
+    strategy = session.readable_repo()
     if layout is Layout.outline:
         wanted = parse_period(period, "--period") if period is not None else None
         _team_option(team)
@@ -183,6 +184,19 @@ def import_(
     _print_import(result, found, errors, written, output, dry_run, restate, quiet, verbose)
     restated = bool(result.of(ChangeKind.RESTATED)) and not restate
     raise typer.Exit(int(ExitCode.FINDINGS if refused or restated else ExitCode.OK))
+
+
+def _read_first(session: Session, file: Path) -> list[Table]:
+    """The sheets, read before the repo (the spreadsheet reader's memory is given back
+    before the repo takes its own); when they cannot be read, an error of the repo is
+    still the one reported, as when the repo is read first."""
+    from okrbsc.sheets.read import load
+
+    try:
+        return load(file)
+    except Exception:
+        session.readable_repo()
+        raise
 
 
 def _team_option(team: str | None) -> None:

@@ -10,9 +10,12 @@
   (``xl/externalLinks/``) are refused, as are ``.xlsm``, ``.xlsb`` and ``.xls``
   files;
 * a sheet's used range (its ``<dimension ref>``, and the cells it holds, found
-  by streaming the sheet's XML) may span at most :data:`MAX_ROWS` rows,
-  :data:`MAX_COLUMNS` columns and :data:`MAX_CELLS` cells: the native reader
-  holds every cell of the used range in memory (SPEC 12.3);
+  by streaming the sheet's XML) may span at most :data:`MAX_COLUMNS` columns and
+  :data:`MAX_CELLS` cells: the native reader holds every cell of the used range
+  in memory (SPEC 12.3). It may span more than :data:`MAX_ROWS` rows only when
+  those rows are really held: at least 9 in 10 of them hold a cell (counted while
+  streaming), in a workbook of at least :data:`SMALL` bytes (under that size a
+  workbook must keep okrbsc within 256 MiB and 10 s, SPEC 12.3);
 * the shared strings may number at most :data:`MAX_STRINGS`;
 * the cells of each sheet that hold a formula with no cached value are found
   here, so import can name them (a formula counts by its cached value).
@@ -20,6 +23,8 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import zipfile
 from collections import deque
@@ -34,7 +39,9 @@ BUDGET = 64 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 10_000
 CHUNK = 1 << 20
-MAX_ROWS = 100_000
+MAX_ROWS = 100_000  # more only when held (HELD), in a workbook of SMALL bytes or more
+HELD = (9, 10)  # the share of the used range's rows that must hold a cell beyond MAX_ROWS
+SMALL = 1 << 20
 MAX_COLUMNS = 100
 MAX_CELLS = 2_000_000  # rows x columns of the used range: ~40 bytes each in the reader
 MAX_STRINGS = 1_000_000
@@ -81,7 +88,8 @@ def check(path: Path) -> Checked:
             _no_active_parts(path.name, members)
             for info in members:
                 _scan(path.name, archive, info)
-            return Checked(_uncached_cells(path.name, archive))
+            rows = MAX_ROWS if path.stat().st_size < SMALL else MAX_CELLS
+            return Checked(_uncached_cells(path.name, archive, rows))
     except zipfile.BadZipFile as exc:
         raise UnsafeWorkbook(f"{path.name} is not an .xlsx workbook (a zip file): {exc}") from None
     except (OSError, EOFError, ElementTree.ParseError) as exc:
@@ -161,46 +169,62 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _uncached_cells(name: str, archive: zipfile.ZipFile) -> dict[str, list[str]]:
+def _uncached_cells(name: str, archive: zipfile.ZipFile, rows: int) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     names = set(archive.namelist())
     for sheet, part in sheet_parts(archive).items():
         if part in names:
             with archive.open(part) as stream:
-                cells = _sheet_cells(f"{name}!{sheet}", stream)
+                cells = _sheet_cells(f"{name}!{sheet}", stream, rows)
             if cells:
                 out[sheet] = cells
     return out
 
 
-class _Extent:
-    """The used range of a sheet so far; refused as soon as it is too large."""
+FIX = "(delete the far cells, or keep only the sheets to import)"
 
-    def __init__(self, label: str) -> None:
-        self.label = label
+
+class _Extent:
+    """The used range of a sheet so far; refused as soon as it is too large. ``limit``:
+    the rows it may span (MAX_ROWS in a small workbook, else as many as it holds)."""
+
+    def __init__(self, label: str, limit: int = MAX_ROWS) -> None:
+        self.label, self.limit = label, limit
         self.rows = self.columns = 0
 
     def cover(self, row: int, column: int, what: str) -> None:
         if row <= self.rows and column <= self.columns:
             return
         self.rows, self.columns = max(self.rows, row), max(self.columns, column)
-        if self.rows > MAX_ROWS or self.columns > MAX_COLUMNS:
-            limit = f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns"
+        if self.columns > MAX_COLUMNS:
+            limit = f"at most {MAX_COLUMNS} columns"
         elif self.rows * self.columns > MAX_CELLS:
             limit = f"at most {MAX_CELLS:,} cells (rows x columns)"
+        elif self.rows > self.limit:
+            limit = f"at most {MAX_ROWS:,} rows in a workbook under 1 MiB"
         else:
             return
         raise UnsafeWorkbook(
             f"{self.label}: {what} makes its used range {self.rows:,} rows by "
             f"{self.columns:,} columns; a sheet may have {limit}: refused before its "
-            "cells are read (delete the far cells, or keep only the sheets to import)"
+            f"cells are read {FIX}"
         )
+
+    def held(self, rows: int) -> None:
+        """The whole sheet streamed: more than MAX_ROWS rows must be held (hold a cell)."""
+        if self.rows > MAX_ROWS and rows * HELD[1] < self.rows * HELD[0]:
+            raise UnsafeWorkbook(
+                f"{self.label}: its used range is {self.rows:,} rows by {self.columns:,} "
+                f"columns and {rows:,} of the rows hold a cell; a sheet may have more than "
+                f"{MAX_ROWS:,} rows only when at least 9 in 10 of them hold a cell: refused "
+                f"before its cells are read {FIX}"
+            )
 
 
 def _position(ref: str | None) -> tuple[int, int] | None:
     found = CELL_REF.fullmatch(ref or "")
     if not found or len(ref or "") > 40:  # past any limit either way: read as far out
-        return (MAX_ROWS + 1, 1) if found else None
+        return (MAX_CELLS + 1, 1) if found else None
     return int(found.group(2)), _column(found.group(1).upper())
 
 
@@ -237,23 +261,26 @@ def _attrs(raw: bytes) -> dict[bytes, str]:
     return {m[1]: (m[2] or m[3] or b"").decode("utf-8", "replace") for m in _ATTR.finditer(raw)}
 
 
-def _sheet_cells(label: str, stream: IO[bytes]) -> list[str]:
+def _sheet_cells(label: str, stream: IO[bytes], rows: int = MAX_ROWS) -> list[str]:
     """Stream one sheet's XML in chunks (no tree is built, a regular expression finds
     the tags): refuse a used range beyond the limits (its dimension, then each cell as
-    met); the cells holding a formula with no cached value."""
-    scan = _SheetScan(label)
+    met, then the rows holding a cell); the cells holding a formula with no cached
+    value. ``rows``: the rows the used range may span (see `_Extent`)."""
+    scan = _SheetScan(label, rows)
     tail = b""
     while chunk := stream.read(CHUNK):
         tail = scan.feed(tail + chunk)
+    scan.extent.held(scan.held)
     return scan.found
 
 
 class _SheetScan:
-    def __init__(self, label: str) -> None:
-        self.extent = _Extent(label)
+    def __init__(self, label: str, rows: int = MAX_ROWS) -> None:
+        self.extent = _Extent(label, rows)
         self.row = self.column = 0
         self.found: list[str] = []
         self.cells = 0
+        self.held = self.top = 0  # rows holding a cell (each counted once, in order); the last
 
     def feed(self, data: bytes) -> bytes:
         """Take every whole row of ``data`` (the rest is returned): at C speed when its
@@ -282,19 +309,28 @@ class _SheetScan:
             widest = max(map(len, distinct))
             columns = _column(max(name for name in distinct if len(name) == widest))
             extent = self.extent
-            new_rows = max(extent.rows, max(map(int, rows)))
+            numbers = list(map(int, rows))
+            new_rows = max(extent.rows, max(numbers))
             new_columns = max(extent.columns, columns)
             too_many = new_rows * new_columns > MAX_CELLS
-            if new_rows > MAX_ROWS or new_columns > MAX_COLUMNS or too_many:
+            if new_rows > extent.limit or new_columns > MAX_COLUMNS or too_many:
                 return False
             extent.rows, extent.columns = new_rows, new_columns
-            self.row, self.column = int(rows[-1]), _column(letters[-1].upper())
+            self.row, self.column = numbers[-1], _column(letters[-1].upper())
+            self._count_held(numbers)
         self.cells += count
         if _FORMULA.search(part):
             for piece in _CELL_END.split(part):  # each piece ends with one cell's content
                 if b"<f" in piece or b":f" in piece:
                     self._formula_cell(piece)
         return True
+
+    def _count_held(self, numbers: list[int]) -> None:
+        """A row holds a cell when one names it past every row counted so far (rows out
+        of order count once, or not at all: never more than the used range)."""
+        tops = itertools.accumulate(numbers, max, initial=self.top)
+        self.held += sum(map(operator.gt, numbers, tops))
+        self.top = max(self.top, max(numbers))
 
     def _formula_cell(self, piece: bytes) -> None:
         start = max(piece.rfind(b"<c "), piece.rfind(b"<c>"), piece.rfind(b":c "))
@@ -326,6 +362,8 @@ class _SheetScan:
         at = _position(ref)
         self.row, self.column = at if at else (max(self.row, 1), self.column + 1)
         self.extent.cover(self.row, self.column, f"a cell at {ref or self.row}")
+        if self.row > self.top:
+            self.held, self.top = self.held + 1, self.row
         if self.cells > MAX_CELLS:
             raise UnsafeWorkbook(
                 f"{self.extent.label} holds more than {MAX_CELLS:,} cells: refused before "

@@ -29,8 +29,9 @@ from okrbsc.sheets.cells import (
 )
 from okrbsc.sheets.read import Table
 from okrbsc.sheets.yamltext import okr_file
+from okrbsc.strategy.models import KeyResult
 from okrbsc.strategy.periods import Period
-from okrbsc.strategy.repo import Repo
+from okrbsc.strategy.repo import OkrRef, Repo
 from okrbsc.write.values import ActualRow, CheckinRow, Row, same
 
 REVIEWED = "definitions change in the YAML, reviewed in a pull request"
@@ -58,7 +59,7 @@ MEASURE_FIELDS = {
 }  # fmt: skip
 
 
-READ: list[Any] = []  # what is left of a table's row once read (see `lines`)
+READ: tuple[Any, ...] = ()  # what is left of a table's row once read (see `lines`)
 
 
 @dataclass
@@ -339,7 +340,7 @@ class Definitions:
         self.new: dict[tuple[str, Period], list[Record]] = {}
         self.new_krs: dict[str, Record] = {}
         self.kr_period: dict[str, Period] = {}
-        self.final: dict[int, str | None] = {}  # final_score of each key result, by identity
+        self.final: dict[str, list[tuple[OkrRef, KeyResult, str]]] = {}  # see _finals
         self.read: dict[str, Any] = {}  # dates read from text
         self.values: dict[tuple[str, bool], dict[str, Any]] = {}  # see _cached
 
@@ -481,22 +482,33 @@ class Definitions:
             for ref, index in self.repo.key_results_named(ident)
         )
 
+    def _finals(self, ident: str) -> list[tuple[OkrRef, KeyResult, str]]:
+        """The key results named ``ident`` whose recorded score is final, and why (once
+        for all the check-ins of an id; most have none)."""
+        from okrbsc.scoring.freshness import final_score
+
+        found = self.final.get(ident)
+        if found is None:
+            found = self.final[ident] = []
+            for ref, index in self.repo.key_results_named(ident):
+                kr = ref.objective.key_results[index]
+                why = final_score(self.repo, ref, kr)
+                if why is not None:
+                    found.append((ref, kr, why))
+        return found
+
     def _final(self, line: Line, ident: str, day: Any, given: tuple[Any, Any]) -> bool:
         """SPEC 14.2: a new or changed check-in of a key result whose recorded score is
         in force is an error at its key_result cell (`import --force` writes it)."""
-        from okrbsc.scoring.freshness import final_score, would_change
+        from okrbsc.scoring.freshness import would_change
 
         period = self.kr_period.get(ident)
-        for ref, index in self.repo.key_results_named(ident):
+        for ref, kr, why in self._finals(ident):
             if (period is not None and ref.period != period) or not self.repo.calendar.contains(
                 ref.period, day
             ):
                 continue
-            kr = ref.objective.key_results[index]
-            if id(kr) not in self.final:  # the same for every check-in of the key result
-                self.final[id(kr)] = final_score(self.repo, ref, kr)
-            why = self.final[id(kr)]
-            if why is not None and would_change(kr, day, *given):
+            if would_change(kr, day, *given):
                 self.out.errors.append(
                     f"{line.where('key_result')}: {ident} has {why}, final since "
                     f"{self.repo.calendar.end(ref.period)}: the check-in is not imported; "

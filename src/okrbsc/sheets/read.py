@@ -30,7 +30,7 @@ class Table:
     name: str  # the sheet's name, lower case
     label: str  # `plan.xlsx!checkins` or `checkins.csv`
     header: list[str]
-    rows: list[list[Any]]
+    rows: list[tuple[Any, ...]]
     lines: list[int]  # each data row's row number (xlsx) or line (CSV)
     workbook: bool = True
     decimal_comma: bool = False
@@ -84,11 +84,19 @@ def _sheets(calamine: Any, path: Path, uncached: dict[str, list[str]]) -> list[T
     book = calamine.CalamineWorkbook.from_path(str(path))
     tables = []
     for name in book.sheet_names:
-        cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        table = _table(name, f"{path.name}!{name}", cells, 1)
+        table = _table(name, f"{path.name}!{name}", _rows(book.get_sheet_by_name(name)), 1)
         table.uncached = set(uncached.get(name, []))
         tables.append(table)
     return tables
+
+
+def _rows(sheet: Any) -> Iterator[list[Any]]:
+    """The rows of a sheet from A1, one at a time (``to_python(skip_empty_area=False)``
+    makes them all at once; ``iter_rows`` starts at row 1 but at the first used column)."""
+    start = sheet.start
+    before = [""] * (start[1] if start else 0)
+    for row in sheet.iter_rows():
+        yield before + row if before else row
 
 
 @contextlib.contextmanager
@@ -116,18 +124,23 @@ def _table(name: str, label: str, cells: Iterable[list[Any]], first: int) -> Tab
     rows_in = iter(cells)
     header = [str(c).strip().lower() for c in next(rows_in, [])]
     seen: dict[Any, Any] = {}
-    rows, lines = [], []
+    numbers: dict[float, float] = {}
+    rows: list[tuple[Any, ...]] = []
+    lines = []
     for number, row in enumerate(rows_in, start=first + 1):
         if any(c not in ("", None) for c in row):
-            rows.append([_shared(seen, c) for c in row] + [""] * (len(header) - len(row)))
+            short = ("",) * (len(header) - len(row))
+            rows.append(tuple([_shared(seen, numbers, c) for c in row]) + short)
             lines.append(number)
     return Table(name.strip().lower(), label, header, rows, lines)
 
 
-def _shared(seen: dict[Any, Any], cell: Any) -> Any:
+def _shared(seen: dict[Any, Any], numbers: dict[float, float], cell: Any) -> Any:
     kind = type(cell)
     if kind is str or kind is dt.date or kind is dt.datetime:  # never 1 for 1.0 or True
         return seen.setdefault(cell, cell)  # (a date and a datetime are never equal)
+    if kind is float and cell:  # (never -0.0 for 0.0)
+        return numbers.setdefault(cell, cell)
     return cell
 
 
