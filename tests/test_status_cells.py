@@ -8,6 +8,9 @@ every line of the table leaves blank), a wrapped cell's lines joined: every
 table, row and kept column holds the same text in the same order. A cell the
 terminal ended with an ellipsis must be one longer than its column, and begin
 with what the terminal showed.
+
+And on a real terminal (a pty of 120, 70, 80 columns; NO_COLOR; 256 colours)
+status prints the very bytes it printed when rich laid out every table.
 """
 
 from __future__ import annotations
@@ -139,3 +142,55 @@ def test_terminal_and_piped_status_show_the_same_cells(
     assert "\x1b[" in terminal and "\x1b[" not in piped
     assert len(blocks(piped)) >= 2
     assert same_cells(piped, terminal) > 0  # some cells wrapped: the comparison saw them
+
+
+def tables_written_as(text: str) -> str:
+    """status's code with every table it writes itself written as ``text`` (None: by rich)."""
+    return (
+        f"import okrbsc.render.status as s; s.table_text = lambda *a, **k: {text!r}; "
+        "from okrbsc.cli.app import main; main()"
+    )
+
+
+def on_a_pty(code: list[str], env: dict[str, str], columns: int) -> bytes:
+    """What ``python code...`` writes to a real terminal ``columns`` wide."""
+    import fcntl
+    import os
+    import struct
+    import termios
+
+    main, child = os.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src"), "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, *code], stdin=child, stdout=child, stderr=child, env=base | env
+    )
+    os.close(child)
+    out = bytearray()
+    while True:
+        try:
+            data = os.read(main, 65536)
+        except OSError:  # EIO: the terminal's last writer is gone
+            break
+        if not data:
+            break
+        out += data
+    os.close(main)
+    assert proc.wait(timeout=300) == 0, out.decode(errors="replace")[-2000:]
+    return bytes(out)
+
+
+@pytest.mark.parametrize(
+    ("env", "columns"),
+    [({}, 120), ({}, 70), ({"NO_COLOR": "1"}, 100), ({"TERM": "xterm-256color"}, 80)],
+    ids=["120", "70", "NO_COLOR", "256-colour-80"],
+)
+def test_on_a_terminal_status_prints_what_rich_printed(env: dict[str, str], columns: int) -> None:
+    """At 70 columns one table is wider than the terminal: rich prints that one."""
+    args = ["status", "--repo", str(EXAMPLES), "--as-of", "2026-11-20", "--no-cache"]
+    ours = on_a_pty(["-m", "okrbsc", *args], env, columns)
+    assert b"\x1b[1m" in ours  # a terminal: bold even with NO_COLOR
+    assert (b"\x1b[32m" in ours) == ("NO_COLOR" not in env)
+    assert ours == on_a_pty(["-c", tables_written_as(None), *args], env, columns)
+    marked = on_a_pty(["-c", tables_written_as("TABLE\n"), *args], env, columns)
+    assert marked.count(b"TABLE\r\n") == 6 - (columns == 70)  # ours, not rich's, compared
