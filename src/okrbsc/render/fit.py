@@ -55,7 +55,7 @@ def _least(col: Column, texts: set[str], natural: int) -> int:
 
 def _texts(rows: Sequence[Sequence[Cell]], i: int) -> set[str]:
     """The distinct texts of column ``i`` (repeated ones measured once)."""
-    return {_text(row[i]) for row in rows}
+    return {cell.plain if isinstance(cell := row[i], Text) else cell for row in rows}
 
 
 def choose(

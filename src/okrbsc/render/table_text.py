@@ -197,25 +197,25 @@ def _row(
 ) -> str | None:
     """One row's text; ``header`` is the header's style codes, None in the body."""
     cells: list[tuple[list[str], tuple[str, str]]] = []
+    tall = header is not None
     for i, size, justify, wrap, _, _ in layout:
-        content = _content(row[i])
+        cell = row[i]
+        content = (cell, "") if isinstance(cell, str) else _content(cell)
         if content is None:
             return None
         lines = cell_lines(content[0], size, justify, wrap)
         if lines is None:
             return None
+        tall = tall or len(lines) > 1
         style = content[1]
         cells.append((lines, header or (ink(style) if style else NONE)))
-    pad = header or NONE
-    if any(len(lines) > 1 for lines, _ in cells):
-        return _tall_row(cells, layout, pad, header is not None)
-    out: list[str] = []
-    for (lines, codes), (_, _, _, _, left, right) in zip(cells, layout, strict=True):
-        out.append(_painted(" " * left, pad) + _painted(lines[0], codes))
-        if right:
-            out.append(_painted(" ", pad))
-    out.append("\n")
-    return "".join(out)
+    if tall:
+        return _tall_row(cells, layout, header or NONE, header is not None)
+    parts = [  # one line of unstyled padding around each cell: the common row, fast
+        f"{' ' * left}{codes[0]}{lines[0]}{codes[1]}{' ' * right}"
+        for (lines, codes), (_, _, _, _, left, right) in zip(cells, layout, strict=True)
+    ]
+    return "".join(parts) + "\n"
 
 
 def table_text(
