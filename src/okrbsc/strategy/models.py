@@ -3,9 +3,11 @@
 Any model read from a file can tell where it came from, so rules can point at
 ``path:line:col`` of any object or field (see :meth:`Node.at`); positions are
 worked out only when asked (:class:`Sources`).
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: pydantic would evaluate every
+field's annotation from its text at each start-up (a name used before its
+class is written is quoted instead).
+"""
 
 import contextlib
 import datetime as dt
@@ -13,7 +15,7 @@ import functools
 import re
 import weakref
 from collections.abc import Callable, Iterator
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -29,6 +31,17 @@ from pydantic import (
 from okrbsc.strategy import hollow
 from okrbsc.strategy.loader import Pos, PosDict
 from okrbsc.strategy.periods import Period
+
+
+# Empty defaults come from these rather than from `list` and `dict`: pydantic reads
+# the signature of every default factory, and a builtin's is parsed from its text
+# (inspect and tokenize), about a third of a millisecond a field at each start-up.
+def new_list() -> list[Any]:
+    return []
+
+
+def new_dict() -> dict[Any, Any]:
+    return {}
 
 
 def _number(value: object) -> object:
@@ -146,14 +159,14 @@ class Node(BaseModel):
         object.__setattr__(out, "__pydantic_private__", dict(private) if private else None)
         return out
 
-    def origin(self, within: Node | None = None) -> PosDict | None:
+    def origin(self, within: "Node | None" = None) -> PosDict | None:
         """The positioned mapping this object was validated from (read on demand).
 
         ``within`` is the model of the file it is in, when the caller knows it:
         then only that file is looked into (see :class:`Sources`)."""
         return source_of(self, within, deep=True)
 
-    def at(self, key: str | None = None, within: Node | None = None) -> Pos:
+    def at(self, key: str | None = None, within: "Node | None" = None) -> Pos:
         """Line and column of this object, or of the value of one of its keys."""
         src = source_of(self, within)
         if src is None:
@@ -162,7 +175,7 @@ class Node(BaseModel):
             return src.vpos[key]
         return (src.line, src.col)
 
-    def key_at(self, key: str, inner: object, within: Node | None = None) -> Pos:
+    def key_at(self, key: str, inner: object, within: "Node | None" = None) -> Pos:
         """Line and column of the key ``inner`` of the mapping under ``key``."""
         src = source_of(self, within)
         if src is not None:
@@ -173,7 +186,7 @@ class Node(BaseModel):
                 return pos
         return self.at(key, within)
 
-    def item_at(self, key: str, index: int, within: Node | None = None) -> Pos:
+    def item_at(self, key: str, index: int, within: "Node | None" = None) -> Pos:
         """Line and column of item ``index`` of the list under ``key``."""
         src = source_of(self, within)
         if src is not None:
@@ -420,7 +433,7 @@ class LintSettings(Node):
     backdate_days: int = Field(default=7, ge=0)  # G503, SPEC 9.3
     max_file_mib: Annotated[float, BeforeValidator(_number), Field(ge=1, le=64)] = 8
     activity_verbs: list[Text] = Field(default_factory=lambda: list(DEFAULT_VERBS))
-    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    rules: dict[str, RuleSetting] = Field(default_factory=new_dict)
 
 
 class Bands(Node):
@@ -428,7 +441,7 @@ class Bands(Node):
     yellow: Fraction
 
     @model_validator(mode="after")
-    def _ordered(self) -> Bands:
+    def _ordered(self) -> "Bands":
         if self.yellow > self.green:
             raise ValueError("yellow must not be above green")
         return self
@@ -498,7 +511,7 @@ class Connection(Node):
     jira: JiraConnection | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> Connection:
+    def _one(self) -> "Connection":
         given = [k for k in ("url", "github", "gitlab", "jira") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
@@ -567,7 +580,7 @@ class Deliver(Node):
     from_: Text | None = Field(default=None, alias="from")
 
     @model_validator(mode="after")
-    def _env_for_channel(self) -> Deliver:
+    def _env_for_channel(self) -> "Deliver":
         if self.to == "email":
             if self.smtp_env is None:
                 raise ValueError("an email delivery names its SMTP URL's variable: smtp_env")
@@ -585,8 +598,8 @@ class RhythmSettings(Node):
     #: None: [stale_after_days, 2 × stale_after_days] (see Config.escalation_days)
     escalate_after_days: list[Annotated[int, Field(ge=1)]] | None = None
     checkin_hint: Text | None = None
-    deliver: list[Deliver] = Field(default_factory=list)
-    digest_to: list[Id] = Field(default_factory=list)
+    deliver: list[Deliver] = Field(default_factory=new_list)
+    digest_to: list[Id] = Field(default_factory=new_list)
 
 
 class Unit(Node):
@@ -613,13 +626,13 @@ class Config(Root):
     fiscal_year_named_by: Literal["start", "end"] = "start"
     confidence_scale: Literal[1, 10] = 1
     files: FileGlobs = FileGlobs()
-    teams: list[Team] = Field(default_factory=list)
+    teams: list[Team] = Field(default_factory=new_list)
     lint: LintSettings = LintSettings()
     scoring: ScoringSettings = ScoringSettings()
-    sources: dict[Id, Connection] = Field(default_factory=dict)
+    sources: dict[Id, Connection] = Field(default_factory=new_dict)
     people: dict[Id, Person] | None = None
     rhythm: RhythmSettings = RhythmSettings()
-    units: Annotated[list[Unit], AfterValidator(_units_unique)] = Field(default_factory=list)
+    units: Annotated[list[Unit], AfterValidator(_units_unique)] = Field(default_factory=new_list)
 
     def escalation_days(self) -> list[int]:
         """The ages at which a reminder escalates one level more (SPEC 16.2)."""
@@ -680,7 +693,7 @@ _FILTERS = {
 }
 
 
-def _tracker_filters(source: Source, where: str) -> Source:
+def _tracker_filters(source: "Source", where: str) -> "Source":
     kinds, filters = _FILTERS[where]
     items = source.items or "issues"
     if items not in kinds:
@@ -707,7 +720,7 @@ class Source(Node):
     jql: Text | None = None
     items: Literal["issues", "pull_requests", "merge_requests"] | None = None
     milestone: Annotated[str, BeforeValidator(_tracker_name)] | None = None
-    labels: Annotated[list[Text], BeforeValidator(_one_or_more)] = Field(default_factory=list)
+    labels: Annotated[list[Text], BeforeValidator(_one_or_more)] = Field(default_factory=new_list)
     assignee: Text | None = None
     epic: Annotated[int, Field(ge=1)] | None = None
     state: Literal["closed", "merged", "open", "all"] | None = None
@@ -715,7 +728,7 @@ class Source(Node):
     within: Literal["period"] | None = None
 
     @model_validator(mode="after")
-    def _query_or_tracker(self) -> Source:
+    def _query_or_tracker(self) -> "Source":
         where = [k for k in ("repo", "project", "jql") if getattr(self, k) is not None]
         if self.query is not None:
             extra = [k for k in _TRACKER_KEYS if k in self.model_fields_set]
@@ -785,7 +798,7 @@ class MeasureBands(Node):
     red: Annotated[float, BeforeValidator(_number), Field(ge=0.0)]
 
     @model_validator(mode="after")
-    def _ordered(self) -> MeasureBands:
+    def _ordered(self) -> "MeasureBands":
         if self.green > self.red:
             raise ValueError(
                 f"green ({self.green:g}) must not be above red ({self.red:g}): "
@@ -809,7 +822,7 @@ class Rollup(Node):
     weights: list[Weight] | None = None
 
     @model_validator(mode="after")
-    def _weights(self) -> Rollup:
+    def _weights(self) -> "Rollup":
         if self.by == "weighted_mean" and self.weights is None:
             raise ValueError("by: weighted_mean needs `weights`, one per item of `of`")
         if self.weights is not None and self.by != "weighted_mean":
@@ -837,14 +850,14 @@ class Measure(Node):
     owner: Text | None = None
     rewards: bool = False
     bands: MeasureBands | None = None
-    actuals: dict[ActualKey, MeasureActual] = Field(default_factory=dict)
-    targets: dict[ActualKey, MeasureTarget] = Field(default_factory=dict)
-    ratings: dict[ActualKey, Rating] = Field(default_factory=dict)
+    actuals: dict[ActualKey, MeasureActual] = Field(default_factory=new_dict)
+    targets: dict[ActualKey, MeasureTarget] = Field(default_factory=new_dict)
+    ratings: dict[ActualKey, Rating] = Field(default_factory=new_dict)
     source: Source | None = None
     rollup: Rollup | None = None  # SPEC 18.2: the actual comes from the units
 
     @model_validator(mode="after")
-    def _rollup_alone(self) -> Measure:
+    def _rollup_alone(self) -> "Measure":
         if self.rollup is not None and (self.actuals or self.source is not None):
             mine = "actuals" if self.actuals else "a source"
             raise ValueError(
@@ -877,9 +890,9 @@ class ScorecardObjective(Node):
     title: Text
     description: Text | None = None
     owner: Text | None = None
-    measures: list[Measure] = Field(default_factory=list)
-    initiatives: list[Initiative] = Field(default_factory=list)
-    drives: list[Id] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=new_list)
+    initiatives: list[Initiative] = Field(default_factory=new_list)
+    drives: list[Id] = Field(default_factory=new_list)
 
 
 class Scorecard(Root):
@@ -887,7 +900,7 @@ class Scorecard(Root):
     mission: Text | None = None
     vision: Text | None = None
     perspectives: list[Perspective] | None = None
-    objectives: list[ScorecardObjective] = Field(default_factory=list)
+    objectives: list[ScorecardObjective] = Field(default_factory=new_list)
 
     def kind_problems(self) -> Iterator[tuple[Pos, str]]:
         for obj in self.objectives:
@@ -933,11 +946,11 @@ class KeyResult(Node):
     rewards: bool = False
     done: bool | None = None
     due: dt.date | None = None
-    checkins: list[CheckIn] = Field(default_factory=list)
+    checkins: list[CheckIn] = Field(default_factory=new_list)
     source: Source | None = None
 
     @model_validator(mode="after")
-    def _metric_needs_numbers(self) -> KeyResult:
+    def _metric_needs_numbers(self) -> "KeyResult":
         # SPEC 10.3: `start` may be left out (it is then read from the data), but
         # then nothing says which way is good unless `direction` does
         if self.kind == "metric":
@@ -974,13 +987,13 @@ class Objective(Node):
     description: Text | None = None
     type: Literal["aspirational", "committed"] = "aspirational"
     owner: Text | None = None
-    aligns_to: list[Id] = Field(default_factory=list)
-    depends_on: list[Id] = Field(default_factory=list)
+    aligns_to: list[Id] = Field(default_factory=new_list)
+    depends_on: list[Id] = Field(default_factory=new_list)
     weight: Weight = 1.0
     score: Fraction | None = None
     rewards: bool = False
-    key_results: list[KeyResult] = Field(default_factory=list)
-    initiatives: list[Initiative] = Field(default_factory=list)
+    key_results: list[KeyResult] = Field(default_factory=new_list)
+    initiatives: list[Initiative] = Field(default_factory=new_list)
 
     def kr_id(self, index: int) -> str:
         """The KR's id, defaulting to ``<objective id>.<1-based index>``."""
@@ -991,7 +1004,7 @@ class OkrFile(Root):
     kind: Literal["okrs"]
     team: TeamId
     period: PeriodField
-    objectives: list[Objective] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=new_list)
 
     def kind_problems(self) -> Iterator[tuple[Pos, str]]:
         for obj in self.objectives:
