@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.cli.app import only_command
+from okrbsc.cli.app import NoPydanticPlugins, only_command
 
 from .conftest import EXAMPLES
 
@@ -85,6 +85,9 @@ NOT_FOR_LINT = (
     "okrbsc.write.scaffold",
     "okrbsc.write.safe",
     "okrbsc.scoring.engine",
+    # pydantic's plugin loader imports it, for plugins okrbsc turns off
+    "importlib.metadata",
+    "email",
 )
 
 # Run the console entry point in a fresh interpreter and list, as it leaves (it
@@ -118,3 +121,50 @@ def test_lint_of_examples_loads_nothing_it_does_not_need(cache: list[str]) -> No
     assert "okrbsc.lint.engine" in modules  # the list is of a real run
     heavy = {m for m in modules if m in NOT_FOR_LINT or m.split(".")[0] in NOT_FOR_LINT}
     assert heavy == set()
+
+
+def test_the_stand_in_for_the_plugin_loader_answers_as_pydantic_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pydantic.plugin import _loader
+
+    stand_in = NoPydanticPlugins(_loader.__name__)
+    for off in ("__all__", "1", "true"):
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", off)
+        assert tuple(stand_in.get_plugins()) == tuple(_loader.get_plugins()) == ()
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "some-plugin")  # then the real one answers
+    assert list(stand_in.get_plugins()) == list(_loader.get_plugins())
+    assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == _loader.PYDANTIC_ENTRY_POINT_GROUP
+    assert not hasattr(stand_in, "__file__")  # inspect asks every module: never the real one
+
+
+STAND_IN = """
+import sys
+from okrbsc.cli.app import no_pydantic_plugins
+no_pydantic_plugins()
+loader = type(sys.modules.get("pydantic.plugin._loader")).__name__
+from okrbsc.strategy.models import Config
+print(loader, Config.model_validate({"organisation": "Acme"}).organisation,
+      "importlib.metadata" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (None, "NoPydanticPlugins Acme False"),
+        ("1", "NoPydanticPlugins Acme False"),
+        ("some-plugin", "NoneType Acme True"),  # a user's own setting: pydantic's own loader
+    ],
+)
+def test_the_plugin_loader_stands_in_only_while_plugins_are_off(
+    setting: str | None, expected: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    out = subprocess.run(
+        [sys.executable, "-c", STAND_IN], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == expected

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import gc
+import importlib
 import os
 import sys
+import types
 from typing import Annotated, Any
 
 import typer
@@ -122,13 +124,51 @@ def only_command(argv: list[str]) -> typer.Typer:
     return narrowed
 
 
-def main() -> None:
-    """Entry point: no traceback ever reaches the user unless OKRBSC_DEBUG is set."""
+PLUGINS_OFF = ("__all__", "1", "true")  # the values of PYDANTIC_DISABLE_PLUGINS that turn all off
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+class NoPydanticPlugins(types.ModuleType):
+    """Stands in for pydantic's plugin loader while its plugins are all turned off.
+
+    pydantic asks that module for its plugins when it builds a model's validator;
+    the module imports importlib.metadata as it loads (about 13 ms of CPU: the
+    e-mail parser, zipfile, csv), to scan entry points that, with every plugin off,
+    it never scans. This answers no plugins without that import, as the real
+    :func:`get_plugins` does then; if the setting has changed since, and for
+    anything else asked of it, it hands over to the real module.
+    """
+
+    def get_plugins(self) -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in PLUGINS_OFF:
+            return ()
+        return self.real().get_plugins()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # what tools ask of every module (inspect: __file__)
+            raise AttributeError(name)
+        return getattr(self.real(), name)
+
+    def real(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+
+def no_pydantic_plugins() -> None:
+    """Turn pydantic's plugins off (a user's own setting wins), and with them all off
+    leave its plugin loader unloaded (:class:`NoPydanticPlugins`)."""
     # pydantic looks for plugins of its own by scanning the entry points of every
     # installed distribution when it builds the first model (0.09 s of the 1.7 s
-    # command of `lint examples/` under cProfile); okrbsc uses none. A user's own
-    # setting wins.
+    # command of `lint examples/` under cProfile); okrbsc uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if os.environ["PYDANTIC_DISABLE_PLUGINS"] in PLUGINS_OFF and _PLUGIN_LOADER not in sys.modules:
+        sys.modules[_PLUGIN_LOADER] = NoPydanticPlugins(_PLUGIN_LOADER)
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches the user unless OKRBSC_DEBUG is set."""
+    no_pydantic_plugins()
     try:
         only_command(sys.argv[1:])()
     except SystemExit as done:
