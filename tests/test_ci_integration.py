@@ -58,8 +58,11 @@ def test_pre_commit_manifest_is_valid() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
-    """pre-commit installs okrbsc from this checkout into its own env and runs the hook."""
+def test_pre_commit_installs_the_hook_from_a_config_and_runs_it(tmp_path: Path) -> None:
+    """pre-commit installs okrbsc from this checkout into its own env and runs the hook,
+    from a strategy repo's .pre-commit-config.yaml as the README shows (the checkout
+    as the repo, its commit as the rev). The second run takes the env the first
+    installed, as a user's next commit does (try-repo would install it again)."""
     pre_commit = _pre_commit()
     project = tmp_path / "okrbsc"
     shutil.copytree(
@@ -72,33 +75,29 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path: Path) -> None:
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "snapshot")
+    rev = git(project, "rev-parse", "HEAD").strip()
     strategy = tmp_path / "strategy"
     shutil.copytree(BASE, strategy)
+    (strategy / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {project}\n    rev: {rev}\n    hooks:\n      - id: okrbsc-lint\n"
+    )
     git(strategy, "init", "-q")
     git(strategy, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    clean = subprocess.run(
-        [pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
-        cwd=strategy,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
+    hook = [pre_commit, "run", "okrbsc-lint", "--all-files"]
+    clean = subprocess.run(hook, cwd=strategy, capture_output=True, text=True, timeout=600, env=env)
     assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "okrbsc lint" in clean.stdout and "Passed" in clean.stdout, clean.stdout
+    assert "Installing environment" in clean.stdout + clean.stderr  # from this checkout
     sales = strategy / "okrs/2026/Q3/sales.yaml"
     sales.write_text(sales.read_text().replace("aligns_to: [A1]", "aligns_to: [NOPE]"))
     git(strategy, "add", "-A")
     broken = subprocess.run(
-        [pre_commit, "try-repo", str(project), "okrbsc-lint", "--all-files"],
-        cwd=strategy,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
+        hook, cwd=strategy, capture_output=True, text=True, timeout=600, env=env
     )
-    assert broken.returncode == 1
+    assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "okrs/2026/Q3/sales.yaml:7:" in broken.stdout
+    assert "Installing environment" not in broken.stdout + broken.stderr  # the first run's env
 
 
 def test_action_and_workflow_files_are_valid(tmp_path: Path) -> None:
