@@ -38,6 +38,38 @@ def need_tool(found: str | None, what: str, part: str) -> str:
     pytest.skip(f"{what} is not installed")
 
 
+#: The tests that take the most CPU (seconds measured, 2 workers), longest first. They
+#: run first: with `--dist worksteal` (pyproject) a worker that runs out of tests takes
+#: the other's last ones, so a run ends on short tests instead of one worker running a
+#: long test alone at the end. A name missing here only costs time, never a test.
+LONGEST_FIRST = (
+    "test_ci_integration.py::test_pre_commit_installs_the_hook_from_a_config_and_runs_it",  # 12
+    "test_incremental.py::test_edits_linted_warm_give_the_findings_of_a_cold_run",  # 12
+    "test_templates_bounded.py::test_a_runaway_loop_stops_after_10_s_of_cpu",  # 3 x 10
+    "test_fastread.py::test_generated_documents_read_alike",  # 11
+    "test_fuzz.py::test_generated_documents",  # 10
+    "test_fuzz.py::test_mutated_valid_file",  # 8
+    "test_fuzz.py::test_random_bytes",  # 8
+    "test_write_fuzz.py::test_every_file_lint_accepts_is_written_exactly_or_refused",
+    "test_checkin_exact.py::test_any_value_accepted_reads_back_equal_and_any_other_is_refused",
+    "test_fastread.py::test_generated_files_give_the_same_findings",  # 4
+    "test_docs.py::test_guide_commands_run_as_written",  # 4
+    "test_memory.py::test_50_lints_in_one_process_do_not_grow",  # 4
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first (LONGEST_FIRST), every other in collection order."""
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    last = len(rank)
+
+    def key(item: pytest.Item) -> int:
+        name = getattr(item, "originalname", item.name)
+        return rank.get(f"{item.path.name}::{name}", last)
+
+    items.sort(key=key)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _own_read_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Commands fill the user's read cache: in tests, a folder of the test run's own."""
