@@ -4,12 +4,14 @@ check-in dots made in Python write what the template's loop wrote."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from jinja2 import Environment
 
-from okrbsc.render.report import context, environment, kr_chart
+from okrbsc.render.report import ChartDays, context, environment, kr_chart
 from okrbsc.render.sandbox import render
+from okrbsc.render.score import quantity
 from okrbsc.session import Session
 
 from .conftest import EXAMPLES
@@ -64,3 +66,14 @@ def test_the_dots_are_what_the_loop_over_the_points_writes() -> None:
     for chart in charts:
         assert chart.dots == loop.render(chart=chart)
         assert chart.dots.count("<circle ") == len(chart.points) > 0
+
+
+def test_a_value_s_text_made_once_is_quantity_s() -> None:
+    values = [0.0, -0.0, 0, 3, 3.0, -3.0, 2**53 + 1, 2.0**53, 1e20, 10**20, 0.125, 1 / 3]
+    values += [float("inf"), float("nan"), True, False, None, "high", (1.0, 2.0)]
+    for order in (values, values[::-1]):
+        axis = ChartDays(dt.date(2026, 7, 1), 92)
+        for unit in (None, "%", "days", "<b>"):
+            for value in order + order:
+                assert axis.amount(value, unit) == quantity(value, unit), (value, unit)  # type: ignore[arg-type]
+    assert ChartDays(dt.date(2026, 7, 1), 92).amount(-0.0, "%") == "-0%"

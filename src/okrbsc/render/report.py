@@ -177,13 +177,25 @@ class Chart:
 
 @dataclass
 class ChartDays:
-    """Where a check-in's day falls on the x axis of a KR's chart, with its texts, made
-    once per day for all the charts of a report (their check-ins share few days)."""
+    """Where a check-in's day falls on the x axis of a KR's chart, with its texts, and
+    the text of a check-in's value: each made once for all the charts of a report
+    (their check-ins share few days, and many values)."""
 
     start: dt.date
     days: int  # in the period
     width: int = 160
     seen: dict[dt.date, tuple[float, str, str]] = field(default_factory=dict)
+    amounts: dict[tuple[float, str | None], str] = field(default_factory=dict)
+
+    def amount(self, value: float, unit: str | None) -> str:
+        """``quantity(value, unit)``. A number equal to another has its text (an int
+        is formatted as the equal float), but for -0.0 ("-0") and 0.0 ("0")."""
+        if not value or (type(value) is not float and type(value) is not int):
+            return quantity(value, unit)
+        found = self.amounts.get((value, unit))
+        if found is None:
+            found = self.amounts[value, unit] = quantity(value, unit)
+        return found
 
     def at(self, day: dt.date) -> tuple[float, str, str]:
         """x; x to 1 decimal; the day as text."""
@@ -219,7 +231,7 @@ def kr_chart(
         if conf
         else []
     )
-    points = [(x[0], y, f"{x[2]}: {quantity(v, k.unit)}") for x, y, v in marks]
+    points = [(x[0], y, f"{x[2]}: {axis.amount(v, k.unit)}") for x, y, v in marks]
     return Chart(
         w,
         h,
