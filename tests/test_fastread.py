@@ -239,7 +239,7 @@ DECLINES = {
     "a CR alone": "a: 1\rb: 2\n",  # (CR LF is a line break: read fast)
     "an escape": 'a: "\\u0041"\n',
     "a NEL line break": "a: x\u0085y\n",
-    "no final line break": "a: 1",
+    "no final line break after a block scalar": "a: |\n  x",
     "a block scalar at the end": "a: |\n",
     "a flow collection over lines": "a: [1,\n  2]\n",
     "deep block nesting": "- " * 20 + "x\n",
@@ -445,6 +445,88 @@ def test_a_repo_with_windows_line_ends_gives_the_same_findings(
     for path in root.rglob("*.yaml"):
         text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
         path.write_bytes(windows(text.encode("utf-8"), 1))
+    found = both_ways(root, "2026-11-20", monkeypatch)
+    assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
+    taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]
+    assert len(taken) >= 8, taken
+
+
+# --- lines of spaces alone and no last line break (with no block scalar) -------------
+
+
+def spaced(raw: bytes, every: int, last: bool) -> bytes:
+    """``raw`` with a line of spaces after every ``every``-th line (of more spaces each
+    time), and without its last line break unless ``last``."""
+    lines = raw.split(b"\n")
+    out = b"\n".join(
+        line + (b"\n" + b" " * (i % 9 + 1) if i % every == 0 else b"")
+        for i, line in enumerate(lines)
+    )
+    return out if last else out.rstrip(b"\n")
+
+
+SPACE_PIECES = ["\n   ", "\n ", "\n" + " " * 12, "   ", " |", " >", "\n  # c", "'", '"', "\n  x"]
+# block scalars holding a line of more spaces than their indentation, at each depth
+SPACE_PIECES += [f"{h}\n{' ' * k}p\n{' ' * (k + 3)}\n{' ' * k}q" for h in "|>" for k in (2, 6, 10)]
+
+
+def spaced_sales() -> st.SearchStrategy[bytes]:
+    """The base repo's sales file with lines of spaces, quotes and block scalars put in."""
+    pieces = st.sampled_from(SPACE_PIECES + TAB_VALUES)
+    edit = st.tuples(st.integers(0, 10_000), st.integers(0, 2), pieces)
+    return st.lists(edit, min_size=1, max_size=6).map(lambda e: _edited_lines(SALES, e))
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_corpus_file_reads_alike_spaced(path: Path) -> None:
+    check_agrees(spaced(path.read_bytes(), 2, last=False))
+
+
+@MANY
+@given(documents(), st.integers(1, 3), st.booleans())
+def test_generated_documents_read_alike_spaced(document: Any, every: int, last: bool) -> None:
+    raw = yaml.safe_dump(document, allow_unicode=True).encode("utf-8")
+    check_agrees(spaced(raw, every, last))
+
+
+@MANY
+@given(spaced_sales(), st.booleans(), st.booleans())
+def test_edited_files_read_alike_spaced(raw: bytes, cut: bool, crlf: bool) -> None:
+    raw = raw.rstrip(b"\n") if cut else raw
+    check_agrees(windows(raw, 1) if crlf else raw)
+
+
+@pytest.mark.parametrize("piece", SPACE_PIECES)
+def test_each_piece_as_each_value_reads_alike(piece: str) -> None:
+    """Every line's value replaced by the piece, with and without the last line break."""
+    for line in range(SALES.count("\n")):
+        raw = _edited_lines(SALES, [(line, 1, piece)])
+        check_agrees(raw)
+        check_agrees(raw.rstrip(b"\n"))
+
+
+@MANY
+@given(mutated_sales())
+def test_mutated_files_read_alike_spaced(raw: bytes) -> None:
+    check_agrees(spaced(raw, 3, last=False))
+
+
+def test_lines_of_spaces_and_no_last_line_break_are_read_fast() -> None:
+    assert check_agrees(spaced(SALES.encode(), 2, last=False))
+    assert check_agrees(windows(spaced(SALES.encode(), 1, last=False), 1))
+    block = "a: |\n  p\n   \n  q\n"  # a line of spaces in a block scalar's text
+    assert read_plain(block.encode(), block) is DECLINED
+    assert read_plain(block[:-1].encode(), block[:-1]) is DECLINED
+
+
+def test_a_repo_with_lines_of_spaces_gives_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples", root)
+    for path in root.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
+        path.write_bytes(spaced(text.encode("utf-8"), 2, last=False))
     found = both_ways(root, "2026-11-20", monkeypatch)
     assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
     taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]

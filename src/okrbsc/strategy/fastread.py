@@ -10,9 +10,10 @@ become dates, unknown tags are dropped, `0X1F` and `1_000` are numbers,
 `10:00:00` is a time), and it has no E009, positions or depth limit of its
 own. So :func:`read_plain` declines -- the caller then takes the positioned
 path -- whenever the text holds anything whose reading could differ: the
-guard below is a byte pre-scan of cheap, conservative tests (Windows line
-ends, and a tab in a comment, common in hand-written files, are made what
-reads alike first: CR LF a line break, the tab a space). A text it
+guard below is a byte pre-scan of cheap, conservative tests (what is
+common in hand-written files and reads alike to every reader is made plain
+first, see `_alike`: Windows line ends, a tab in a comment, and with no
+block scalar, lines of spaces alone and a missing last line break). A text it
 passes reads to exactly the data the positioned reader gives it, with no
 problem and no note; `tests/test_fastread.py` checks that claim over the
 fuzz corpus, the hostile corpus, every scalar spelling up to a length and
@@ -130,11 +131,11 @@ def read_plain(raw: bytes, text: str) -> Any:
     """The data of one YAML file, or :data:`DECLINED` (read it with positions)."""
     raw = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw  # a leading BOM is no content
     text = text.removeprefix("\ufeff")
-    if _GUARD is None or _yaml_rs is None or not raw.endswith(b"\n"):
+    if _GUARD is None or _yaml_rs is None:
+        return DECLINED
+    raw, text, blanked = _alike(raw, text)
+    if not raw.endswith(b"\n"):
         return DECLINED  # (yaml-rs ends a last block scalar with a line break of its own)
-    if b"\r\n" in raw:  # Windows line ends: every reader takes CR LF as one line break
-        raw, text = raw.replace(b"\r\n", b"\n"), text.replace("\r\n", "\n")
-    raw, text, blanked = _comment_tabs_blanked(raw, text)
     padded = b"\n" + raw
     if not _flow_shallow(raw) or _ODD.search(raw):
         return DECLINED
@@ -153,6 +154,31 @@ def read_plain(raw: bytes, text: str) -> Any:
     if blanked and _holds_hash(data):
         return DECLINED  # a `#` taken for a comment's may have been a scalar's
     return data
+
+
+_SPACES_ALONE = re.compile(r"^ +$", re.M)
+_SPACES_ALONE_BYTES = re.compile(rb"^ +$", re.M)
+
+
+def _alike(raw: bytes, text: str) -> tuple[bytes, str, bool]:
+    """The text with what the guard declines but every reader reads alike made plain
+    (and whether a tab in a comment was made a space, see `_comment_tabs_blanked`).
+
+    Windows line ends: CR LF is one line break to every reader (libyaml makes it
+    LF inside scalars too), and a CR before a line break moves no line or column.
+    With no block scalar (no `|` or `>` anywhere), a missing last line break and
+    lines of spaces alone are no data either: the readers differ on them only in
+    a block scalar's text, and elsewhere a line of spaces is a blank line (in a
+    scalar over lines too). No other line moves, nor any column of another line.
+    """
+    if b"\r\n" in raw:
+        raw, text = raw.replace(b"\r\n", b"\n"), text.replace("\r\n", "\n")
+    if b"|" not in raw and b">" not in raw:
+        if raw and not raw.endswith(b"\n"):
+            raw, text = raw + b"\n", text + "\n"
+        if b" \n" in raw:
+            raw, text = _SPACES_ALONE_BYTES.sub(b"", raw), _SPACES_ALONE.sub("", text)
+    return _comment_tabs_blanked(raw, text)
 
 
 # A `#` that may open a comment (first on its line, after a space, a tab or nothing),
