@@ -23,8 +23,6 @@
 
 from __future__ import annotations
 
-import itertools
-import operator
 import re
 import zipfile
 from collections import deque
@@ -253,6 +251,9 @@ _CELL_START = re.compile(rb"<" + _P + rb"c[\s/>]")
 _CELL_REFS = re.compile(  # a `>` quoted in an attribute hides r: the counts differ, tag by tag
     rb"<" + _P + rb"""c\s[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,8})\$?([0-9]{1,12})["']"""
 )
+_PLAIN_CELL_REFS = re.compile(  # _CELL_REFS where no tag has a prefix
+    rb"""<c\s[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,8})\$?([0-9]{1,12})["']"""
+)
 _DIMENSION = re.compile(rb"<" + _P + rb"dimension\b" + _ATTRS + rb"/?>")
 _CELL_END = re.compile(rb"</" + _P + rb"c\s*>")
 
@@ -296,8 +297,12 @@ class _SheetScan:
     def _fast(self, part: bytes) -> bool:
         """Cover the rows of ``part`` from its cell references alone; False (nothing
         taken) when a cell has none, a dimension is there, or a limit would be passed."""
-        refs = _CELL_REFS.findall(part)
-        count = len(_CELL_START.findall(part))
+        if b":c" in part:  # a cell tag may have a namespace prefix
+            refs, count = _CELL_REFS.findall(part), len(_CELL_START.findall(part))
+        else:  # the same, faster
+            refs, count = _PLAIN_CELL_REFS.findall(part), part.count(b"<c")
+            if count != part.count(b"<c "):  # a `<col`, or a `<c` and a tab, a `>`...
+                count = sum(part.count(b"<c" + bytes([after])) for after in b" \t\n\r\f\v/>")
         if count != len(refs) or self.cells + count > MAX_CELLS:
             return False
         if b"dimension" in part:
@@ -309,14 +314,14 @@ class _SheetScan:
             widest = max(map(len, distinct))
             columns = _column(max(name for name in distinct if len(name) == widest))
             extent = self.extent
-            numbers = list(map(int, rows))
+            numbers = set(map(int, set(rows)))
             new_rows = max(extent.rows, max(numbers))
             new_columns = max(extent.columns, columns)
             too_many = new_rows * new_columns > MAX_CELLS
             if new_rows > extent.limit or new_columns > MAX_COLUMNS or too_many:
                 return False
             extent.rows, extent.columns = new_rows, new_columns
-            self.row, self.column = numbers[-1], _column(letters[-1].upper())
+            self.row, self.column = int(rows[-1]), _column(letters[-1].upper())
             self._count_held(numbers)
         self.cells += count
         if _FORMULA.search(part):
@@ -325,12 +330,13 @@ class _SheetScan:
                     self._formula_cell(piece)
         return True
 
-    def _count_held(self, numbers: list[int]) -> None:
-        """A row holds a cell when one names it past every row counted so far (rows out
-        of order count once, or not at all: never more than the used range)."""
-        tops = itertools.accumulate(numbers, max, initial=self.top)
-        self.held += sum(map(operator.gt, numbers, tops))
-        self.top = max(self.top, max(numbers))
+    def _count_held(self, numbers: set[int]) -> None:
+        """Rows holding a cell: ``numbers``, the rows named by the cells of whole rows,
+        past the last row counted so far (a row met again after it is not counted
+        again: never more than the used range)."""
+        top = self.top
+        fresh = len(numbers) if min(numbers) > top else sum(1 for n in numbers if n > top)
+        self.held, self.top = self.held + fresh, max(top, max(numbers))
 
     def _formula_cell(self, piece: bytes) -> None:
         start = max(piece.rfind(b"<c "), piece.rfind(b"<c>"), piece.rfind(b":c "))

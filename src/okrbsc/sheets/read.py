@@ -118,30 +118,28 @@ def _native_stderr_hidden() -> Iterator[None]:
 
 
 def _table(name: str, label: str, cells: Iterable[list[Any]], first: int) -> Table:
-    """The header and the rows with a cell; a text, date or time cell equal to one seen
-    before is that one (a check-in sheet repeats its ids, dates and notes by the
+    """The header and the rows with a cell; a text, date, time or number cell equal to one
+    seen before is that one (a check-in sheet repeats its ids, dates and notes by the
     thousand: one string each keeps an export of 250,000 rows in tens of MB)."""
     rows_in = iter(cells)
     header = [str(c).strip().lower() for c in next(rows_in, [])]
-    seen: dict[Any, Any] = {}
-    numbers: dict[float, float] = {}
+    texts: dict[Any, Any] = {}  # texts, dates and times (a date never equals a datetime)
+    floats: dict[float, float] = {}  # only floats: never 1 for 1.0 or True, -0.0 for 0.0
+    seen, number = texts.setdefault, floats.setdefault
     rows: list[tuple[Any, ...]] = []
     lines = []
-    for number, row in enumerate(rows_in, start=first + 1):
+    for at, row in enumerate(rows_in, start=first + 1):
         if any(c not in ("", None) for c in row):
-            short = ("",) * (len(header) - len(row))
-            rows.append(tuple([_shared(seen, numbers, c) for c in row]) + short)
-            lines.append(number)
+            held: list[Any] = [
+                seen(c, c) if type(c) in SHARED else number(c, c) if type(c) is float and c else c
+                for c in row
+            ]
+            rows.append(tuple(held) + ("",) * (len(header) - len(row)))
+            lines.append(at)
     return Table(name.strip().lower(), label, header, rows, lines)
 
 
-def _shared(seen: dict[Any, Any], numbers: dict[float, float], cell: Any) -> Any:
-    kind = type(cell)
-    if kind is str or kind is dt.date or kind is dt.datetime:  # never 1 for 1.0 or True
-        return seen.setdefault(cell, cell)  # (a date and a datetime are never equal)
-    if kind is float and cell:  # (never -0.0 for 0.0)
-        return numbers.setdefault(cell, cell)
-    return cell
+SHARED = frozenset({str, dt.date, dt.datetime})
 
 
 def read_csv(path: Path) -> Table:
