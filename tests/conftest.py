@@ -43,6 +43,7 @@ def need_tool(found: str | None, what: str, part: str) -> str:
 #: the other's last ones, so a run ends on short tests instead of one worker running a
 #: long test alone at the end. A name missing here only costs time, never a test.
 LONGEST_FIRST = (
+    "test_memory.py::test_200_lints_in_one_process_do_not_grow",  # 14
     "test_ci_integration.py::test_pre_commit_installs_the_hook_from_a_config_and_runs_it",  # 12
     "test_incremental.py::test_edits_linted_warm_give_the_findings_of_a_cold_run",  # 12
     "test_templates_bounded.py::test_a_runaway_loop_stops_after_10_s_of_cpu",  # 3 x 10
@@ -54,7 +55,6 @@ LONGEST_FIRST = (
     "test_checkin_exact.py::test_any_value_accepted_reads_back_equal_and_any_other_is_refused",
     "test_fastread.py::test_generated_files_give_the_same_findings",  # 4
     "test_docs.py::test_guide_commands_run_as_written",  # 4
-    "test_memory.py::test_50_lints_in_one_process_do_not_grow",  # 4
 )
 
 
