@@ -58,16 +58,6 @@ LONGEST_FIRST = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`-n auto`: one worker more than the cores. Many tests wait on a child (okrbsc,
-    git, node, Chromium, a server) for part of their time, when a core would idle.
-    PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # xdist's own reading of it
-    return len(os.sched_getaffinity(0)) + 1
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest tests first (LONGEST_FIRST), every other in collection order."""
     rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
