@@ -189,24 +189,3 @@ def fitted(
 # status that was most of the run. render/table_text.py writes the text rich prints
 # for status's borderless tables (box=None, pad_edge=False), styled or not, wrapped
 # or not, and declines anything it cannot write exactly; rich prints that.
-
-
-def plain_output(console: Any, width: int) -> bool:
-    """Whether ``console`` prints a table ``width`` wide as unstyled, uncut text."""
-    return console.color_system is None and width <= console.width
-
-
-def plain_table(
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Cell]],
-    sizes: dict[int, int],
-    title: Text,
-) -> str | None:
-    """The text rich prints without colour for a borderless table of the sized
-    columns under ``title`` when every cell and title line is one line; None
-    otherwise (render/table_text.py, which status uses, writes those too)."""
-    from okrbsc.render.table_text import table_text
-
-    text = table_text(columns, rows, sizes, title)
-    lines = (title.plain.count("\n") + 1 if title.plain else 0) + 1 + len(rows)
-    return text if text is not None and text.count("\n") == lines else None
