@@ -37,6 +37,9 @@ GITHUB_TOKEN = "ghp_S3cr3t-t0ken/with:odd@chars"
 GITLAB_TOKEN = "glpat-An0ther:s3cret@x"
 JIRA_TOKEN = "jira-Tok3n:p@ss/word"
 JIRA_EMAIL = "ops@acme.test"
+#: how often a serving thread looks for shutdown(): the default 0.5 s made every test
+#: that starts a server wait up to half a second at its end
+POLL = 0.01
 
 
 def ts(day: str, hour: int = 12) -> str:
@@ -386,7 +389,7 @@ def serve(fake: Fake, tls: tuple[Any, Any] | None = None) -> Iterator[Fake]:
         server.socket = context.wrap_socket(server.socket, server_side=True)
         fake.scheme = "https"
     fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield fake

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .conftest import CODE_ENV
+from .fake_trackers import POLL
 
 AS_OF = "2026-11-20"  # the delivery tests' as-of
 
@@ -79,7 +80,7 @@ def webhook_server(cert: tuple[Path, Path] | None = None) -> Iterator[Webhooks]:
         server.socket = context.wrap_socket(server.socket, server_side=True)
         scheme = "https"
     hooks.base = f"{scheme}://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL,), daemon=True)
     thread.start()
     try:
         yield hooks

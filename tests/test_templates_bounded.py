@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
+from okrbsc.cli import app
 
 from .conftest import BASE_AS_OF, CODE_ENV
 
@@ -147,25 +155,64 @@ def test_a_hostile_template_ends_in_an_error_naming_it(
     assert not (tmp_path / "out" / "2026-Q3.md").exists()
 
 
-@pytest.mark.parametrize(
-    ("case", "text"),
-    [
-        ("writing", "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}"),
-        ("silent", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"),
-        ("string", "{% set s = 'x' * 50000000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"),
-    ],
-    ids=["writing", "silent", "string"],
-)  # fmt: skip
-def test_a_runaway_loop_stops_after_10_s_of_cpu(
-    base_repo: Path, tmp_path: Path, case: str, text: str
-) -> None:
-    templates = folder(tmp_path, report_md_j2=text)
+#: three loops, each stopped by its own check: the stream of output (writing), the
+#: bounded range's step (silent), and the CPU timer signal alone (a string iterated)
+RUNAWAY = {
+    "writing": "{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+    "silent": "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+    "string": "{% set s = 'x' * 50000000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+}  # fmt: skip
+
+
+def test_a_runaway_loop_stops_after_10_s_of_cpu(base_repo: Path, tmp_path: Path) -> None:
+    """The real bound, through the command: the loop only the CPU timer can stop."""
+    templates = folder(tmp_path, report_md_j2=RUNAWAY["string"])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     run = report(base_repo, templates, tmp_path / "out")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert_refused(run, templates, "used more than 10 s of CPU time: stopped")
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     assert 10 <= cpu < 14, cpu  # stopped at the limit, not long after
+
+
+@contextmanager
+def watchdog(seconds: int) -> Iterator[None]:
+    """Fail, rather than hang the suite, when a loop the bound should stop runs on."""
+
+    def ring(signum: int, frame: Any) -> None:
+        raise AssertionError(f"still running after {seconds} s: the bound did not stop it")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("case", sorted(RUNAWAY))
+def test_each_runaway_loop_stops_at_the_cpu_bound(
+    base_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """Each kind of loop, in process, against the same bound set to 1 s (10 s of CPU
+    three times over would only repeat the test above)."""
+    from okrbsc.render import sandbox
+
+    monkeypatch.setattr(sandbox, "SECONDS", 1.0)
+    templates = folder(tmp_path, report_md_j2=RUNAWAY[case])
+    args = ["report", "2026-Q3", "--format", "md", "--templates", str(templates)]
+    args += ["--out", str(tmp_path / "out"), "--repo", str(base_repo), "--as-of", BASE_AS_OF]
+    started = time.process_time()
+    with watchdog(30):
+        result = CliRunner().invoke(app, args, env={"NO_COLOR": "1"})
+    cpu = time.process_time() - started
+    assert result.exit_code == 2, result.output
+    assert f"okrbsc: error: template {templates / 'report.md.j2'}" in result.stderr
+    assert "used more than 1 s of CPU time: stopped" in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert 1 <= cpu < 2, cpu  # stopped at the bound, not long after
+    assert not (tmp_path / "out" / "2026-Q3.md").exists()
 
 
 def test_a_symlink_to_the_environment_is_refused(base_repo: Path, tmp_path: Path) -> None:
