@@ -373,16 +373,37 @@ def _hold_lock(root: Path, seconds: float) -> object:
 
 
 def test_a_waiting_write_says_so_after_a_second_and_then_lands(base_repo: Path) -> None:
+    """The lock is let go as soon as the waiting writer has said so, not after a fixed
+    time: the writer then takes it and lands its check-in."""
     import subprocess
+    import sys
+    import time
 
-    holder = _hold_lock(base_repo, 6)  # longer than start-up plus a second
+    from .conftest import CODE_ENV
+
+    holder = _hold_lock(base_repo, 120)
     assert isinstance(holder, subprocess.Popen)
-    proc = run_cli("checkin", "S1.1", "2.9", "--repo", str(base_repo), "--as-of", "2026-07-20")
-    holder.wait()
-    assert proc.returncode == 0, proc.stderr
-    assert f"waiting for the lock on {base_repo.resolve()} (held by process {holder.pid})" in (
-        proc.stderr
-    )
+    args = ["checkin", "S1.1", "2.9", "--repo", str(base_repo), "--as-of", "2026-07-20"]
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV}
+    started = time.monotonic()
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "okrbsc", *args], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert writer.stderr is not None
+        said = writer.stderr.readline()
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.wait()
+    stdout, stderr = writer.communicate(timeout=60)
+    assert writer.returncode == 0, said + stderr
+    assert said.startswith(
+        f"okrbsc: waiting for the lock on {base_repo.resolve()} (held by process {holder.pid})"
+    ), said
+    assert waited >= 1.0, waited  # after a second of waiting, not at once
+    assert stdout == "okrs/2026/Q3/sales.yaml: checked in S1.1 = 2.9 on 2026-07-20\n", stdout
     assert "value: 2.9" in (base_repo / SALES).read_text(encoding="utf-8")
 
 
