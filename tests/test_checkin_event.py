@@ -8,14 +8,20 @@ byte, with what `okrbsc checkin` writes for the same values.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from okrbsc.cli.app import only_command
 from okrbsc.rhythm.event import commands
 
 from .conftest import BASE, run_cli
@@ -79,12 +85,29 @@ def gitlab_event(
     }
 
 
-def from_event(root: Path, event: Any, *extra: str) -> Any:
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
+    command the console script would run, in the environment run_cli gives its child
+    (PATH and NO_COLOR only; the test run's own read cache)."""
+    env = dict.fromkeys(os.environ) | {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+    }
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
+def from_event(root: Path, event: Any, *extra: str, run: Run = in_process) -> Any:
     path = root.parent / "event.json"
     path.write_text(event if isinstance(event, str) else json.dumps(event))
-    return run_cli(
-        "checkin", "--from-event", str(path), "--repo", str(root), "--as-of", AS_OF, *extra
-    )
+    return run("checkin", "--from-event", str(path), "--repo", str(root), "--as-of", AS_OF, *extra)
 
 
 def test_a_comment_writes_what_checkin_writes_byte_for_byte(tmp_path: Path) -> None:
@@ -94,7 +117,7 @@ def test_a_comment_writes_what_checkin_writes_byte_for_byte(tmp_path: Path) -> N
         "/checkin S1.1 2.9 confidence 0.7 note two deals: Acme & Co\r\n"
         "/checkin S1.2 21 date 2026-08-19\r\n"
     )
-    proc = from_event(by_comment, github_event(body, login="LEECHEN"))
+    proc = from_event(by_comment, github_event(body, login="LEECHEN"), run=run_cli)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.splitlines() == [
         "check-ins from the comment by LEECHEN: 2 recorded",
@@ -108,7 +131,7 @@ def test_a_comment_writes_what_checkin_writes_byte_for_byte(tmp_path: Path) -> N
         hand = run_cli("checkin", *args, "--repo", str(by_hand), "--as-of", AS_OF)
         assert hand.returncode == 0, hand.stderr
     assert (by_comment / SALES).read_bytes() == (by_hand / SALES).read_bytes()
-    again = from_event(by_comment, github_event(body, login="leechen"))
+    again = from_event(by_comment, github_event(body, login="leechen"), run=run_cli)
     assert again.returncode == 0
     assert "2 already recorded" in again.stdout
     assert (by_comment / SALES).read_bytes() == (by_hand / SALES).read_bytes()
@@ -229,7 +252,7 @@ def test_replace_and_a_second_line_for_one_key_result(tmp_path: Path) -> None:
     proc = from_event(root, github_event("/checkin S1.1 2.5 date 2026-07-13 replace note redone"))
     assert proc.returncode == 0, proc.stdout
     assert "replaces the check-in of S1.1" in proc.stdout
-    run_cli(
+    in_process(
         "checkin", "S1.1", "2.5", "--date", "2026-07-13", "--replace", "--note", "redone",
         "--repo", str(hand), "--as-of", AS_OF,
     )  # fmt: skip
@@ -326,16 +349,16 @@ def test_the_md_reply_carries_no_mention_link_or_markup(tmp_path: Path) -> None:
 
 def test_checkin_without_id_or_with_both(tmp_path: Path) -> None:
     root = strategy(tmp_path)
-    proc = run_cli("checkin", "--repo", str(root), "--as-of", AS_OF)
+    proc = in_process("checkin", "--repo", str(root), "--as-of", AS_OF)
     assert proc.returncode == 2 and "needs ID and VALUE" in proc.stderr
     (root.parent / "e.json").write_text(json.dumps(github_event("/checkin S1.1 3")))
-    both = run_cli(
+    both = in_process(
         "checkin", "S1.1", "3", "--from-event", str(root.parent / "e.json"), "--repo", str(root)
     )
     assert both.returncode == 2 and "no ID or VALUE" in both.stderr
-    lone = run_cli("checkin", "S1.1", "3", "--dry-run", "--repo", str(root), "--as-of", AS_OF)
+    lone = in_process("checkin", "S1.1", "3", "--dry-run", "--repo", str(root), "--as-of", AS_OF)
     assert lone.returncode == 2 and "--from-event" in lone.stderr
-    mixed = run_cli(
+    mixed = in_process(
         "checkin", "--from-event", str(root.parent / "e.json"), "--note", "x", "--repo", str(root)
     )
     assert mixed.returncode == 2 and "every value from the comment" in mixed.stderr
@@ -345,7 +368,7 @@ def test_a_key_result_of_a_period_that_is_over(tmp_path: Path) -> None:
     root = strategy(tmp_path)
     path = root.parent / "event.json"
     path.write_text(json.dumps(github_event("/checkin S1.1 3", login="LeeChen")))
-    proc = run_cli(
+    proc = in_process(
         "checkin", "--from-event", str(path), "--repo", str(root), "--as-of", "2026-10-15"
     )
     assert proc.returncode == 1
@@ -365,12 +388,12 @@ def test_a_recorded_score_in_force_is_refused_as_checkin_refuses_it(tmp_path: Pa
     path = root.parent / "event.json"
     path.write_text(json.dumps(github_event("/checkin S1.1 3", login="LeeChen")))
     args = ("--repo", str(root), "--as-of", "2026-09-30")
-    proc = run_cli("checkin", "--from-event", str(path), *args, "--format", "json")
+    proc = in_process("checkin", "--from-event", str(path), *args, "--format", "json")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     (line,) = json.loads(proc.stdout)["commands"]
     assert line["status"] == "refused"
     assert "final since 2026-09-30" in line["detail"]
     assert "only okrbsc checkin --force adds one" in line["detail"]
     assert sales.read_bytes() == before
-    by_hand = run_cli("checkin", "S1.1", "3", *args)
+    by_hand = in_process("checkin", "S1.1", "3", *args)
     assert by_hand.returncode == 1 and "final since 2026-09-30" in by_hand.stderr

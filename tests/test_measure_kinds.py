@@ -4,12 +4,19 @@ hand-computed numbers (measure_tolerance 0.1 unless the test says otherwise)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
+
+from okrbsc.cli.app import only_command
 
 from .conftest import run_cli
 
@@ -34,8 +41,27 @@ def card(tmp_path: Path, measures: list[dict[str, Any]], fiscal_year_start: int 
     return tmp_path
 
 
-def scored(repo: Path, period: str = "2026-Q3") -> dict[str, dict[str, Any]]:
-    proc = run_cli("score", period, "--repo", str(repo), "--as-of", AS_OF, "--format", "json")
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
+    command the console script would run, in the environment run_cli gives its child
+    (PATH and NO_COLOR only; the test run's own read cache)."""
+    env = dict.fromkeys(os.environ) | {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+    }
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
+def scored(repo: Path, period: str = "2026-Q3", run: Run = in_process) -> dict[str, dict[str, Any]]:
+    proc = run("score", period, "--repo", str(repo), "--as-of", AS_OF, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     return {m["id"]: m for s in data["scorecard"] for m in s["measures"]} | {
@@ -43,8 +69,8 @@ def scored(repo: Path, period: str = "2026-Q3") -> dict[str, dict[str, Any]]:
     }
 
 
-def lint(repo: Path) -> list[str]:
-    proc = run_cli("lint", "--repo", str(repo), "--as-of", AS_OF, "--format", "text")
+def lint(repo: Path, run: Run = in_process) -> list[str]:
+    proc = run("lint", "--repo", str(repo), "--as-of", AS_OF, "--format", "text")
     return [line for line in proc.stdout.splitlines() if "scorecard.yaml:" in line]
 
 
@@ -111,7 +137,7 @@ def test_an_objective_averages_only_measures_with_an_achievement(tmp_path: Path)
         {"id": "spend", "name": "Spend", "target": 100, "actuals": {"2026-Q3": 95}},
         {"id": "audit", "name": "Clean audit", "kind": "binary", "actuals": {"2026-Q2": True}},
     ]  # fmt: skip
-    result = scored(card(tmp_path, measures))
+    result = scored(card(tmp_path, measures), run=run_cli)  # score as a real process
     # spend: red flag 90, (95 - 90) / (100 - 90) = 0.5; audit 1.0; rating has none
     assert result["rating"]["achievement"] is None and result["rating"]["status"] == "amber"
     assert result["_objective"]["achievement"] == pytest.approx((0.5 + 1.0) / 2)
@@ -139,7 +165,8 @@ def test_binary_and_ordinal_draw_no_b303_and_lint_clean(tmp_path: Path) -> None:
         {"id": "o", "name": "Rating", "kind": "ordinal", "scale": SCALE, "actuals": {}},
         {"id": "n", "name": "Numbers", "actuals": {}},
     ]
-    found = [line for line in lint(card(tmp_path, measures)) if "B303" in line]
+    lines = lint(card(tmp_path, measures), run=run_cli)  # lint as a real process
+    found = [line for line in lines if "B303" in line]
     assert len(found) == 1 and "measure 'n' has no target" in found[0], found
 
 
@@ -273,7 +300,7 @@ def test_checkin_writes_binary_and_ordinal_actuals(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     assert "recorded rating = AA+ in 2026" in ok.stdout  # the scale's spelling
     for word, expected in [("done", True), ("no", False), ("YES", True), ("false", False)]:
-        proc = run_cli("checkin", "golive", word, "--period", "2026-Q4", "--restate", *base)
+        proc = in_process("checkin", "golive", word, "--period", "2026-Q4", "--restate", *base)
         assert proc.returncode == 0, proc.stderr
         data = yaml.safe_load((repo / "scorecard.yaml").read_text("utf-8"))
         actuals = data["objectives"][0]["measures"][1]["actuals"]
@@ -283,10 +310,10 @@ def test_checkin_writes_binary_and_ordinal_actuals(tmp_path: Path) -> None:
     bad = run_cli("checkin", "rating", "BBB", "--period", "2026-Q4", *base)
     assert bad.returncode == 1 and "scorecard.yaml:" in bad.stderr
     assert "'BBB' is not on the measure's scale" in bad.stderr
-    maybe = run_cli("checkin", "golive", "maybe", "--period", "2026-Q4", *base)
+    maybe = in_process("checkin", "golive", "maybe", "--period", "2026-Q4", *base)
     assert maybe.returncode == 1 and "true or false" in maybe.stderr
     before = (repo / "scorecard.yaml").read_bytes()
-    assert run_cli("checkin", "rating", "A", "--period", "2026", *base).returncode == 1
+    assert in_process("checkin", "rating", "A", "--period", "2026", *base).returncode == 1
     assert (repo / "scorecard.yaml").read_bytes() == before  # a restatement needs --restate
 
 
