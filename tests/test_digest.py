@@ -21,12 +21,19 @@ The window is (2026-11-13, 2026-11-20]. By hand, from the fixture's files:
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
+from okrbsc.cli.app import only_command
 
 from .conftest import EXAMPLES, TESTS, commit_all, git, run_cli
 
@@ -67,14 +74,33 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def digest(repo: Path, *args: str) -> str:
-    proc = run_cli("digest", "--repo", str(repo), "--as-of", AS_OF, *args)
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
+    command the console script would run, in the environment run_cli gives its child
+    (PATH and NO_COLOR only; the test run's own read cache)."""
+    env = dict.fromkeys(os.environ) | {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+    }
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
+def digest(repo: Path, *args: str, run: Run = in_process) -> str:
+    proc = run("digest", "--repo", str(repo), "--as-of", AS_OF, *args)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
 
-def digest_json(repo: Path, *args: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(digest(repo, "--format", "json", *args))
+def digest_json(repo: Path, *args: str, run: Run = in_process) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(digest(repo, "--format", "json", *args, run=run))
     return data
 
 
@@ -166,7 +192,7 @@ def test_red_measures_nobody_addresses(repo: Path) -> None:
 
 
 def test_definition_changes_from_git(repo: Path) -> None:
-    changes = digest_json(repo)["changes"]
+    changes = digest_json(repo, run=run_cli)["changes"]  # git's history, read by a process
     got = [
         (
             c["date"],
@@ -190,7 +216,7 @@ def test_definition_changes_from_git(repo: Path) -> None:
     head = git(repo, "rev-parse", "HEAD").strip()
     assert changes[-1]["commit"] == head
     assert changes[-1]["subject"] == "Chaos drills; Q3 archived"
-    text = digest(repo)
+    text = digest(repo, run=run_cli)
     assert "Definitions\n  Changed in git in the window\n" in text
     assert "Lou Park: key result PL1.1 (2026-Q4): target 99.9 → 99.5 (easier)\n" in text
 
@@ -224,7 +250,7 @@ def test_text_sections(repo: Path) -> None:
 def test_a_long_digest_is_split_for_slack(tmp_path: Path) -> None:
     from okrbsc.render.rhythm import SLACK_MAX_TEXT
 
-    proc = run_cli(
+    proc = in_process(
         "digest", "--repo", str(EXAMPLES), "--as-of", AS_OF, "--since", "2026-10-01",
         "--format", "slack",
     )  # fmt: skip
@@ -241,7 +267,7 @@ def test_team_and_since_narrow_it(repo: Path) -> None:
     data = digest_json(repo, "--team", "product")
     assert [t["team"] for t in data["teams"]] == ["product"]
     assert data["summary"]["silent_teams"] == ["product"]
-    bad = run_cli("digest", "--repo", str(repo), "--as-of", AS_OF, "--since", "2026-11-20")
+    bad = in_process("digest", "--repo", str(repo), "--as-of", AS_OF, "--since", "2026-11-20")
     assert bad.returncode == 2
     assert "--since 2026-11-20 is not before the as-of date 2026-11-20" in bad.stderr
 
@@ -283,7 +309,7 @@ def test_the_documented_json_shapes_are_the_real_ones(repo: Path) -> None:
     remind_doc, digest_doc = (
         json.loads(b) for b in re.findall(r"```json\n(.*?)```", section, re.S)
     )
-    proc = run_cli("remind", "--repo", str(repo), "--as-of", AS_OF, "--format", "json")
+    proc = in_process("remind", "--repo", str(repo), "--as-of", AS_OF, "--format", "json")
     remind_real = json.loads(proc.stdout)
     assert set(remind_doc) == set(remind_real)
     assert set(remind_doc["reminders"][0]) == set(remind_real["reminders"][0])

@@ -8,6 +8,7 @@ without COLUMNS, every row is whole: each key result's title on one line.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
+from typer.testing import CliRunner
 
+from okrbsc.cli.app import only_command
 from okrbsc.render.fit import Column, choose, widths
 
 from .conftest import EXAMPLES, ROOT
@@ -24,10 +27,15 @@ OKRS_ONLY = Path(__file__).parent / "fixtures" / "okrs-only"
 CASES = [(EXAMPLES, "2026-11-20"), (OKRS_ONLY, "2026-08-20")]
 
 
-def okrbsc(*args: str, columns: int | None) -> str:
+def okrbsc(*args: str, columns: int | None, process: bool = False) -> str:
+    """okrbsc's stdout, COLUMNS set or not; as a real process writing to a pipe when
+    ``process``, else run by Typer's runner in this process in the same environment
+    (stdout is no terminal there either)."""
     env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
     if columns is not None:
         env["COLUMNS"] = str(columns)
+    if not process:
+        return in_process(*args, env=env)
     proc = subprocess.run(
         [sys.executable, "-m", "okrbsc", *args],
         capture_output=True,
@@ -38,6 +46,17 @@ def okrbsc(*args: str, columns: int | None) -> str:
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
+
+
+def in_process(*args: str, env: dict[str, str]) -> str:
+    """The command the console script would run, with only ``env`` (and the test run's
+    own read cache) in the environment."""
+    only = dict.fromkeys(os.environ) | env | {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    result = CliRunner(env=only).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
 
 
 def titles(repo: Path, as_of: str) -> list[str]:
@@ -72,7 +91,7 @@ def test_at_80_columns_status_says_which_columns_it_left_out() -> None:
 @pytest.mark.parametrize("command", ["status", "score"])
 @pytest.mark.parametrize(("repo", "as_of"), CASES, ids=["examples", "okrs-only"])
 def test_piped_without_columns_every_row_is_whole(command: str, repo: Path, as_of: str) -> None:
-    out = okrbsc(command, "--repo", str(repo), "--as-of", as_of, columns=None)
+    out = okrbsc(command, "--repo", str(repo), "--as-of", as_of, columns=None, process=True)
     assert "…" not in out and "Left out" not in out
     lines = out.splitlines()
     for title in titles(repo, as_of):

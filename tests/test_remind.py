@@ -24,9 +24,12 @@ levels are worked out by hand from the check-in dates:
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
+from okrbsc.cli.app import only_command
 
 from .conftest import TESTS, run_cli
 
@@ -71,8 +75,24 @@ AGES = {
 }
 
 
+def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
+    command the console script would run, in the environment run_cli gives its child
+    (PATH and NO_COLOR only; the test run's own read cache)."""
+    env = dict.fromkeys(os.environ) | {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+    }
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 def remind(*args: str, repo: Path = FIXTURE) -> Any:
-    proc = run_cli("remind", "--repo", str(repo), "--as-of", AS_OF, *args)
+    proc = in_process("remind", "--repo", str(repo), "--as-of", AS_OF, *args)
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -190,7 +210,7 @@ def test_period_and_team_narrow_it() -> None:
     ]
     assert remind_json("2026-Q3")["reminders"] == []  # ended: nothing owed
     assert remind_json("Q4")["reminders"] == remind_json()["reminders"]
-    bad = run_cli("remind", "--repo", str(FIXTURE), "--as-of", AS_OF, "--team", "platfrom")
+    bad = in_process("remind", "--repo", str(FIXTURE), "--as-of", AS_OF, "--team", "platfrom")
     assert bad.returncode == 2
     assert "--team 'platfrom' is no team of this repo (did you mean 'platform'?)" in bad.stderr
 
