@@ -5,8 +5,11 @@ path. A bad id is E002 where it is declared and where a file names it; `rollover
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
+from okrbsc.cli.app import only_command
 
 from .conftest import BASE, run_cli
 
@@ -25,6 +29,22 @@ BAD_IDS = [EVIL, "..", ".", "a/b", ".hidden", "-rf", "a\\b", "x:y", "ünï"]
 def cli(root: Path, *args: str, as_of: str = "2026-10-02") -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--repo", str(root), "--as-of", as_of])
     return result.exit_code, result.stdout, result.stderr
+
+
+def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
+    command the console script would run, in the environment run_cli gives its child
+    (PATH and NO_COLOR only; the test run's own read cache)."""
+    env = dict.fromkeys(os.environ) | {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+    }
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -53,7 +73,8 @@ def test_a_team_id_that_is_not_a_name_is_e002_where_declared_and_where_named(
     tmp_path: Path, team: str
 ) -> None:
     root = repo_with_team(tmp_path, team)
-    result = run_cli("lint", "--repo", str(root), "--format", "json", "--as-of", "2026-10-02")
+    run = run_cli if team == EVIL else in_process  # the first case as a real process
+    result = run("lint", "--repo", str(root), "--format", "json", "--as-of", "2026-10-02")
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)
     findings = findings["findings"] if isinstance(findings, dict) else findings
@@ -195,7 +216,8 @@ def test_import_write_refuses_a_new_file_outside_okrs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("team", [EVIL, "..", "a/b"])
 def test_init_with_a_path_as_team_writes_nothing(tmp_path: Path, team: str) -> None:
     target = tmp_path / "new"
-    result = run_cli("init", str(target), "--org", "Acme", "--team", team, "--as-of", "2026-10-02")
+    run = run_cli if team == EVIL else in_process  # the first case as a real process
+    result = run("init", str(target), "--org", "Acme", "--team", team, "--as-of", "2026-10-02")
     assert result.returncode == 2
     assert "--team: a team id names files" in result.stderr
     assert not target.exists() or not any(target.rglob("*"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
+from okrbsc.cli.app import only_command
 from okrbsc.strategy.loader import load_text
 
 from .conftest import BASE, run_cli
@@ -28,6 +31,22 @@ def git(root: Path, *args: str) -> str:
         check=True,
     )
     return done.stdout
+
+
+def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
+    command the console script would run, in the environment run_cli gives its child
+    (PATH and NO_COLOR only; the test run's own read cache)."""
+    env = dict.fromkeys(os.environ) | {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+    }
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -93,7 +112,7 @@ def test_a_block_key_result_gets_a_block_list(base_repo: Path) -> None:
         )
     )
     before = path.read_text()
-    done = run_cli("checkin", "S1.2", "19", "--as-of", "2026-07-20", cwd=base_repo)
+    done = in_process("checkin", "S1.2", "19", "--as-of", "2026-07-20", cwd=base_repo)
     assert done.returncode == 0, done.stderr
     removed, added = changed_lines(before, path.read_text())
     assert removed == []
@@ -118,7 +137,7 @@ def long_flow(base_repo: Path, values: int) -> str:
 def test_a_flow_list_that_would_pass_100_characters_goes_block(base_repo: Path) -> None:
     before = long_flow(base_repo, 2)  # 84 characters: one more item fits only as a block
     assert max(len(line) for line in before.splitlines()) <= 100
-    done = run_cli("checkin", "S1.1", "2.5", "--as-of", "2026-07-20", cwd=base_repo)
+    done = in_process("checkin", "S1.1", "2.5", "--as-of", "2026-07-20", cwd=base_repo)
     assert done.returncode == 0, done.stderr
     after = (base_repo / OKR).read_text()
     removed, added = changed_lines(before, after)
@@ -136,7 +155,7 @@ def test_a_flow_list_that_would_pass_100_characters_goes_block(base_repo: Path) 
 
 def test_a_flow_list_that_stays_short_keeps_its_style(base_repo: Path) -> None:
     before = long_flow(base_repo, 1)
-    done = run_cli("checkin", "S1.1", "2.5", "--as-of", "2026-07-20", cwd=base_repo)
+    done = in_process("checkin", "S1.1", "2.5", "--as-of", "2026-07-20", cwd=base_repo)
     assert done.returncode == 0, done.stderr
     removed, added = changed_lines(before, (base_repo / OKR).read_text())
     assert added == [
@@ -182,7 +201,7 @@ def test_a_long_flow_key_result_unfolds_with_its_list(base_repo: Path) -> None:
         )
     )
     before = path.read_text()
-    done = run_cli("checkin", "S1.2", "21", "--as-of", "2026-07-20", cwd=base_repo)
+    done = in_process("checkin", "S1.2", "21", "--as-of", "2026-07-20", cwd=base_repo)
     assert done.returncode == 0, done.stderr
     after = path.read_text()
     removed, added = changed_lines(before, after)

@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
+from okrbsc.cli.app import only_command
 
 from .conftest import CODE_ENV, EXAMPLES, run_cli
 
@@ -31,6 +32,22 @@ SHEETS = ["actuals", "checkins", "key_results", "measures", "objectives"]
 def cli(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--as-of", AS_OF])
     return result.exit_code, result.stdout, result.stderr
+
+
+def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
+    command the console script would run, in the environment run_cli gives its child
+    (PATH and NO_COLOR only; the test run's own read cache)."""
+    env = dict.fromkeys(os.environ) | {
+        "PATH": "/usr/bin:/bin",
+        "NO_COLOR": "1",
+        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+    }
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # where a process would print "internal error"
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -61,7 +78,7 @@ def test_the_default_reports_is_the_repo_roots_wherever_okrbsc_runs(
     for where in (tmp_path / "elsewhere", repo / "okrs" / "2026"):
         where.mkdir(exist_ok=True)
         before = set(where.rglob("*"))
-        result = run_cli(*command, "--repo", str(repo), "--as-of", AS_OF, cwd=where)
+        result = in_process(*command, "--repo", str(repo), "--as-of", AS_OF, cwd=where)
         assert result.returncode == 0, result.stderr
         assert sorted(str(p.relative_to(repo / "reports")) for p in (repo / "reports").rglob("*")
                       if p.is_file()) == sorted(written)  # fmt: skip
@@ -305,8 +322,8 @@ def test_export_into_a_read_only_folder_exits_2_and_leaves_nothing(
 ) -> None:
     with read_only_folder(tmp_path / "ro") as folder:
         out = folder / ("csv" if fmt == "csv" else "plan.xlsx")
-        result = run_cli("export", "Q4", "--format", fmt, "--out", str(out), "--repo", str(repo),
-                         "--as-of", AS_OF)  # fmt: skip
+        result = in_process("export", "Q4", "--format", fmt, "--out", str(out), "--repo",
+                            str(repo), "--as-of", AS_OF)  # fmt: skip
         assert result.returncode == 2, result.stderr
         assert f"cannot write {out}: Read-only file system" in result.stderr or (
             f"cannot write {out}: Permission denied" in result.stderr
