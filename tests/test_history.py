@@ -1,5 +1,9 @@
 """`okrbsc history ID` on real git repositories built here: values over time and
-every change of definition, tied to the commit, author and date that made it."""
+every change of definition, tied to the commit, author and date that made it.
+
+The story's repository is built once for the module and each test works on its own
+copy (a copy of a repository is the same repository: same commits, same work tree).
+`history` runs as a real subprocess in some tests and in this process in the others."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from typer.testing import CliRunner
 from okrbsc.cli import app
 
 from .conftest import EXAMPLES, GIT_ENV, commit_all, git, run_cli
+from .in_process import run_here
 from .test_report import mermaid_check
 
 AS_OF = "2026-11-20"
@@ -26,11 +31,11 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-@pytest.fixture
-def story(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+@pytest.fixture(scope="module")
+def story_made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """examples/ (as a subfolder of a project) through a quarter of commits, and an
     uncommitted check-in on top. Returns the strategy root and the commits by name."""
-    top = tmp_path / "project"
+    top = tmp_path_factory.mktemp("story") / "project"
     root = top / "strategy"
     shutil.copytree(EXAMPLES, root)
     (top / "README.md").write_text("not strategy\n")
@@ -56,19 +61,34 @@ def story(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return root, shas
 
 
+@pytest.fixture
+def story(story_made: tuple[Path, dict[str, str]], tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The story, a copy of its own for the test to change."""
+    root, shas = story_made
+    top = tmp_path / "project"
+    shutil.copytree(root.parent, top, symlinks=True)
+    return top / root.name, dict(shas)
+
+
 def history(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run_cli("history", *args, "--repo", str(root), "--as-of", AS_OF)
 
 
-def history_json(root: Path, *args: str) -> dict:  # type: ignore[type-arg]
-    proc = history(root, *args, "--format", "json")
+def history_here(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`history`, in this process."""
+    return run_here("history", *args, "--repo", str(root), "--as-of", AS_OF)
+
+
+def history_json(root: Path, *args: str, real: bool = False) -> dict:  # type: ignore[type-arg]
+    """The JSON of `history`, in this process, or with ``real`` as a subprocess."""
+    proc = (history if real else history_here)(root, *args, "--format", "json")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
 def test_key_result_values_and_moved_goalposts(story: tuple[Path, dict[str, str]]) -> None:
     root, shas = story
-    data = history_json(root, "SL1.1")
+    data = history_json(root, "SL1.1", real=True)
     assert (data["kind"], data["period"], data["present"]) == ("key result", "2026-Q4", True)
     assert data["commits"] == 3  # the README-only commit does not touch the strategy
     assert data["definition"]["target"] == 2.5
@@ -183,7 +203,7 @@ def test_measure_actuals_and_an_edited_actual(story: tuple[Path, dict[str, str]]
     edited = next(c for c in data["changes"] if c["change"] == "actual edited")
     assert (edited["field"], edited["old"], edited["new"]) == ("2026-Q3", "47.2", "47.5")
     assert edited["commit"] == shas["tidy"]
-    md = history(root, "F1-arr", "--format", "md").stdout
+    md = history_here(root, "F1-arr", "--format", "md").stdout
     assert "| 2026-Q3 | 47.5 |" in md
 
 
@@ -200,7 +220,7 @@ def test_a_removed_key_result_keeps_its_history(story: tuple[Path, dict[str, str
     gone = next(c for c in data["changes"] if c["change"] == "removed")
     assert (gone["commit"], gone["author"]) == (removed, "Sam")
     assert data["values"][-1]["value"] == 26.5  # its last check-in before it went
-    text_out = history(root, "SL1.3", "--no-color").stdout
+    text_out = history_here(root, "SL1.3", "--no-color").stdout
     assert "removed (last in okrs/2026/Q4/sales.yaml)" in text_out
     assert shas["start"][:7] in text_out
 
@@ -219,7 +239,7 @@ def test_the_same_id_in_two_quarters(story: tuple[Path, dict[str, str]]) -> None
     assert latest["period"] == "2026-Q4" and latest["other_periods"] == ["2026-Q3"]
     assert history_json(root, ident, "--period", "2026-Q3")["period"] == "2026-Q3"
     assert history_json(root, ident, "--period", "Q3")["period"] == "2026-Q3"
-    proc = history(root, "SL1.1", "--period", "Q3")
+    proc = history_here(root, "SL1.1", "--period", "Q3")
     assert proc.returncode == 2 and "'SL1.1' is not in Q3 (it is in 2026-Q4)" in proc.stderr
 
 
@@ -274,7 +294,7 @@ def test_a_shallow_clone_says_its_history_is_cut(
     )
     data = history_json(clone / "strategy", "SL1.1")
     assert data["shallow"] is True and data["commits"] == 1
-    text_out = history(clone / "strategy", "SL1.1", "--no-color").stdout
+    text_out = history_here(clone / "strategy", "SL1.1", "--no-color").stdout
     assert "a shallow clone: older history is missing" in text_out
 
 

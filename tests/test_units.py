@@ -1,6 +1,10 @@
 """SPEC 18: a group repo and three business units, each a real git repository built here
 (one reached by a file:// URL): lock, update, sync, reading at the locked commit,
-U701, calendar mismatch, and that no command but `units …` touches a unit's repo."""
+U701, calendar mismatch, and that no command but `units …` touches a unit's repo.
+
+The units are built once for the module (`template`) and each test works on its own
+copy of them, beside a group repo of its own. Each command runs once or more as a
+real subprocess (`ok`, `run_cli`); the others run in this process (`ok_here`)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import BASE, run_cli
+from .in_process import run_here
 
 AS_OF = "2026-10-15"
 GIT_ENV = {
@@ -110,20 +115,66 @@ def make_group(
     return group
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Path:
-    make_units(tmp_path)
-    return make_group(tmp_path)
-
-
 def make_units(where: Path) -> None:
     make_unit(where, "emea", "{2026-Q2: 45, 2026-Q3: 50}")
     make_unit(where, "apac", "{2026-Q3: 30}")  # nothing for 2026-Q2
     make_unit(where, "amer", "{2026-Q2: 60, 2026-Q3: 61.5}")
 
 
+UNITS = ("emea", "apac", "amer")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three units, built once, and a group locked and synced against them. A unit
+    holds no path of its own, so a copy of it is the same repository, same commits."""
+    where = tmp_path_factory.mktemp("units")
+    make_units(where)
+    synced(make_group(where))
+    return where
+
+
+def units_in(template: Path, where: Path) -> None:
+    """Copies of the template's units in ``where``, for a group made there."""
+    for name in UNITS:
+        shutil.copytree(template / name, where / name, symlinks=True)
+
+
+def presynced(template: Path, group: Path) -> Path:
+    """What `units lock` and `units sync` leave in ``group`` (its units copied from the
+    template): the template group's bare clones, which hold no path, and its
+    units.lock with apac's file:// URL made this copy's."""
+    source = template / "group"
+    shutil.copytree(source / ".okrbsc", group / ".okrbsc", symlinks=True)
+    lock = (source / "units.lock").read_bytes()
+    old = (template / "apac").resolve().as_uri().encode()
+    assert lock.count(old) == 1, lock
+    new = (group.parent / "apac").resolve().as_uri().encode()
+    (group / "units.lock").write_bytes(lock.replace(old, new))
+    return group
+
+
+@pytest.fixture
+def world(template: Path, tmp_path: Path) -> Path:
+    units_in(template, tmp_path)
+    return make_group(tmp_path)
+
+
+@pytest.fixture
+def synced_world(template: Path, world: Path) -> Path:
+    """The world as `units lock` then `units sync` leave it."""
+    return presynced(template, world)
+
+
 def ok(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     done = run_cli(*args, cwd=cwd)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def ok_here(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`ok`, in this process."""
+    done = run_here(*args, cwd=cwd)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -150,16 +201,32 @@ def test_lock_pins_each_unit_at_its_ref(world: Path) -> None:
     assert not (world / ".okrbsc" / "units" / "apac" / "scorecard.yaml").exists()  # bare
 
 
+def test_a_presynced_group_is_what_lock_and_sync_leave(synced_world: Path) -> None:
+    """The copy the tests start from (`presynced`) is what `units lock` and `units sync`
+    make in the same place: units.lock byte for byte, and the refs of each clone."""
+
+    def refs() -> dict[str, str]:
+        return {u: git(synced_world / ".okrbsc" / "units" / u, "for-each-ref") for u in UNITS}
+
+    copied, copied_refs = (synced_world / "units.lock").read_bytes(), refs()
+    (synced_world / "units.lock").unlink()
+    shutil.rmtree(synced_world / ".okrbsc")
+    synced(synced_world)
+    assert (synced_world / "units.lock").read_bytes() == copied
+    assert refs() == copied_refs
+    assert all("refs/okrbsc/commits/" in text for text in copied_refs.values())
+
+
 def test_update_moves_only_the_named_unit_and_keeps_other_entries_byte_for_byte(
     world: Path,
 ) -> None:
     tmp = world.parent
-    ok("units", "lock", cwd=world)
+    ok_here("units", "lock", cwd=world)
     before = (world / "units.lock").read_text(encoding="utf-8").splitlines()
     for name in ("emea", "apac"):
         set_arr(tmp / name, "{2026-Q2: 45, 2026-Q3: 51}")
         commit_all(tmp / name, "Q3 actual", "2026-10-05T09:30:00+02:00")
-    ok("units", "lock", cwd=world)  # lock keeps units that are locked
+    ok_here("units", "lock", cwd=world)  # lock keeps units that are locked
     assert (world / "units.lock").read_text(encoding="utf-8").splitlines() == before
     done = ok("units", "update", "apac", cwd=world)
     assert "locked apac" in done.stdout
@@ -169,12 +236,12 @@ def test_update_moves_only_the_named_unit_and_keeps_other_entries_byte_for_byte(
     apac = lock_entries(world)[1]
     assert apac["commit"] == git(tmp / "apac", "rev-parse", "HEAD")
     assert apac["date"] == "2026-10-05T09:30:00+02:00"
-    ok("units", "update", cwd=world)
+    ok_here("units", "update", cwd=world)
     assert lock_entries(world)[0]["commit"] == git(tmp / "emea", "rev-parse", "HEAD")
 
 
 def test_unknown_unit_to_update_names_the_nearest(world: Path) -> None:
-    done = run_cli("units", "update", "apak", cwd=world)
+    done = run_here("units", "update", "apak", cwd=world)
     assert done.returncode == 2
     assert "apac" in done.stderr and "apak" in done.stderr
 
@@ -188,11 +255,11 @@ def test_u701_unit_without_entry_and_entry_without_unit(world: Path) -> None:
         ("okrbsc.yaml", 7),
     ]
     assert done.returncode == 1
-    ok("units", "lock", cwd=world)
+    ok_here("units", "lock", cwd=world)
     config = world / "okrbsc.yaml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("  - {id: amer, name: Acme Americas, repo: ../amer}\n", ""))
-    done = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     findings = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "U701"]
     assert [(f["path"], f["line"]) for f in findings] == [("units.lock", 5)]
     assert "amer" in findings[0]["message"]
@@ -200,11 +267,11 @@ def test_u701_unit_without_entry_and_entry_without_unit(world: Path) -> None:
 
 def test_sync_fetches_the_locked_commit_and_a_failure_names_the_unit(world: Path) -> None:
     tmp = world.parent
-    ok("units", "lock", cwd=world)
+    ok_here("units", "lock", cwd=world)
     shutil.rmtree(world / ".okrbsc")
     done = ok("units", "sync", cwd=world)
     assert "fetched emea" in done.stdout
-    done = ok("units", "sync", cwd=world)
+    done = ok_here("units", "sync", cwd=world)
     assert "up to date: emea, apac, amer" in done.stdout
     shutil.rmtree(world / ".okrbsc" / "units" / "amer")
     shutil.rmtree(tmp / "amer")
@@ -218,14 +285,14 @@ def test_calendar_mismatch_names_the_unit_and_both_values(world: Path) -> None:
     config = tmp / "apac" / "okrbsc.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "fiscal_year_start: 4\n")
     commit_all(tmp / "apac", "fiscal year from April")
-    ok("units", "lock", cwd=world)
-    done = run_cli("units", "sync", cwd=world)
+    ok_here("units", "lock", cwd=world)
+    done = run_here("units", "sync", cwd=world)
     assert done.returncode == 1
     assert "'apac'" in done.stderr
     assert "fiscal_year_start: 4" in done.stderr and "fiscal_year_start: 1" in done.stderr
     assert (world / ".okrbsc" / "units" / "apac" / "HEAD").is_file()  # still fetched
     for args in (("score", "2026-Q3"), ("status", "2026-Q3")):
-        done = run_cli(*args, "--as-of", AS_OF, cwd=world)
+        done = run_here(*args, "--as-of", AS_OF, cwd=world)
         assert done.returncode == 1
         assert "'apac'" in done.stderr and "fiscal_year_start: 4" in done.stderr
 
@@ -246,14 +313,14 @@ def test_init_ignores_the_unit_clones(tmp_path: Path) -> None:
 
 
 def group_measure(group: Path, period: str) -> dict[str, object]:
-    done = ok("score", period, "--as-of", AS_OF, "--format", "json", cwd=group)
+    done = ok_here("score", period, "--as-of", AS_OF, "--format", "json", cwd=group)
     measure: dict[str, object] = json.loads(done.stdout)["scorecard"][0]["measures"][0]
     return measure
 
 
 def synced(group: Path) -> Path:
-    ok("units", "lock", cwd=group)
-    ok("units", "sync", cwd=group)
+    ok_here("units", "lock", cwd=group)
+    ok_here("units", "sync", cwd=group)
     return group
 
 
@@ -289,6 +356,7 @@ ROLLUPS = [
     ROLLUPS,
 )  # fmt: skip
 def test_rollup_by_each_rule(
+    template: Path,
     tmp_path: Path,
     by: str,
     weights: str,
@@ -301,8 +369,8 @@ def test_rollup_by_each_rule(
     have: int,
     missing: list[str],
 ) -> None:
-    make_units(tmp_path)
-    group = synced(make_group(tmp_path, by, weights, baseline, target))
+    units_in(template, tmp_path)
+    group = presynced(template, make_group(tmp_path, by, weights, baseline, target))
     measure = group_measure(group, period)
     assert measure["actual"] == (None if actual is None else pytest.approx(actual))
     assert measure["status"] == status
@@ -311,24 +379,24 @@ def test_rollup_by_each_rule(
     assert measure["rollup"] == by
 
 
-def test_partial_actual_is_said_in_text(world: Path) -> None:
-    synced(world)
+def test_partial_actual_is_said_in_text(synced_world: Path) -> None:
+    world = synced_world
     done = ok("score", "2026-Q2", "--as-of", AS_OF, cwd=world)
     assert "105 in 2026-Q2, 2 of 3 units: apac missing" in " ".join(done.stdout.split())
 
 
-def test_unit_scores_in_the_group_equal_each_units_own(world: Path) -> None:
+def test_unit_scores_in_the_group_equal_each_units_own(synced_world: Path) -> None:
+    world = synced_world
     tmp = world.parent
-    synced(world)
     done = ok("score", "2026-Q3", "--as-of", AS_OF, "--format", "json", cwd=world)
     units = json.loads(done.stdout)["units"]
     assert [u["id"] for u in units] == ["emea", "apac", "amer"]
     assert units[1]["name"] == "Acme APAC"
     for unit in units:
-        own = json.loads(
-            ok("score", "2026-Q3", "--as-of", AS_OF, "--format", "json", cwd=tmp / unit["id"])
-            .stdout
-        )  # fmt: skip
+        own_score = ok_here(
+            "score", "2026-Q3", "--as-of", AS_OF, "--format", "json", cwd=tmp / unit["id"]
+        )
+        own = json.loads(own_score.stdout)
         assert unit["commit"] == git(tmp / unit["id"], "rev-parse", "HEAD")
         assert unit["score"] == own["score"]
         assert unit["perspectives"] == [
@@ -341,9 +409,9 @@ def test_unit_scores_in_the_group_equal_each_units_own(world: Path) -> None:
         assert unit["no_data"] > 0  # the base fixture has key results without check-ins
 
 
-def test_a_unit_is_read_at_its_lock_not_from_its_working_tree(world: Path) -> None:
+def test_a_unit_is_read_at_its_lock_not_from_its_working_tree(synced_world: Path) -> None:
+    world = synced_world
     tmp = world.parent
-    synced(world)
     emea = tmp / "emea"
     set_arr(emea, "{2026-Q3: 9999}")  # dirty working tree
     set_arr(tmp / "amer", "{2026-Q3: 1}")
@@ -357,15 +425,15 @@ def test_a_unit_is_read_at_its_lock_not_from_its_working_tree(world: Path) -> No
         ("report", "2026-Q3", "--format", "md", "--out", str(tmp / "out")),
         ("lint",),
     ):
-        done = run_cli(*args, "--as-of", AS_OF, cwd=world)
+        done = run_here(*args, "--as-of", AS_OF, cwd=world)
         assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
         assert "error:" not in done.stderr, done.stderr
-    lint = json.loads(ok("lint", "--as-of", AS_OF, "--format", "json", cwd=world).stdout)
+    lint = json.loads(ok_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world).stdout)
     assert lint["findings"] == [] or all(f["code"] != "U701" for f in lint["findings"])
 
 
 def test_a_unit_not_synced_is_an_error_naming_units_sync(world: Path) -> None:
-    ok("units", "lock", cwd=world)
+    ok_here("units", "lock", cwd=world)
     group_measure(world, "2026-Q3")  # scored once: the units' scores are cached by commit
     shutil.rmtree(world / ".okrbsc" / "units" / "emea")
     done = run_cli("score", "2026-Q3", "--as-of", AS_OF, cwd=world)
@@ -385,7 +453,7 @@ def test_unknown_unit_and_unknown_id_are_e005_with_the_nearest(world: Path) -> N
         encoding="utf-8",
     )
     synced(world)
-    done = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E005"]
     assert [(f["path"], f["line"]) for f in found] == [
         ("okrs/2026/Q3/group.yaml", 8),
@@ -402,7 +470,7 @@ def test_a_rollup_of_another_unit_of_measure_is_e002(world: Path) -> None:
     set_arr(tmp / "amer", "{2026-Q3: 61.5}", unit="USD m")
     commit_all(tmp / "amer", "in dollars")
     synced(world)
-    done = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E002"]
     assert [(f["path"], f["line"]) for f in found] == [("scorecard.yaml", 15)]
     assert "amer:F1-arr" in found[0]["message"] and "USD m" in found[0]["message"]
@@ -417,7 +485,7 @@ def test_a_rollup_with_actuals_or_wrong_weights_is_e002(world: Path) -> None:
         )
     )
     synced(world)
-    done = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E002"]
     assert found, done.stdout
     text = " ".join(f["message"] for f in found)
@@ -433,28 +501,30 @@ def test_units_diff_groups_each_changed_units_semantic_diff(world: Path) -> None
     card.write_text(card.read_text(encoding="utf-8").replace("target: 52", "target: 48", 1))
     old = git(tmp / "apac", "rev-parse", "HEAD")
     new = commit_all(tmp / "apac", "lower the ARR target", "2026-10-06T00:00:00+00:00")
-    ok("units", "update", cwd=world)
+    ok_here("units", "update", cwd=world)
     text = ok("units", "diff", cwd=world).stdout
     assert f"unit apac: {old[:12]} → {new[:12]}" in text
     assert "measure F1-arr: target 52 → 48" in text
     assert "emea" not in text and "amer" not in text
-    md = ok("units", "diff", "HEAD", "--format", "md", cwd=world).stdout
+    md = ok_here("units", "diff", "HEAD", "--format", "md", cwd=world).stdout
     assert "## Unit apac" in md and "| measure | F1-arr |" in md
-    data = json.loads(ok("units", "diff", "--format", "json", cwd=world).stdout)
+    data = json.loads(ok_here("units", "diff", "--format", "json", cwd=world).stdout)
     assert [(u["id"], u["from"], u["to"]) for u in data["units"]] == [("apac", old, new)]
     change = data["units"][0]["changes"][0]
     assert (change["id"], change["field"], change["old"], change["new"]) == (
         "F1-arr", "target", 52, 48,
     )  # fmt: skip
     shutil.rmtree(world / ".okrbsc")  # the older commit is fetched again
-    again = json.loads(ok("units", "diff", "--format", "json", cwd=world).stdout)
+    again = json.loads(ok_here("units", "diff", "--format", "json", cwd=world).stdout)
     assert again["units"] == data["units"]
     commit_all(world, "apac moved")
-    assert "No unit's locked commit changed since HEAD" in ok("units", "diff", cwd=world).stdout
+    assert (
+        "No unit's locked commit changed since HEAD" in ok_here("units", "diff", cwd=world).stdout
+    )
 
 
-def test_status_and_report_show_the_portfolio(world: Path) -> None:
-    synced(world)
+def test_status_and_report_show_the_portfolio(synced_world: Path) -> None:
+    world = synced_world
     status = ok("status", "2026-Q2", "--as-of", AS_OF, cwd=world).stdout
     assert "Portfolio: 3 units" in status
     assert "emea 45 (2026-Q2); apac missing; amer 60 (2026-Q2)" in " ".join(status.split())
@@ -469,8 +539,8 @@ def test_status_and_report_show_the_portfolio(world: Path) -> None:
     assert "apac missing" in html
 
 
-def test_checkin_refuses_a_rolled_up_measure(world: Path) -> None:
-    synced(world)
+def test_checkin_refuses_a_rolled_up_measure(synced_world: Path) -> None:
+    world = synced_world
     before = (world / "scorecard.yaml").read_bytes()
     done = run_cli("checkin", "G1-arr", "150", "--period", "2026-Q3", "--as-of", AS_OF, cwd=world)
     assert done.returncode == 1
@@ -482,12 +552,12 @@ def test_u702_only_with_units_fresh_which_fetches(world: Path) -> None:
     """U702 (SPEC 18.1): `lint --units-fresh` fetches each unit's ref and counts the
     commits past its lock; plain `lint` never fetches, so it says nothing of them."""
     tmp = world.parent
-    ok("units", "lock", cwd=world)
-    ok("units", "sync", cwd=world)
+    ok_here("units", "lock", cwd=world)
+    ok_here("units", "sync", cwd=world)
     for n in range(3):
         set_arr(tmp / "apac", f"{{2026-Q3: {31 + n}}}")
         commit_all(tmp / "apac", f"apac {n}", "2026-10-08T12:00:00+00:00")
-    plain = run_cli("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    plain = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     assert [f for f in json.loads(plain.stdout)["findings"] if f["code"] == "U702"] == []
     fresh = run_cli("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(fresh.stdout)["findings"] if f["code"] == "U702"]
@@ -495,6 +565,6 @@ def test_u702_only_with_units_fresh_which_fetches(world: Path) -> None:
     assert "moved 3 commits past the locked" in found[0]["message"]
     assert "okrbsc units update apac" in found[0]["message"]
     assert fresh.returncode == 0  # a warning
-    ok("units", "update", "apac", cwd=world)
-    again = run_cli("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
+    ok_here("units", "update", "apac", cwd=world)
+    again = run_here("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
     assert [f for f in json.loads(again.stdout)["findings"] if f["code"] == "U702"] == []

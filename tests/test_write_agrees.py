@@ -1,10 +1,15 @@
 """Writes agree with the reader (issue 12): whatever lint accepts, checkin, score --write
-and rollover write with only the intended lines changed, every other byte kept."""
+and rollover write with only the intended lines changed, every other byte kept.
+
+Each repository is built once for the module and each test writes in its own copy.
+okrbsc runs in this process, but for the case REAL, where every command runs as a
+real subprocess, and for the refused check-in."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +17,7 @@ import pytest
 from okrbsc.strategy.loader import load_bytes
 
 from .conftest import BASE, commit_all, git, run_cli
+from .in_process import run_here
 
 OKR = "okrs/2026/Q3/sales.yaml"
 AS_OF = "2026-07-20"
@@ -51,6 +57,8 @@ CASES = {
     "indentless sequence": SALES.replace(BLOCK_CHECKINS, INDENTLESS),
     "bom": "\ufeff" + SALES,
 }
+#: the case whose commands run okrbsc as a real subprocess
+REAL = "crlf"
 
 
 def make_repo(tmp_path: Path, text: str) -> Path:
@@ -62,8 +70,34 @@ def make_repo(tmp_path: Path, text: str) -> Path:
     return root
 
 
-def okrbsc(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = run_cli(*args, "--repo", str(root), "--as-of", AS_OF)
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The repository `make_repo` makes of a text, made once for the module."""
+    built: dict[str, Path] = {}
+
+    def of(text: str) -> Path:
+        if text not in built:
+            built[text] = make_repo(tmp_path_factory.mktemp("made"), text)
+        return built[text]
+
+    return of
+
+
+@pytest.fixture
+def repo_of(made: Callable[[str], Path], tmp_path: Path) -> Callable[[str], Path]:
+    """A copy of `make_repo`'s repository of a text, the test's own to write in."""
+
+    def copy(text: str) -> Path:
+        root = tmp_path / "repo"
+        shutil.copytree(made(text), root, symlinks=True)
+        return root
+
+    return copy
+
+
+def okrbsc(root: Path, *args: str, real: bool = False) -> subprocess.CompletedProcess[str]:
+    """okrbsc on ``root``, in this process, or with ``real`` as a subprocess."""
+    result = (run_cli if real else run_here)(*args, "--repo", str(root), "--as-of", AS_OF)
     assert "internal error" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     return result
@@ -74,12 +108,15 @@ def numstat(root: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_checkin_adds_one_line_and_keeps_every_other_byte(tmp_path: Path, case: str) -> None:
+def test_checkin_adds_one_line_and_keeps_every_other_byte(
+    repo_of: Callable[[str], Path], case: str
+) -> None:
     text = CASES[case]
-    root = make_repo(tmp_path, text)
-    lint = okrbsc(root, "lint")
+    root = repo_of(text)
+    real = case == REAL
+    lint = okrbsc(root, "lint", real=real)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    result = okrbsc(root, "checkin", "S1.1", "2.6", "--date", "2026-07-20")
+    result = okrbsc(root, "checkin", "S1.1", "2.6", "--date", "2026-07-20", real=real)
     assert result.returncode == 0, result.stdout + result.stderr
     raw = (root / OKR).read_bytes()
     old_lines = text.encode("utf-8").splitlines(keepends=True)
@@ -98,11 +135,11 @@ def test_checkin_adds_one_line_and_keeps_every_other_byte(tmp_path: Path, case: 
     assert loaded.problems == []
     checkins = loaded.data["objectives"][0]["key_results"][0]["checkins"]
     assert [c["value"] for c in checkins] == [2.1, 2.4, 2.6]
-    assert okrbsc(root, "lint").returncode == 0
+    assert okrbsc(root, "lint", real=real).returncode == 0
 
 
-def test_folded_title_comes_back_byte_identical(tmp_path: Path) -> None:
-    root = make_repo(tmp_path, CASES["folded title"])
+def test_folded_title_comes_back_byte_identical(repo_of: Callable[[str], Path]) -> None:
+    root = repo_of(CASES["folded title"])
     assert okrbsc(root, "checkin", "S1.1", "2.6").returncode == 0
     assert FOLDED in (root / OKR).read_text()
     assert okrbsc(root, "score", "2026-Q3", "--write", "--force", "-q").returncode == 0
@@ -110,10 +147,11 @@ def test_folded_title_comes_back_byte_identical(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_score_write_changes_only_score_lines(tmp_path: Path, case: str) -> None:
+def test_score_write_changes_only_score_lines(repo_of: Callable[[str], Path], case: str) -> None:
     text = CASES[case]
-    root = make_repo(tmp_path, text)
-    result = okrbsc(root, "score", "2026-Q3", "--write", "--force", "-q")
+    root = repo_of(text)
+    real = case == REAL
+    result = okrbsc(root, "score", "2026-Q3", "--write", "--force", "-q", real=real)
     assert result.returncode == 0, result.stdout + result.stderr
     raw = (root / OKR).read_bytes()
     old_lines = text.encode("utf-8").splitlines(keepends=True)
@@ -127,13 +165,13 @@ def test_score_write_changes_only_score_lines(tmp_path: Path, case: str) -> None
     loaded = load_bytes(raw)
     assert loaded.problems == []
     assert all("score" in o for o in loaded.data["objectives"])
-    assert okrbsc(root, "lint").returncode == 0
+    assert okrbsc(root, "lint", real=real).returncode == 0
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_rollover_of_any_readable_file_loads(tmp_path: Path, case: str) -> None:
-    root = make_repo(tmp_path, CASES[case])
-    result = okrbsc(root, "rollover", "2026-Q3", "2026-Q4")
+def test_rollover_of_any_readable_file_loads(repo_of: Callable[[str], Path], case: str) -> None:
+    root = repo_of(CASES[case])
+    result = okrbsc(root, "rollover", "2026-Q3", "2026-Q4", real=case == REAL)
     assert result.returncode == 0, result.stdout + result.stderr
     new = load_bytes((root / "okrs/2026/Q4/sales.yaml").read_bytes())
     assert new.problems == [] and new.data["period"] == "2026-Q4"
@@ -149,7 +187,7 @@ def test_refusal_names_the_file_and_leaves_it_untouched(tmp_path: Path) -> None:
     root = make_repo(tmp_path, text)
     assert okrbsc(root, "lint").returncode == 0
     before = (root / OKR).read_bytes()
-    result = okrbsc(root, "checkin", "S1.2", "19", "--date", "2026-07-20")
+    result = okrbsc(root, "checkin", "S1.2", "19", "--date", "2026-07-20", real=True)
     assert result.returncode == 1, result.stdout + result.stderr
     assert OKR in result.stderr and "left unchanged" in result.stderr
     assert (root / OKR).read_bytes() == before
