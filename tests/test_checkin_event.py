@@ -8,9 +8,7 @@ byte, with what `okrbsc checkin` writes for the same values.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from okrbsc.cli.app import only_command
 from okrbsc.rhythm.event import commands
 
-from .conftest import BASE, run_cli
+from .conftest import BASE, in_process, run_cli
 
 AS_OF = "2026-08-20"
 SALES = "okrs/2026/Q3/sales.yaml"
@@ -86,22 +82,6 @@ def gitlab_event(
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def from_event(root: Path, event: Any, *extra: str, run: Run = in_process) -> Any:

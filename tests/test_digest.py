@@ -21,9 +21,7 @@ The window is (2026-11-13, 2026-11-20]. By hand, from the fixture's files:
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -31,11 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from okrbsc.cli.app import only_command
-
-from .conftest import EXAMPLES, TESTS, commit_all, git, run_cli
+from .conftest import EXAMPLES, TESTS, commit_all, git, in_process, run_cli
 
 FIXTURE = TESTS / "fixtures" / "rhythm"
 AS_OF = "2026-11-20"
@@ -75,22 +70,6 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def digest(repo: Path, *args: str, run: Run = in_process) -> str:

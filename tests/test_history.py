@@ -17,8 +17,7 @@ from typer.testing import CliRunner
 
 from okrbsc.cli import app
 
-from .conftest import EXAMPLES, GIT_ENV, commit_all, git, run_cli
-from .in_process import run_here
+from .conftest import EXAMPLES, GIT_ENV, commit_all, git, in_process, run_cli
 from .test_report import mermaid_check
 
 AS_OF = "2026-11-20"
@@ -76,7 +75,7 @@ def history(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def history_here(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`history`, in this process."""
-    return run_here("history", *args, "--repo", str(root), "--as-of", AS_OF)
+    return in_process("history", *args, "--repo", str(root), "--as-of", AS_OF)
 
 
 def history_json(root: Path, *args: str, real: bool = False) -> dict:  # type: ignore[type-arg]

@@ -4,9 +4,7 @@ hand-computed numbers (measure_tolerance 0.1 unless the test says otherwise)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -14,11 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from okrbsc.cli.app import only_command
-
-from .conftest import run_cli
+from .conftest import in_process, run_cli
 
 AS_OF = "2026-11-20"
 SCALE = ["AAA", "AA+", "AA", "AA-", "A+", "A"]
@@ -42,22 +37,6 @@ def card(tmp_path: Path, measures: list[dict[str, Any]], fiscal_year_start: int 
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def scored(repo: Path, period: str = "2026-Q3", run: Run = in_process) -> dict[str, dict[str, Any]]:

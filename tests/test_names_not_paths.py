@@ -5,11 +5,8 @@ path. A bad id is E002 where it is declared and where a file names it; `rollover
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,9 +14,8 @@ import xlsxwriter
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.cli.app import only_command
 
-from .conftest import BASE, run_cli
+from .conftest import BASE, in_process, run_cli
 
 SALES = "okrs/2026/Q3/sales.yaml"
 EVIL = "../../../.github/workflows/ci"
@@ -29,22 +25,6 @@ BAD_IDS = [EVIL, "..", ".", "a/b", ".hidden", "-rf", "a\\b", "x:y", "ünï"]
 def cli(root: Path, *args: str, as_of: str = "2026-10-02") -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--repo", str(root), "--as-of", as_of])
     return result.exit_code, result.stdout, result.stderr
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -8,7 +8,6 @@ without COLUMNS, every row is whole: each key result's title on one line.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,12 +15,10 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
-from typer.testing import CliRunner
 
-from okrbsc.cli.app import only_command
 from okrbsc.render.fit import Column, choose, widths
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, in_process
 
 OKRS_ONLY = Path(__file__).parent / "fixtures" / "okrs-only"
 CASES = [(EXAMPLES, "2026-11-20"), (OKRS_ONLY, "2026-08-20")]
@@ -35,7 +32,9 @@ def okrbsc(*args: str, columns: int | None, process: bool = False) -> str:
     if columns is not None:
         env["COLUMNS"] = str(columns)
     if not process:
-        return in_process(*args, env=env)
+        done = in_process(*args, env=env)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
     proc = subprocess.run(
         [sys.executable, "-m", "okrbsc", *args],
         capture_output=True,
@@ -46,17 +45,6 @@ def okrbsc(*args: str, columns: int | None, process: bool = False) -> str:
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
-
-
-def in_process(*args: str, env: dict[str, str]) -> str:
-    """The command the console script would run, with only ``env`` (and the test run's
-    own read cache) in the environment."""
-    only = dict.fromkeys(os.environ) | env | {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
-    result = CliRunner(env=only).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 def titles(repo: Path, as_of: str) -> list[str]:

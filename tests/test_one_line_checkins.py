@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,10 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.cli.app import only_command
 from okrbsc.strategy.loader import load_text
 
-from .conftest import BASE, run_cli
+from .conftest import BASE, in_process, run_cli
 
 OKR = "okrs/2026/Q3/sales.yaml"
 
@@ -31,22 +28,6 @@ def git(root: Path, *args: str) -> str:
         check=True,
     )
     return done.stdout
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:

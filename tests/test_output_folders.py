@@ -21,9 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.cli.app import only_command
 
-from .conftest import CODE_ENV, EXAMPLES, run_cli
+from .conftest import CODE_ENV, EXAMPLES, in_process, run_cli
 
 AS_OF = "2026-11-20"
 SHEETS = ["actuals", "checkins", "key_results", "measures", "objectives"]
@@ -32,22 +31,6 @@ SHEETS = ["actuals", "checkins", "key_results", "measures", "objectives"]
 def cli(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, [*args, "--as-of", AS_OF])
     return result.exit_code, result.stdout, result.stderr
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def tree(folder: Path) -> dict[str, bytes]:

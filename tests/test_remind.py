@@ -24,12 +24,9 @@ levels are worked out by hand from the check-in dates:
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +34,8 @@ import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.cli.app import only_command
 
-from .conftest import TESTS, run_cli
+from .conftest import TESTS, in_process, run_cli
 
 FIXTURE = TESTS / "fixtures" / "rhythm"
 AS_OF = "2026-11-20"
@@ -73,22 +69,6 @@ AGES = {
     "PR1.1": ("2026-10-20", 31),
     "PR1.2": ("2026-11-12", 8),
 }
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def remind(*args: str, repo: Path = FIXTURE) -> Any:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BASE, run_cli
-from .in_process import run_here
+from .conftest import BASE, in_process, run_cli
 
 AS_OF = "2026-10-15"
 GIT_ENV = {
@@ -174,7 +173,7 @@ def ok(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def ok_here(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`ok`, in this process."""
-    done = run_here(*args, cwd=cwd)
+    done = in_process(*args, cwd=cwd)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -241,7 +240,7 @@ def test_update_moves_only_the_named_unit_and_keeps_other_entries_byte_for_byte(
 
 
 def test_unknown_unit_to_update_names_the_nearest(world: Path) -> None:
-    done = run_here("units", "update", "apak", cwd=world)
+    done = in_process("units", "update", "apak", cwd=world)
     assert done.returncode == 2
     assert "apac" in done.stderr and "apak" in done.stderr
 
@@ -259,7 +258,7 @@ def test_u701_unit_without_entry_and_entry_without_unit(world: Path) -> None:
     config = world / "okrbsc.yaml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("  - {id: amer, name: Acme Americas, repo: ../amer}\n", ""))
-    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = in_process("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     findings = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "U701"]
     assert [(f["path"], f["line"]) for f in findings] == [("units.lock", 5)]
     assert "amer" in findings[0]["message"]
@@ -286,13 +285,13 @@ def test_calendar_mismatch_names_the_unit_and_both_values(world: Path) -> None:
     config.write_text(config.read_text(encoding="utf-8") + "fiscal_year_start: 4\n")
     commit_all(tmp / "apac", "fiscal year from April")
     ok_here("units", "lock", cwd=world)
-    done = run_here("units", "sync", cwd=world)
+    done = in_process("units", "sync", cwd=world)
     assert done.returncode == 1
     assert "'apac'" in done.stderr
     assert "fiscal_year_start: 4" in done.stderr and "fiscal_year_start: 1" in done.stderr
     assert (world / ".okrbsc" / "units" / "apac" / "HEAD").is_file()  # still fetched
     for args in (("score", "2026-Q3"), ("status", "2026-Q3")):
-        done = run_here(*args, "--as-of", AS_OF, cwd=world)
+        done = in_process(*args, "--as-of", AS_OF, cwd=world)
         assert done.returncode == 1
         assert "'apac'" in done.stderr and "fiscal_year_start: 4" in done.stderr
 
@@ -425,7 +424,7 @@ def test_a_unit_is_read_at_its_lock_not_from_its_working_tree(synced_world: Path
         ("report", "2026-Q3", "--format", "md", "--out", str(tmp / "out")),
         ("lint",),
     ):
-        done = run_here(*args, "--as-of", AS_OF, cwd=world)
+        done = in_process(*args, "--as-of", AS_OF, cwd=world)
         assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
         assert "error:" not in done.stderr, done.stderr
     lint = json.loads(ok_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world).stdout)
@@ -453,7 +452,7 @@ def test_unknown_unit_and_unknown_id_are_e005_with_the_nearest(world: Path) -> N
         encoding="utf-8",
     )
     synced(world)
-    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = in_process("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E005"]
     assert [(f["path"], f["line"]) for f in found] == [
         ("okrs/2026/Q3/group.yaml", 8),
@@ -470,7 +469,7 @@ def test_a_rollup_of_another_unit_of_measure_is_e002(world: Path) -> None:
     set_arr(tmp / "amer", "{2026-Q3: 61.5}", unit="USD m")
     commit_all(tmp / "amer", "in dollars")
     synced(world)
-    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = in_process("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E002"]
     assert [(f["path"], f["line"]) for f in found] == [("scorecard.yaml", 15)]
     assert "amer:F1-arr" in found[0]["message"] and "USD m" in found[0]["message"]
@@ -485,7 +484,7 @@ def test_a_rollup_with_actuals_or_wrong_weights_is_e002(world: Path) -> None:
         )
     )
     synced(world)
-    done = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    done = in_process("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "E002"]
     assert found, done.stdout
     text = " ".join(f["message"] for f in found)
@@ -557,7 +556,7 @@ def test_u702_only_with_units_fresh_which_fetches(world: Path) -> None:
     for n in range(3):
         set_arr(tmp / "apac", f"{{2026-Q3: {31 + n}}}")
         commit_all(tmp / "apac", f"apac {n}", "2026-10-08T12:00:00+00:00")
-    plain = run_here("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
+    plain = in_process("lint", "--as-of", AS_OF, "--format", "json", cwd=world)
     assert [f for f in json.loads(plain.stdout)["findings"] if f["code"] == "U702"] == []
     fresh = run_cli("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
     found = [f for f in json.loads(fresh.stdout)["findings"] if f["code"] == "U702"]
@@ -566,5 +565,5 @@ def test_u702_only_with_units_fresh_which_fetches(world: Path) -> None:
     assert "okrbsc units update apac" in found[0]["message"]
     assert fresh.returncode == 0  # a warning
     ok_here("units", "update", "apac", cwd=world)
-    again = run_here("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
+    again = in_process("lint", "--units-fresh", "--as-of", AS_OF, "--format", "json", cwd=world)
     assert [f for f in json.loads(again.stdout)["findings"] if f["code"] == "U702"] == []

@@ -16,8 +16,7 @@ import pytest
 
 from okrbsc.strategy.loader import load_bytes
 
-from .conftest import BASE, commit_all, git, run_cli
-from .in_process import run_here
+from .conftest import BASE, commit_all, git, in_process, run_cli
 
 OKR = "okrs/2026/Q3/sales.yaml"
 AS_OF = "2026-07-20"
@@ -97,7 +96,7 @@ def repo_of(made: Callable[[str], Path], tmp_path: Path) -> Callable[[str], Path
 
 def okrbsc(root: Path, *args: str, real: bool = False) -> subprocess.CompletedProcess[str]:
     """okrbsc on ``root``, in this process, or with ``real`` as a subprocess."""
-    result = (run_cli if real else run_here)(*args, "--repo", str(root), "--as-of", AS_OF)
+    result = (run_cli if real else in_process)(*args, "--repo", str(root), "--as-of", AS_OF)
     assert "internal error" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     return result

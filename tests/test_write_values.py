@@ -3,7 +3,6 @@ PyYAML's YAML 1.1 reader and ruamel's YAML 1.2 reader alike."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import os
@@ -18,14 +17,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
-from typer.testing import CliRunner
 
-from okrbsc.cli.app import only_command
 from okrbsc.strategy.loader import load_bytes, load_text
 from okrbsc.write.scalars import LARGEST_WHOLE, scalar
 from okrbsc.write.splice import Doc, plain, same
 
-from .conftest import BASE, commit_all, git, run_cli
+from .conftest import BASE, commit_all, git, in_process, run_cli
 
 OKR = "okrs/2026/Q3/sales.yaml"
 AS_OF = "2026-07-20"
@@ -43,22 +40,6 @@ def repo(tmp_path: Path) -> Path:
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def okrbsc(root: Path, *args: str, run: Run = in_process) -> subprocess.CompletedProcess[str]:

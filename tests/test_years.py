@@ -3,22 +3,18 @@ in a file, a usage error on the command line, and never an internal error."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
-from okrbsc.cli.app import only_command
 from okrbsc.strategy.periods import Period
 
-from .conftest import BASE, BASE_AS_OF, commit_all, git, run_cli
+from .conftest import BASE, BASE_AS_OF, commit_all, git, in_process, run_cli
 
 SALES = "okrs/2026/Q3/sales.yaml"
 
@@ -28,22 +24,6 @@ def invoke(*args: str) -> tuple[int, str]:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert "internal error" not in result.output
     return result.exit_code, result.output
-
-
-def in_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
-    command the console script would run, in the environment run_cli gives its child
-    (PATH and NO_COLOR only; the test run's own read cache)."""
-    env = dict.fromkeys(os.environ) | {
-        "PATH": "/usr/bin:/bin",
-        "NO_COLOR": "1",
-        "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
-    }
-    with contextlib.chdir(cwd or Path.cwd()):
-        result = CliRunner(env=env).invoke(only_command(list(args)), list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # where a process would print "internal error"
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def _repo(tmp_path: Path, period: str) -> Path:
