@@ -8,15 +8,22 @@ jsdom). Outside CI a missing tool skips its test; in CI it fails.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import json
 import os
 import re
+import select
 import shutil
 import struct
 import subprocess
+import tempfile
+import threading
+import time
 import zlib
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 from typer.testing import CliRunner
@@ -58,23 +65,127 @@ def vnu() -> list[str]:
     return [str(java), "-jar", str(jar), "--errors-only", "--also-check-css"]
 
 
-def mermaid_check(md: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def tool_script(tools: Path, source: Path, prefix: str) -> Path:
+    """`source` copied into `tools` (ESM resolves from the script's folder), named by
+    its content, so runs of other checkouts sharing the tools never swap a script
+    under this one."""
+    data = source.read_bytes()
+    script = tools / f"{prefix}{hashlib.sha256(data).hexdigest()[:12]}.mjs"
+    if not script.exists():
+        partial = script.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        partial.replace(script)
+    return script
+
+
+def _text(raw: str) -> str:
+    """Output as `subprocess.run(text=True)` gives it: universal newlines."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class NodeServer:
+    """One long-lived `node SCRIPT --serve` for this test process, started on first
+    use: it loads jsdom and the npm package once, then answers one JSON line of
+    arguments with the exit code and output a fresh `node SCRIPT ARGS...` gives.
+    A reply that does not come within the timeout kills it (TimeoutExpired, as
+    subprocess.run); one that dies is started again for the next call, and a call
+    it died in is tried once more; it is closed when the test process exits."""
+
+    def __init__(self, script: Path) -> None:
+        self.script = script
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log: IO[bytes] | None = None
+        self.owner = 0
+        self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def run(self, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        command = ["node", str(self.script), *args]
+        with self.lock:
+            for attempt in (1, 2):
+                try:
+                    reply = self._ask(args, timeout)
+                except (OSError, EOFError):
+                    code, stderr = self.close()
+                    if attempt == 2:
+                        return subprocess.CompletedProcess(command, code or 1, "", stderr)
+                    continue
+                if reply["exit"]:  # the server's state changed: the next call starts afresh
+                    self.close()
+                out, err = _text(reply["stdout"]), _text(reply["stderr"])
+                return subprocess.CompletedProcess(command, reply["returncode"], out, err)
+        raise AssertionError("unreachable")
+
+    def _ask(self, args: list[str], timeout: float) -> dict[str, Any]:
+        if self.proc is None or self.proc.poll() is not None or self.owner != os.getpid():
+            self.close()
+            self.log = tempfile.TemporaryFile()  # noqa: SIM115 (kept while the server runs)
+            self.proc = subprocess.Popen(
+                ["node", str(self.script), "--serve"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+            )  # fmt: skip
+            self.owner = os.getpid()
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(args).encode() + b"\n")
+        self.proc.stdin.flush()
+        deadline, line = time.monotonic() + timeout, b""
+        fd = self.proc.stdout.fileno()
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                self.close(kill=True)
+                raise subprocess.TimeoutExpired(["node", str(self.script), *args], timeout)
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                raise EOFError
+            line += chunk
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def close(self, kill: bool = False) -> tuple[int | None, str]:
+        """Stop the server (end of input, or kill); its exit code and stderr."""
+        proc, log, self.proc, self.log = self.proc, self.log, None, None
+        code, stderr = None, ""
+        if proc is not None and self.owner == os.getpid():
+            if kill:
+                proc.kill()
+            for stream in (proc.stdin, proc.stdout):
+                with contextlib.suppress(OSError):
+                    if stream is not None:
+                        stream.close()
+            try:
+                code = proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait()
+        if log is not None:
+            log.seek(0)
+            stderr = _text(log.read().decode("utf-8", "replace"))
+            log.close()
+        return code, stderr
+
+
+_SERVERS: dict[Path, NodeServer] = {}
+
+
+def node_server(script: Path) -> NodeServer:
+    """The one server of `script` in this test process."""
+    if script not in _SERVERS:
+        _SERVERS[script] = NodeServer(script)
+    return _SERVERS[script]
+
+
+def mermaid_script() -> Path:
     tools = need_tool(
         str(node_tools()) if node_tools() and shutil.which("node") else None,
         "mermaid and jsdom from npm, and node",
         "npm",
     )
-    # ESM resolves from the script's folder; named by content, so runs of other
-    # checkouts sharing the tools never swap a script under this one.
-    source = (TOOLS / "mermaid_check.mjs").read_bytes()
-    script = Path(tools) / f"okrbsc_mermaid_check_{hashlib.sha256(source).hexdigest()[:12]}.mjs"
-    if not script.exists():
-        partial = script.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(source)
-        partial.replace(script)
-    return subprocess.run(
-        ["node", str(script), str(md), *args], capture_output=True, text=True, timeout=120
-    )
+    return tool_script(Path(tools), TOOLS / "mermaid_check.mjs", "okrbsc_mermaid_check_")
+
+
+def mermaid_check(md: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return node_server(mermaid_script()).run([os.path.abspath(md), *args])
 
 
 def report(out: Path, *args: str, repo: Path = EXAMPLES) -> subprocess.CompletedProcess[str]:
@@ -152,6 +263,45 @@ def test_mermaid_checker_rejects_bad_diagrams(tmp_path: Path) -> None:
     bad = tmp_path / "bad.md"
     bad.write_text('```mermaid\nflowchart BT\n  end["x"] --> a\n```\n')
     assert mermaid_check(bad).returncode == 1
+
+
+def test_mermaid_checker_starts_each_file_afresh(tmp_path: Path) -> None:
+    """One node process checks file after file: the theme an obeyed `%%{init}%%` sets
+    in one file does not reach the next (nor does a failed parse leave anything
+    behind), and each answer is the one a fresh `node mermaid_check.mjs` gives, also
+    for a link in a label, which Mermaid's DOMPurify hooks (set up once a process)
+    keep the target of."""
+    theme = "%%{init: {'theme':'forest', 'themeCSS': '.a { fill: red; }', 'htmlLabels': false}}%%"
+    forest = tmp_path / "forest.md"
+    link = "<a href='https://x.example' target='_blank'>x</a>"
+    forest.write_text(f'```mermaid\n{theme}\nflowchart LR\n  a["{link}"]\n```\n', "utf-8")
+    plain = tmp_path / "plain.md"
+    plain.write_text("```mermaid\nflowchart LR\n  a[x]\n```\n", "utf-8")
+    bad = tmp_path / "bad.md"
+    bad.write_text(f'```mermaid\n{theme}\nflowchart BT\n  end["x"] --> a\n```\n', "utf-8")
+
+    def themes(md: Path) -> list[tuple[str, str | None]]:
+        checked = mermaid_check(md, "--labels")
+        assert checked.returncode == 0, checked.stderr
+        return [(b["theme"], b["themeCSS"]) for b in json.loads(checked.stdout)]
+
+    assert themes(forest) == [("forest", ".a { fill: red; }")]  # Mermaid obeys it
+    server = node_server(mermaid_script())
+    assert server.proc is not None
+    pid = server.proc.pid
+    assert themes(plain) == [("default", None)]
+    assert mermaid_check(bad).returncode == 1
+    assert themes(plain) == [("default", None)]
+    assert server.proc is not None and server.proc.pid == pid  # all in the same process
+    for md, args in ((forest, ["--labels"]), (bad, [])):
+        fresh = subprocess.run(
+            ["node", str(mermaid_script()), str(md), *args], capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        served = mermaid_check(md, *args)
+        assert (served.returncode, served.stdout, served.stderr) == (
+            fresh.returncode, fresh.stdout, fresh.stderr,
+        )  # fmt: skip
 
 
 def _png_pixels(png: bytes) -> bytes:

@@ -4,9 +4,7 @@ image, emphasis or mention, no HTML in e-mail, no line of its own in text."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -179,31 +177,24 @@ def test_adaptive_card_renders_in_microsofts_renderer(
 ) -> None:
     """The Teams body's card parses, validates and renders with npm `adaptivecards`."""
     import shutil as sh
-    import subprocess
 
     from .conftest import need_tool
-    from .test_report import node_tools
+    from .test_report import node_server, node_tools, tool_script
 
     tools = node_tools()
     found = tools is not None and (tools / "node_modules" / "adaptivecards").is_dir()
     folder = Path(
         need_tool(str(tools) if found and sh.which("node") else None, "npm adaptivecards", "npm")
     )
-    # named by content: checkouts sharing the tools never swap a script under each other
-    source = (TESTS / "tools" / "adaptive_card_check.mjs").read_bytes()
-    script = folder / f"okrbsc_adaptive_card_{hashlib.sha256(source).hexdigest()[:12]}.mjs"
-    if not script.exists():
-        partial = script.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(source)
-        partial.replace(script)
+    script = tool_script(
+        folder, TESTS / "tools" / "adaptive_card_check.mjs", "okrbsc_adaptive_card_"
+    )
     files = []
     for name, root in (("plain", FIXTURE), ("hostile", repo)):
         body = tmp_path / f"{name}.json"
         body.write_text(out(root, command, "teams"), encoding="utf-8")
         files.append(str(body))
-    proc = subprocess.run(
-        ["node", str(script), *files], capture_output=True, text=True, timeout=120
-    )
+    proc = node_server(script).run(files)  # one node per test process, reused
     assert proc.returncode == 0, proc.stdout + proc.stderr
     results = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["version"] for r in results] == ["1.4", "1.4"]

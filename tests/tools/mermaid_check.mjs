@@ -6,21 +6,39 @@
 // theme and themeCSS in force after the block (an obeyed %%{init}%% changes them),
 // and each label as Mermaid holds it when it renders (`raw`: entity codes not yet
 // decoded; a `$$` there would be KaTeX math).
+//
+// node mermaid_check.mjs --serve   keeps one process for many files, so jsdom and
+// Mermaid load once: each line on stdin is a JSON list of the arguments above, and
+// each answer is one JSON line {returncode, stdout, stderr, exit}, the exit code and
+// output the same arguments give on the command line. Mermaid keeps its config
+// between calls, so before each file the current config goes back to the defaults,
+// and after it the site config must still be the one the process started with
+// (parsing never changes it); if it is not, the answer says `exit` and the process
+// ends, so the next file gets a fresh one.
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { isDeepStrictEqual } from "node:util";
 import { JSDOM } from "jsdom";
+
+// Served, stdout carries only the answers: whatever else is written there outside a
+// check (nothing, as a rule) goes to stderr.
+const serving = process.argv[2] === "--serve";
+const answer = process.stdout.write.bind(process.stdout);
+if (serving) process.stdout.write = (...args) => process.stderr.write(...args);
 
 const dom = new JSDOM("");
 globalThis.window = dom.window;
 globalThis.document = dom.window.document;
 const { default: mermaid } = await import("mermaid");
 
-const text = readFileSync(process.argv[2], "utf8");
-const wantLabels = process.argv.includes("--labels");
-const blocks = [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
-if (blocks.length === 0) {
-  console.error("no mermaid block found");
-  process.exit(1);
-}
+// One-time lazy set-ups done now, in both modes, so that every file starts from the
+// same state: Mermaid adds its DOMPurify hooks (they keep a link's `target`) on the
+// first label it sanitises with HTML labels on, which a file's own first block may
+// turn off. The config this parse leaves behind is reset below.
+await mermaid.parse("flowchart LR\n  a[x]\n");
+mermaid.mermaidAPI.globalReset();
+const startSite = mermaid.mermaidAPI.getSiteConfig();
+const startConfig = mermaid.mermaidAPI.getConfig();
 
 // Mermaid encodes `#quot;` as `ﬂ°quot¶ß` and `#35;` as `ﬂ°°35¶ß`, and decodes them to
 // HTML entities when it writes the SVG; the browser then decodes the entities.
@@ -49,24 +67,82 @@ function labels(db, show = shown) {
   return out.filter((t) => t !== "");
 }
 
-const report = [];
-for (const block of blocks) {
-  try {
-    await mermaid.parse(block);
-    if (wantLabels) {
-      const diagram = await mermaid.mermaidAPI.getDiagramFromText(block);
-      const config = mermaid.mermaidAPI.getConfig();
-      report.push({
-        type: diagram.type,
-        labels: labels(diagram.db),
-        raw: labels(diagram.db, (label) => String(label ?? "")),
-        theme: config.theme ?? null,
-        themeCSS: config.themeCSS ?? null,
-      });
-    }
-  } catch (error) {
-    console.error(String(error && error.message ? error.message : error));
-    process.exit(1);
+// The exit code of one check; what it prints goes through console, as on the command line.
+async function check(argv) {
+  const text = readFileSync(argv[0], "utf8");
+  const wantLabels = argv.includes("--labels");
+  const blocks = [...text.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
+  if (blocks.length === 0) {
+    console.error("no mermaid block found");
+    return 1;
   }
+  const report = [];
+  for (const block of blocks) {
+    try {
+      await mermaid.parse(block);
+      if (wantLabels) {
+        const diagram = await mermaid.mermaidAPI.getDiagramFromText(block);
+        const config = mermaid.mermaidAPI.getConfig();
+        report.push({
+          type: diagram.type,
+          labels: labels(diagram.db),
+          raw: labels(diagram.db, (label) => String(label ?? "")),
+          theme: config.theme ?? null,
+          themeCSS: config.themeCSS ?? null,
+        });
+      }
+    } catch (error) {
+      console.error(String(error && error.message ? error.message : error));
+      return 1;
+    }
+  }
+  console.log(wantLabels ? JSON.stringify(report) : `ok: ${blocks.length} mermaid block(s) parsed`);
+  return 0;
 }
-console.log(wantLabels ? JSON.stringify(report) : `ok: ${blocks.length} mermaid block(s) parsed`);
+
+// Everything written to stdout and stderr while `run` runs, Mermaid's own log included.
+async function captured(run) {
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((s) => s.write);
+  const texts = [[], []];
+  streams.forEach((stream, i) => {
+    stream.write = (chunk, ...rest) => {
+      texts[i].push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const done = rest.find((r) => typeof r === "function");
+      if (done) queueMicrotask(() => done(null));
+      return true;
+    };
+  });
+  let returncode;
+  try {
+    returncode = await run();
+  } catch (error) {
+    texts[1].push(`${error && error.stack ? error.stack : error}\n`);
+    returncode = 1;
+  } finally {
+    streams.forEach((stream, i) => (stream.write = writes[i]));
+  }
+  // as node writes a string to a pipe: UTF-8, a lone surrogate as U+FFFD
+  const [stdout, stderr] = texts.map((t) => Buffer.from(t.join(""), "utf8").toString("utf8"));
+  return { returncode, stdout, stderr };
+}
+
+async function serve() {
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (!line.trim()) continue;
+    mermaid.mermaidAPI.globalReset();
+    const reply = await captured(() => check(JSON.parse(line)));
+    const same =
+      isDeepStrictEqual(mermaid.mermaidAPI.getSiteConfig(), startSite) &&
+      (mermaid.mermaidAPI.globalReset(), isDeepStrictEqual(mermaid.mermaidAPI.getConfig(), startConfig));
+    answer(`${JSON.stringify({ ...reply, exit: !same })}\n`);
+    if (!same) break;
+  }
+  process.exit(0);
+}
+
+if (serving) {
+  await serve();
+} else {
+  process.exitCode = await check(process.argv.slice(2));
+}
