@@ -26,7 +26,7 @@ from okrbsc.strategy.cache import ReadCache
 from okrbsc.strategy.loader import Loaded, PosDict, PosList, load_bytes
 from okrbsc.strategy.repo import Repo
 
-from .conftest import BASE, BASE_AS_OF, EXAMPLES, TESTS
+from .conftest import BASE, BASE_AS_OF, EXAMPLES, TESTS, in_process
 from .test_fuzz import SALES, documents, mutated_sales
 
 EXAMPLES_AS_OF = "2026-11-20"
@@ -191,21 +191,36 @@ def test_a_forged_entry_with_a_valid_shape_and_checksum_is_the_one_thing_it_trus
     assert ReadCache(tmp_path).load(raw).problems == []
 
 
-def _lint_cli(root: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+def _lint_args(root: Path, *extra: str) -> list[str]:
     as_of = EXAMPLES_AS_OF if root == EXAMPLES else BASE_AS_OF
-    command = [sys.executable, "-m", "okrbsc", "lint", "--repo", str(root), "--as-of", as_of]
+    return ["lint", "--repo", str(root), "--as-of", as_of, "--format", "json", *extra]
+
+
+def _lint_env(env: dict[str, str]) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+        "OKRBSC_READER": os.environ.get("OKRBSC_READER", ""),
+        **env,
+    }
+
+
+def _lint_cli(root: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*command, "--format", "json", *extra],
+        [sys.executable, "-m", "okrbsc", *_lint_args(root, *extra)],
         capture_output=True,
         text=True,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-            "OKRBSC_READER": os.environ.get("OKRBSC_READER", ""),
-            **env,
-        },
+        env=_lint_env(env),
         timeout=120,
     )
+
+
+def _lint_here(root: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    """`_lint_cli` in this process, for ``env`` that names both HOME and XDG_CACHE_HOME
+    (in_process gives its command the test run's XDG_CACHE_HOME: set to this one)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])
+        return in_process(*_lint_args(root, *extra), env=_lint_env(env))
 
 
 def test_a_repo_cannot_plant_a_cache_entry(tmp_path: Path) -> None:
@@ -235,13 +250,13 @@ def test_an_unwritable_cache_folder_still_lints(tmp_path: Path) -> None:
 
 def test_warm_cli_runs_equal_cold_and_no_cache_writes_nothing(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    off = _lint_cli(EXAMPLES, env, "--no-cache")
-    also_off = _lint_cli(EXAMPLES, {**env, "OKRBSC_NO_CACHE": "1"})
+    off = _lint_here(EXAMPLES, env, "--no-cache")
+    also_off = _lint_here(EXAMPLES, {**env, "OKRBSC_NO_CACHE": "1"})
     assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
-    cold = _lint_cli(EXAMPLES, env)
+    cold = _lint_here(EXAMPLES, env)
     entries = sorted((tmp_path / "xdg" / "okrbsc" / "read-v1").rglob("*.json"))
     assert len(entries) == len(list(EXAMPLES.rglob("*.yaml")))  # every file, the config too
-    warm = _lint_cli(EXAMPLES, env)
+    warm = _lint_cli(EXAMPLES, env)  # a later process reads what the first one wrote
     assert off.stdout == also_off.stdout == cold.stdout == warm.stdout
     assert sorted((tmp_path / "xdg" / "okrbsc" / "read-v1").rglob("*.json")) == entries
     assert cold.returncode == warm.returncode == 0 and json.loads(warm.stdout)["findings"] == []
@@ -266,9 +281,9 @@ def test_with_the_fast_path_only_declined_files_make_entries(tmp_path: Path) -> 
 @pytest.mark.fast_path
 def test_warm_cli_runs_with_the_fast_path_equal_cold(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path / "home"), "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    off = _lint_cli(EXAMPLES, env, "--no-cache")
-    cold, warm = _lint_cli(EXAMPLES, env), _lint_cli(EXAMPLES, env)
-    positioned = _lint_cli(EXAMPLES, {**env, **POSITIONED, "OKRBSC_NO_CACHE": "1"})
+    off = _lint_here(EXAMPLES, env, "--no-cache")
+    cold, warm = _lint_here(EXAMPLES, env), _lint_cli(EXAMPLES, env)  # warm: a later process
+    positioned = _lint_here(EXAMPLES, {**env, **POSITIONED, "OKRBSC_NO_CACHE": "1"})
     assert off.stdout == cold.stdout == warm.stdout == positioned.stdout
     entries = list((tmp_path / "xdg" / "okrbsc" / "read-v1").rglob("*.json"))
     assert len(entries) < len(list(EXAMPLES.rglob("*.yaml")))  # the clean ones need none

@@ -1,9 +1,9 @@
 """`okrbsc status` on a terminal shows the same cells as piped (issue 32).
 
 Piped (no COLUMNS) every row is whole; on a terminal (FORCE_COLOR=1, COLUMNS
-80 or 120, through the CLI as a subprocess) it is coloured, long cells wrap
-onto more lines and columns may be dropped. With the colour codes stripped,
-each table's rows are read back into cells by the columns' positions (the gaps
+80 or 120, through the CLI: one case as a subprocess, the others in process) it
+is coloured, long cells wrap onto more lines and columns may be dropped. With the
+colour codes stripped, each table's rows are read back into cells by the columns' positions (the gaps
 every line of the table leaves blank), a wrapped cell's lines joined: every
 table, row and kept column holds the same text in the same order. A cell the
 terminal ended with an ellipsis must be one longer than its column, and begin
@@ -26,22 +26,29 @@ from rich.cells import cell_len
 
 from okrbsc.render.status import KR_COLUMNS, MEASURE_COLUMNS
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, in_process
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 WRAPS = {c.name for c in (*KR_COLUMNS, *MEASURE_COLUMNS) if c.wrap}
 Row = dict[str, str]
 
 
-def status(repo: Path, as_of: str, *args: str, env: dict[str, str]) -> str:
-    proc = subprocess.run(
-        [sys.executable, "-m", "okrbsc", "status", *args, "--repo", str(repo), "--as-of", as_of],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src"), **env},
-        timeout=300,
-        check=False,
-    )
+def status(repo: Path, as_of: str, *args: str, env: dict[str, str], process: bool) -> str:
+    """status's stdout with ``env`` added to a bare one: a real subprocess, or (not
+    ``process``) in this process."""
+    command = ["status", *args, "--repo", str(repo), "--as-of", as_of]
+    bare = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src"), **env}
+    if not process:
+        proc = in_process(*command, env=bare)
+    else:
+        proc = subprocess.run(
+            [sys.executable, "-m", "okrbsc", *command],
+            capture_output=True,
+            text=True,
+            env=bare,
+            timeout=300,
+            check=False,
+        )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -137,8 +144,10 @@ def test_terminal_and_piped_status_show_the_same_cells(
         where, as_of, period = EXAMPLES, "2026-11-20", []
     else:
         where, as_of, period = _generated(tmp_path / "repo"), "2026-10-15", ["2026-Q3"]
-    piped = status(where, as_of, *period, env={})
-    terminal = status(where, as_of, *period, env={"FORCE_COLOR": "1", "COLUMNS": columns})
+    real = (repo, columns) == ("examples", "80")  # one case as real processes
+    piped = status(where, as_of, *period, env={}, process=real)
+    colour = {"FORCE_COLOR": "1", "COLUMNS": columns}
+    terminal = status(where, as_of, *period, env=colour, process=real)
     assert "\x1b[" in terminal and "\x1b[" not in piped
     assert len(blocks(piped)) >= 2
     assert same_cells(piped, terminal) > 0  # some cells wrapped: the comparison saw them

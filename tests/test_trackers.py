@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BASE, CODE_ENV
+from .conftest import BASE, CODE_ENV, in_process
 from .fake_trackers import GITHUB_TOKEN, GITLAB_TOKEN, JIRA_EMAIL, JIRA_TOKEN, Fake, serve
 
 OKR = "okrs/2026/Q3/product.yaml"
@@ -152,15 +152,23 @@ def repo(tmp_path: Path, fake: Fake) -> Path:
     return make_repo(tmp_path / "repo", fake.url)
 
 
-def okrbsc(*args: str, env: dict[str, str] | None = None, path: str | None = None
-           ) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, "-m", "okrbsc", *args],
-        capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV,
-             **({"PYTHONPATH": path + os.pathsep + CODE_ENV["PYTHONPATH"]} if path else {}),
-             **(ENV if env is None else env)},
-    )  # fmt: skip
+def okrbsc(*args: str, env: dict[str, str] | None = None, path: str | None = None,
+           process: bool = False) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """okrbsc with the tokens (or ``env``) added to a bare environment: in this process
+    (the fake servers answer from threads of it), or as a real subprocess with
+    ``process`` or ``path`` (put before the code's own on PYTHONPATH). Each command this
+    file runs keeps tests that run it as a process."""
+    given = ENV if env is None else env
+    if not process and path is None:
+        out = in_process(*args, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **given})
+    else:
+        out = subprocess.run(
+            [sys.executable, "-m", "okrbsc", *args],
+            capture_output=True, text=True, timeout=120,
+            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV,
+                 **({"PYTHONPATH": path + os.pathsep + CODE_ENV["PYTHONPATH"]} if path else {}),
+                 **given},
+        )  # fmt: skip
     for secret in SECRETS:  # SPEC 12.3: never in any output
         assert secret not in out.stdout + out.stderr
         for part in (secret[:8], secret[-8:]):
@@ -217,7 +225,8 @@ EXPECTED = {  # as-of -> id -> (value, note)
 
 @pytest.mark.parametrize("as_of", sorted(EXPECTED))
 def test_counts_at_several_dates_from_todays_data(repo: Path, as_of: str) -> None:
-    proc = pull(repo, as_of, "--dry-run", "--format", "json")
+    real = as_of == "2026-09-30"  # one date as a real process
+    proc = pull(repo, as_of, "--dry-run", "--format", "json", process=real)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     got = changes(proc)
     want = EXPECTED[as_of]
@@ -253,8 +262,8 @@ def test_within_period_percent_counts_the_items_alive_in_the_period(
 
 
 def test_pull_writes_one_checkin_per_kr_then_nothing_and_check_agrees(repo: Path) -> None:
-    assert pull(repo, "2026-09-30", "--check").returncode == 1  # nothing recorded yet
-    proc = pull(repo, "2026-09-30")
+    assert pull(repo, "2026-09-30", "--check", process=True).returncode == 1  # nothing yet
+    proc = pull(repo, "2026-09-30", process=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "6 added, 0 unchanged, 0 restated; 1 file written"
     text = (repo / OKR).read_text()
@@ -269,7 +278,9 @@ def test_pull_writes_one_checkin_per_kr_then_nothing_and_check_agrees(repo: Path
     assert again.stdout.splitlines()[-1] == "0 added, 6 unchanged, 0 restated; 0 files written"
     assert (repo / OKR).read_bytes() == before
     assert pull(repo, "2026-09-30", "--check").returncode == 0
-    lint = okrbsc("lint", "--repo", str(repo), "--as-of", "2026-09-30", "--format", "json")
+    lint = okrbsc(
+        "lint", "--repo", str(repo), "--as-of", "2026-09-30", "--format", "json", process=True
+    )
     assert not [f for f in json.loads(lint.stdout)["findings"] if f["severity"] == "error"]
 
 
@@ -330,8 +341,9 @@ def test_a_long_rate_limit_fails_the_connection_naming_when_to_retry(
 def test_a_refused_token_fails_its_connection_only_naming_the_variable(repo: Path) -> None:
     before = (repo / OKR).read_text()
     proc = pull(
-        repo, "2026-09-30", "--format", "json", env={**ENV, "GITHUB_TOKEN": "wrong-token-value"}
-    )
+        repo, "2026-09-30", "--format", "json", env={**ENV, "GITHUB_TOKEN": "wrong-token-value"},
+        process=True,
+    )  # fmt: skip
     assert proc.returncode == 2
     report = json.loads(proc.stdout)
     assert {e["id"] for e in report["errors"]} == {"PL1.1", "PL1.2"}
@@ -345,7 +357,9 @@ def test_a_refused_token_fails_its_connection_only_naming_the_variable(repo: Pat
 
 
 def test_an_unset_token_variable_is_named(repo: Path) -> None:
-    proc = pull(repo, "2026-09-30", "--source", "gl", env={"GITHUB_TOKEN": GITHUB_TOKEN})
+    proc = pull(
+        repo, "2026-09-30", "--source", "gl", env={"GITHUB_TOKEN": GITHUB_TOKEN}, process=True
+    )
     assert proc.returncode == 2
     assert "cannot connect: the environment variable GITLAB_TOKEN is not set" in proc.stderr
 
@@ -486,9 +500,10 @@ def test_tls_is_verified_against_the_trust_store_ssl_cert_file_names(tmp_path: P
     with serve(load(Fake(page_size=2)), tls=(cert, key)) as fake:
         assert fake.url.startswith("https://127.0.0.1:")
         root = make_repo(tmp_path / "repo", fake.url)
-        untrusted = pull(root, "2026-09-30", "--dry-run", "--format", "json", "--source", "gh")
-        trusted = pull(root, "2026-09-30", "--dry-run", "--format", "json", "--source", "gh",
-                       env={**ENV, "SSL_CERT_FILE": str(cert)})  # fmt: skip
+        args = ("--dry-run", "--format", "json", "--source", "gh")
+        untrusted = pull(root, "2026-09-30", *args, process=True)
+        trusted = pull(root, "2026-09-30", *args, env={**ENV, "SSL_CERT_FILE": str(cert)},
+                       process=True)  # fmt: skip
     assert untrusted.returncode == 2
     message = json.loads(untrusted.stdout)["errors"][0]["message"]
     assert (
