@@ -15,7 +15,7 @@ import ssl
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -163,11 +163,20 @@ def smtp_server(
         controller.stop()
 
 
-def okrbsc(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def okrbsc(
+    repo: Path,
+    *args: str,
+    env: dict[str, str],
+    run: Callable[..., subprocess.CompletedProcess[str]] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """okrbsc as a subprocess on ``repo`` at ``AS_OF``, with ``env`` (the
-    channels' URLs) added to a bare environment."""
+    channels' URLs) added to a bare environment; or by ``run`` (conftest's
+    in_process), given that environment as its ``env``."""
+    command = [*args, "--repo", str(repo), "--as-of", AS_OF]
+    if run is not None:
+        return run(*command, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **env})
     return subprocess.run(
-        [sys.executable, "-m", "okrbsc", *args, "--repo", str(repo), "--as-of", AS_OF],
+        [sys.executable, "-m", "okrbsc", *command],
         capture_output=True,
         text=True,
         timeout=120,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, GIT_ENV, git, run_cli
+from .conftest import EXAMPLES, GIT_ENV, git, in_process, run_cli
 
 AS_OF = "2026-11-20"
 
@@ -52,10 +52,10 @@ def test_diff_tells_the_story(history: Path) -> None:
 
 
 def test_diff_json_and_markdown(history: Path) -> None:
-    data = json.loads(run_cli("diff", "HEAD", "--repo", str(history), "--format", "json").stdout)
+    data = json.loads(in_process("diff", "HEAD", "--repo", str(history), "--format", "json").stdout)
     target = next(c for c in data["changes"] if c["field"] == "target")
     assert (target["id"], target["old"], target["new"]) == ("SL1.1", 3.0, 2.5)
-    md = run_cli("diff", "HEAD", "--repo", str(history), "--format", "md").stdout
+    md = in_process("diff", "HEAD", "--repo", str(history), "--format", "md").stdout
     assert md.startswith("### Strategy changes (HEAD → working tree)")
 
 
@@ -64,7 +64,7 @@ def test_diff_default_base_is_the_merge_base_with_main(history: Path) -> None:
     git(top, "checkout", "-q", "-b", "q4-update")
     git(top, "add", "-A")
     git(top, "commit", "-qm", "lower a target")
-    proc = run_cli("diff", "--repo", str(history))
+    proc = in_process("diff", "--repo", str(history))
     assert proc.returncode == 0 and "target 3 → 2.5" in proc.stdout
 
 
@@ -80,7 +80,7 @@ def test_lint_since_flags_moved_targets_and_rewritten_checkins(history: Path) ->
         "check-in of 2026-10-12 of key result 'SL1.1' was edited: 0.47 (confidence 0.6)" in g502[0]
     )
     assert proc.returncode == 0  # warnings: SL1 is aspirational
-    plain = run_cli("lint", "--repo", str(history), "--as-of", AS_OF)
+    plain = in_process("lint", "--repo", str(history), "--as-of", AS_OF)
     assert " G50" not in plain.stdout  # history rules need --since
 
 
@@ -90,7 +90,7 @@ def test_committed_target_made_easier_is_an_error(history: Path) -> None:
     old = "        start: 7\n        target: 3   # lower is better\n"
     assert old in text
     sales.write_text(text.replace(old, old.replace("target: 3", "target: 5")))  # SL2.1 goes down
-    proc = run_cli("lint", "--since", "HEAD", "--repo", str(history), "--as-of", AS_OF)
+    proc = in_process("lint", "--since", "HEAD", "--repo", str(history), "--as-of", AS_OF)
     assert proc.returncode == 1
     assert any(
         " G501 " in line and "SL2.1" in line and "committed" in line
@@ -110,7 +110,9 @@ def test_shallow_clone_without_the_base_is_a_clear_error(history: Path, tmp_path
         capture_output=True,
         timeout=60,
     )
-    proc = run_cli("lint", "--since", "HEAD~1", "--repo", str(clone / "strategy"), "--as-of", AS_OF)
+    proc = in_process(
+        "lint", "--since", "HEAD~1", "--repo", str(clone / "strategy"), "--as-of", AS_OF
+    )
     assert proc.returncode == 2
     assert "unknown revision 'HEAD~1' (this is a shallow clone" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -119,7 +121,7 @@ def test_shallow_clone_without_the_base_is_a_clear_error(history: Path, tmp_path
 def test_not_a_git_repository(tmp_path: Path) -> None:
     root = tmp_path / "strategy"
     shutil.copytree(EXAMPLES, root)
-    proc = run_cli("diff", "HEAD", "--repo", str(root))
+    proc = in_process("diff", "HEAD", "--repo", str(root))
     assert proc.returncode == 2 and "not inside a git repository" in proc.stderr
 
 
@@ -128,9 +130,9 @@ def test_a_raised_target_is_a_warning_and_not_called_easier(history: Path) -> No
     text = sales.read_text()
     old = "        start: 7\n        target: 3   # lower is better\n"
     sales.write_text(text.replace(old, old.replace("target: 3", "target: 2")))  # SL2.1, committed
-    proc = run_cli("lint", "--since", "HEAD", "--repo", str(history), "--as-of", AS_OF)
+    proc = in_process("lint", "--since", "HEAD", "--repo", str(history), "--as-of", AS_OF)
     line = next(x for x in proc.stdout.splitlines() if " G501 " in x and "SL2.1" in x)
     assert "target 3 → 2 [target-moved]" in line and "easier" not in line
     assert proc.returncode == 0  # harder, even on a committed objective, is only a warning
-    diff = run_cli("diff", "HEAD", "--repo", str(history), "--as-of", AS_OF).stdout
+    diff = in_process("diff", "HEAD", "--repo", str(history), "--as-of", AS_OF).stdout
     assert "key result SL2.1 (2026-Q4): target 3 → 2\n" in diff + "\n"

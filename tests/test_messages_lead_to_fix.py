@@ -5,14 +5,15 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .conftest import run_cli
+from .conftest import in_process, run_cli
 
 OKR = "okrs/2026/Q3/sales.yaml"
 AS_OF = "2026-07-20"
 
 
-def lint(root: Path) -> str:
-    return run_cli("lint", "--as-of", AS_OF, cwd=root).stdout
+def lint(root: Path, *, process: bool = False) -> str:
+    """lint's stdout in ``root``: in this process, or a real one with ``process``."""
+    return (run_cli if process else in_process)("lint", "--as-of", AS_OF, cwd=root).stdout
 
 
 def patch(path: Path, old: str, new: str) -> None:
@@ -23,7 +24,7 @@ def patch(path: Path, old: str, new: str) -> None:
 
 def test_a_percent_confidence_says_write_a_fraction(base_repo: Path) -> None:
     patch(base_repo / OKR, "value: 2.1, confidence: 0.7}", "value: 2.1, confidence: 60%}")
-    out = lint(base_repo)
+    out = lint(base_repo, process=True)
     assert (
         f"{OKR}:14:" in out
         and "confidence: expected a number, got '60%': write 0.6 (or 6 with confidence_scale: 10)"
@@ -82,10 +83,10 @@ def test_checkin_period_takes_a_bare_quarter(examples_copy: Path) -> None:
     done = run_cli(*args, "--period", "Q4", cwd=examples_copy)
     assert done.returncode == 0, done.stderr
     assert "okrs/2026/Q4/sales.yaml: checked in SL1.1 = 1.9 on 2026-11-24" in done.stdout
-    measure = run_cli("checkin", "F1-arr", "50", "--period", "Q4", "--as-of", "2026-11-24",
-                      cwd=examples_copy)  # fmt: skip
+    measure = in_process("checkin", "F1-arr", "50", "--period", "Q4", "--as-of", "2026-11-24",
+                         cwd=examples_copy)  # fmt: skip
     assert measure.returncode == 0 and "in 2026-Q4" in measure.stdout, measure.stderr
-    other = run_cli(*args, "--period", "Q3", "--replace", cwd=examples_copy)
+    other = in_process(*args, "--period", "Q3", "--replace", cwd=examples_copy)
     assert other.returncode == 2 and "is not in 2026-Q3" in other.stderr
 
 
@@ -105,11 +106,11 @@ def test_diff_without_main_says_what_it_tried_and_how_to_name_a_base(base_repo: 
     assert done.returncode == 2 and done.stdout == ""
     assert "tried origin/main, origin/master, main and master" in done.stderr
     assert "(this is branch trunk)" in done.stderr and "`okrbsc diff BASE`" in done.stderr
-    named = run_cli("diff", "HEAD", "--as-of", AS_OF, cwd=base_repo)
+    named = in_process("diff", "HEAD", "--as-of", AS_OF, cwd=base_repo)
     assert named.returncode == 0 and "target 3.5 → 3.6" in named.stdout
 
 
 def test_diff_before_the_first_commit_says_so(base_repo: Path) -> None:
     git(base_repo, "init", "-q", "-b", "main")
-    done = run_cli("diff", "--as-of", AS_OF, cwd=base_repo)
+    done = in_process("diff", "--as-of", AS_OF, cwd=base_repo)
     assert done.returncode == 2 and "has no commit yet" in done.stderr

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from .conftest import TESTS, run_cli
+from .conftest import TESTS, in_process, run_cli
 
 FIXTURE = TESTS / "fixtures" / "rhythm"
 AS_OF = "2026-11-20"
@@ -46,8 +46,10 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def out(repo: Path, command: str, fmt: str) -> str:
-    proc = run_cli(command, "--repo", str(repo), "--as-of", AS_OF, "--format", fmt)
+def out(repo: Path, command: str, fmt: str, *, process: bool = False) -> str:
+    """The command's stdout: in this process, or a real one with ``process``."""
+    run = run_cli if process else in_process
+    proc = run(command, "--repo", str(repo), "--as-of", AS_OF, "--format", fmt)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -69,7 +71,7 @@ MENTION = re.compile(r"^<@U0[A-Z0-9]+> — level \d, \d+ key results?$")
 
 @pytest.mark.parametrize("command", ["remind", "digest"])
 def test_slack(repo: Path, command: str) -> None:
-    body = json.loads(out(repo, command, "slack"))
+    body = json.loads(out(repo, command, "slack", process=True))  # both commands, for real
     assert "<" not in body["text"] and ">" not in body["text"]
     found = list(texts(body["blocks"]))
     for kind, text in found:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TESTS
+from .conftest import TESTS, in_process
 from .rhythm_servers import Mailbox, Webhooks, okrbsc, smtp_server, webhook_server
 
 pytest.importorskip("aiosmtpd")
@@ -62,7 +62,7 @@ def test_remind_send(repo: Path, servers: tuple[Webhooks, Mailbox]) -> None:
     proc = okrbsc(repo, "remind", "--send", env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for channel, path in (("slack", "/slack/"), ("teams", "/teams/"), ("mattermost", "/mm/")):
-        printed = okrbsc(repo, "remind", "--format", channel, env={}).stdout
+        printed = okrbsc(repo, "remind", "--format", channel, env={}, run=in_process).stdout
         assert body(hooks, path) == printed.encode()  # the body the format prints
     assert len(hooks.received) == 3
     got = {m["To"]: m for m in box.messages}
@@ -103,7 +103,7 @@ def test_digest_send(repo: Path, servers: tuple[Webhooks, Mailbox]) -> None:
     hooks, box = servers
     proc = okrbsc(repo, "digest", "--send", env=env_for(hooks, box))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    printed = okrbsc(repo, "digest", "--format", "slack", env={}).stdout
+    printed = okrbsc(repo, "digest", "--format", "slack", env={}, run=in_process).stdout
     assert body(hooks, "/slack/") == printed.encode()
     # the leads of product (pat) and platform (lou, no address), then digest_to (ada)
     assert [m["To"] for m in box.messages] == [
@@ -118,7 +118,7 @@ def test_digest_send(repo: Path, servers: tuple[Webhooks, Mailbox]) -> None:
 
 def test_dry_run_sends_nothing(repo: Path, servers: tuple[Webhooks, Mailbox]) -> None:
     hooks, box = servers
-    proc = okrbsc(repo, "remind", "--send", "--dry-run", env=env_for(hooks, box))
+    proc = okrbsc(repo, "remind", "--send", "--dry-run", env=env_for(hooks, box), run=in_process)
     assert proc.returncode == 0, proc.stderr
     assert hooks.received == [] and box.messages == []
     assert "email to pat: would send to pat@rhythm.example" in proc.stdout
@@ -142,6 +142,6 @@ def test_a_failed_delivery_exits_2_and_the_others_go(
 def test_send_without_channels_is_a_usage_error(tmp_path: Path) -> None:
     root = tmp_path / "strategy"
     shutil.copytree(FIXTURE, root)
-    proc = okrbsc(root, "remind", "--send", env={})
+    proc = okrbsc(root, "remind", "--send", env={}, run=in_process)
     assert proc.returncode == 2
     assert "nowhere to send: list the channels under rhythm.deliver" in proc.stderr
