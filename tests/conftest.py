@@ -121,13 +121,14 @@ def in_process(
     """What `run_cli` gives, from okrbsc run by Typer's runner in this process: the
     command the console script would run, in ``cwd``, in the environment run_cli gives
     its child (PATH and NO_COLOR only, or ``env`` instead; the test run's own read
-    cache). It skips starting Python and importing okrbsc again, most of what a short
-    command costs; each command path run this way keeps a test that runs it as a real
-    subprocess. A crash raises, where a process would print "internal error"."""
+    cache unless ``env`` names another). It skips starting Python and importing
+    okrbsc again, most of what a short command costs; each command path run this way
+    keeps a test that runs it as a real subprocess. A crash raises, where a process
+    would print "internal error"."""
     from okrbsc.cli.app import only_command
 
     given = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"} if env is None else env
-    only = dict.fromkeys(os.environ) | given | {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    only = dict.fromkeys(os.environ) | {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]} | given
     with contextlib.chdir(cwd or Path.cwd()):
         result = CliRunner(env=only).invoke(only_command(list(args)), list(args))
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -216,11 +216,8 @@ def _lint_cli(root: Path, env: dict[str, str], *extra: str) -> subprocess.Comple
 
 
 def _lint_here(root: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
-    """`_lint_cli` in this process, for ``env`` that names both HOME and XDG_CACHE_HOME
-    (in_process gives its command the test run's XDG_CACHE_HOME: set to this one)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])
-        return in_process(*_lint_args(root, *extra), env=_lint_env(env))
+    """`_lint_cli` in this process."""
+    return in_process(*_lint_args(root, *extra), env=_lint_env(env))
 
 
 def test_a_repo_cannot_plant_a_cache_entry(tmp_path: Path) -> None:
