@@ -111,8 +111,16 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         text=True,
         cwd=cwd,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV},
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV, **_own_cache()},
     )
+
+
+def _own_cache() -> dict[str, str]:
+    """The test run's read cache (see _own_read_cache) for a child okrbsc, as
+    in_process gives its commands: never the user's ~/.cache, and one cache for
+    the real and the in-process runs of a test."""
+    cache = os.environ.get("XDG_CACHE_HOME")
+    return {"XDG_CACHE_HOME": cache} if cache else {}
 
 
 def in_process(

@@ -375,6 +375,7 @@ def _hold_lock(root: Path, seconds: float) -> object:
 def test_a_waiting_write_says_so_after_a_second_and_then_lands(base_repo: Path) -> None:
     """The lock is let go as soon as the waiting writer has said so, not after a fixed
     time: the writer then takes it and lands its check-in."""
+    import select
     import subprocess
     import sys
     import time
@@ -392,7 +393,8 @@ def test_a_waiting_write_says_so_after_a_second_and_then_lands(base_repo: Path) 
     )  # fmt: skip
     try:
         assert writer.stderr is not None
-        said = writer.stderr.readline()
+        told = select.select([writer.stderr], [], [], 60)[0]  # never a hang, if it is not said
+        said = writer.stderr.readline() if told else ""
         waited = time.monotonic() - started
     finally:
         holder.kill()

@@ -89,7 +89,9 @@ class NodeServer:
     arguments with the exit code and output a fresh `node SCRIPT ARGS...` gives.
     A reply that does not come within the timeout kills it (TimeoutExpired, as
     subprocess.run); one that dies is started again for the next call, and a call
-    it died in is tried once more; it is closed when the test process exits."""
+    it died in is tried once more; it is closed when the test process exits. A
+    check that throws gives exit 1, as node does, but its stack is printed by the
+    server, not in node's own words for an uncaught error."""
 
     def __init__(self, script: Path) -> None:
         self.script = script

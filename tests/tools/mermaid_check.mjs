@@ -34,7 +34,9 @@ const { default: mermaid } = await import("mermaid");
 // One-time lazy set-ups done now, in both modes, so that every file starts from the
 // same state: Mermaid adds its DOMPurify hooks (they keep a link's `target`) on the
 // first label it sanitises with HTML labels on, which a file's own first block may
-// turn off. The config this parse leaves behind is reset below.
+// turn off. The config this parse leaves behind is reset below. (So the command line,
+// too, now keeps a link's `target` in such a file, where a first run used to drop
+// it; okrbsc never writes `%%{init}%%`, so no check of its output depends on this.)
 await mermaid.parse("flowchart LR\n  a[x]\n");
 mermaid.mermaidAPI.globalReset();
 const startSite = mermaid.mermaidAPI.getSiteConfig();
