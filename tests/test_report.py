@@ -84,7 +84,7 @@ def _text(raw: str) -> str:
 
 
 class NodeServer:
-    """One long-lived `node SCRIPT --serve` for this test process, started on first
+    """One long-lived `node SCRIPT --serve SERVE_LINES` for this test process, started on first
     use: it loads jsdom and the npm package once, then answers one JSON line of
     arguments with the exit code and output a fresh `node SCRIPT ARGS...` gives.
     A reply that does not come within the timeout kills it (TimeoutExpired, as
@@ -123,7 +123,7 @@ class NodeServer:
             self.close()
             self.log = tempfile.TemporaryFile()  # noqa: SIM115 (kept while the server runs)
             self.proc = subprocess.Popen(
-                ["node", str(self.script), "--serve"],
+                ["node", str(self.script), "--serve", str(TOOLS / "serve_lines.mjs")],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
             )  # fmt: skip
             self.owner = os.getpid()

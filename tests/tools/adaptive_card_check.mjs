@@ -5,23 +5,19 @@
 // the card's version, every parse and validation message, and whether it
 // rendered; exits 1 when any file has a message or does not render.
 //
-// node adaptive_card_check.mjs --serve   keeps one process for many checks, so jsdom
-// and the renderer load once: each line on stdin is a JSON list of the arguments
-// above, and each answer is one JSON line {returncode, stdout, stderr, exit}, the exit
-// code and output the same arguments give on the command line. Each file gets its
-// own card and serialization context; the renderer's class-level flags and counters
-// (it warns once a process that no Markdown processor is set) go back before each
-// check to what they were at start, so every check begins as in a fresh process.
+// node adaptive_card_check.mjs --serve SERVE_LINES.mjs   keeps one process for many
+// checks, so jsdom and the renderer load once (serve_lines.mjs beside this file says
+// how it answers). Each file gets its own card and serialization context; the
+// renderer's class-level flags and counters (it warns once a process that no Markdown
+// processor is set) go back before each check to what they were at start, so every
+// check begins as in a fresh process.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { JSDOM } from "jsdom";
 
-// Served, stdout carries only the answers: whatever else is written there outside a
-// check (nothing, as a rule) goes to stderr.
 const serving = process.argv[2] === "--serve";
-const answer = process.stdout.write.bind(process.stdout);
-if (serving) process.stdout.write = (...args) => process.stderr.write(...args);
+const served = serving ? await import(pathToFileURL(process.argv[3]).href) : null;
 
 const dom = new JSDOM("");
 globalThis.window = dom.window;
@@ -68,41 +64,11 @@ function check(files) {
   return bad;
 }
 
-// Everything written to stdout and stderr while `run` runs, the renderer's own included.
-async function captured(run) {
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((s) => s.write);
-  const texts = [[], []];
-  streams.forEach((stream, i) => {
-    stream.write = (chunk, ...rest) => {
-      texts[i].push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-      const done = rest.find((r) => typeof r === "function");
-      if (done) queueMicrotask(() => done(null));
-      return true;
-    };
-  });
-  let returncode;
-  try {
-    returncode = await run();
-  } catch (error) {
-    texts[1].push(`${error && error.stack ? error.stack : error}\n`);
-    returncode = 1;
-  } finally {
-    streams.forEach((stream, i) => (stream.write = writes[i]));
-  }
-  // as node writes a string to a pipe: UTF-8, a lone surrogate as U+FFFD
-  const [stdout, stderr] = texts.map((t) => Buffer.from(t.join(""), "utf8").toString("utf8"));
-  return { returncode, stdout, stderr };
-}
-
 if (serving) {
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    if (!line.trim()) continue;
+  const restore = () => {
     for (const [owner, name, value] of statics) owner[name] = value;
-    const reply = await captured(() => check(JSON.parse(line)));
-    answer(`${JSON.stringify({ ...reply, exit: false })}\n`);
-  }
-  process.exit(0);
+  };
+  await served.serve(check, { before: restore });
 } else {
   process.exit(check(process.argv.slice(2)));
 }

@@ -7,24 +7,19 @@
 // and each label as Mermaid holds it when it renders (`raw`: entity codes not yet
 // decoded; a `$$` there would be KaTeX math).
 //
-// node mermaid_check.mjs --serve   keeps one process for many files, so jsdom and
-// Mermaid load once: each line on stdin is a JSON list of the arguments above, and
-// each answer is one JSON line {returncode, stdout, stderr, exit}, the exit code and
-// output the same arguments give on the command line. Mermaid keeps its config
-// between calls, so before each file the current config goes back to the defaults,
-// and after it the site config must still be the one the process started with
-// (parsing never changes it); if it is not, the answer says `exit` and the process
-// ends, so the next file gets a fresh one.
+// node mermaid_check.mjs --serve SERVE_LINES.mjs   keeps one process for many files, so
+// jsdom and Mermaid load once (serve_lines.mjs beside this file says how it answers).
+// Mermaid keeps its config between calls, so before each file the current config
+// goes back to the defaults, and after it the site config must still be the one the
+// process started with (parsing never changes it); if it is not, the answer says
+// `exit` and the process ends, so the next file gets a fresh one.
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { JSDOM } from "jsdom";
 
-// Served, stdout carries only the answers: whatever else is written there outside a
-// check (nothing, as a rule) goes to stderr.
 const serving = process.argv[2] === "--serve";
-const answer = process.stdout.write.bind(process.stdout);
-if (serving) process.stdout.write = (...args) => process.stderr.write(...args);
+const served = serving ? await import(pathToFileURL(process.argv[3]).href) : null;
 
 const dom = new JSDOM("");
 globalThis.window = dom.window;
@@ -102,49 +97,14 @@ async function check(argv) {
   return 0;
 }
 
-// Everything written to stdout and stderr while `run` runs, Mermaid's own log included.
-async function captured(run) {
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((s) => s.write);
-  const texts = [[], []];
-  streams.forEach((stream, i) => {
-    stream.write = (chunk, ...rest) => {
-      texts[i].push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-      const done = rest.find((r) => typeof r === "function");
-      if (done) queueMicrotask(() => done(null));
-      return true;
-    };
-  });
-  let returncode;
-  try {
-    returncode = await run();
-  } catch (error) {
-    texts[1].push(`${error && error.stack ? error.stack : error}\n`);
-    returncode = 1;
-  } finally {
-    streams.forEach((stream, i) => (stream.write = writes[i]));
-  }
-  // as node writes a string to a pipe: UTF-8, a lone surrogate as U+FFFD
-  const [stdout, stderr] = texts.map((t) => Buffer.from(t.join(""), "utf8").toString("utf8"));
-  return { returncode, stdout, stderr };
-}
-
-async function serve() {
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
-    if (!line.trim()) continue;
-    mermaid.mermaidAPI.globalReset();
-    const reply = await captured(() => check(JSON.parse(line)));
-    const same =
-      isDeepStrictEqual(mermaid.mermaidAPI.getSiteConfig(), startSite) &&
-      (mermaid.mermaidAPI.globalReset(), isDeepStrictEqual(mermaid.mermaidAPI.getConfig(), startConfig));
-    answer(`${JSON.stringify({ ...reply, exit: !same })}\n`);
-    if (!same) break;
-  }
-  process.exit(0);
-}
-
 if (serving) {
-  await serve();
+  await served.serve(check, {
+    before: () => mermaid.mermaidAPI.globalReset(),
+    changed: () =>
+      !isDeepStrictEqual(mermaid.mermaidAPI.getSiteConfig(), startSite) ||
+      (mermaid.mermaidAPI.globalReset(),
+      !isDeepStrictEqual(mermaid.mermaidAPI.getConfig(), startConfig)),
+  });
 } else {
   process.exitCode = await check(process.argv.slice(2));
 }
