@@ -103,15 +103,19 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """okrbsc as a real subprocess, from this checkout's src/."""
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """okrbsc as a real subprocess, from this checkout's src/, in an environment of
+    PATH and NO_COLOR only (or ``env`` instead) and the test run's read cache."""
+    given = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"} if env is None else env
     return subprocess.run(
         [sys.executable, "-m", "okrbsc", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV, **_own_cache()},
+        env={**_own_cache(), **given, **CODE_ENV},
     )
 
 

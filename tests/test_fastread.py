@@ -19,6 +19,7 @@ import os
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -382,19 +383,30 @@ def test_a_tab_elsewhere_declines(text: str) -> None:
     assert read_plain(text.encode(), text) is DECLINED
 
 
-def test_a_repo_with_tabs_in_comments_gives_the_same_findings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def assert_examples_agree_as(
+    written: Callable[[str], bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every file of the examples with tabs in comments, and findings with positions."""
+    """Every file of the examples, with three titles that make findings, written as
+    ``written`` makes it: both readings give the same findings (with positions, in at
+    least five files) and the fast path takes at least eight of the files."""
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "examples", root)
     for path in root.rglob("*.yaml"):
         text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
-        path.write_text(comment_tabbed(text), encoding="utf-8")
+        path.write_bytes(written(text))
     found = both_ways(root, "2026-11-20", monkeypatch)
     assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
     taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]
     assert len(taken) >= 8, taken
+
+
+def test_a_repo_with_tabs_in_comments_gives_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every file of the examples with tabs in comments, and findings with positions."""
+    assert_examples_agree_as(
+        lambda text: comment_tabbed(text).encode("utf-8"), tmp_path, monkeypatch
+    )
 
 
 # --- Windows line ends: CR LF is one line break to every reader ------------------------
@@ -440,15 +452,7 @@ def test_windows_line_ends_are_read_fast() -> None:
 def test_a_repo_with_windows_line_ends_gives_the_same_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(ROOT / "examples", root)
-    for path in root.rglob("*.yaml"):
-        text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
-        path.write_bytes(windows(text.encode("utf-8"), 1))
-    found = both_ways(root, "2026-11-20", monkeypatch)
-    assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
-    taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]
-    assert len(taken) >= 8, taken
+    assert_examples_agree_as(lambda text: windows(text.encode("utf-8"), 1), tmp_path, monkeypatch)
 
 
 # --- lines of spaces alone and no last line break (with no block scalar) -------------
@@ -522,15 +526,9 @@ def test_lines_of_spaces_and_no_last_line_break_are_read_fast() -> None:
 def test_a_repo_with_lines_of_spaces_gives_the_same_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(ROOT / "examples", root)
-    for path in root.rglob("*.yaml"):
-        text = path.read_text(encoding="utf-8").replace("title: ", "title: 2 ", 3)
-        path.write_bytes(spaced(text.encode("utf-8"), 2, last=False))
-    found = both_ways(root, "2026-11-20", monkeypatch)
-    assert len({f["path"] for f in found if f["line"] > 1}) >= 5, found
-    taken = [p for p in root.rglob("*.yaml") if check_agrees(p.read_bytes())]
-    assert len(taken) >= 8, taken
+    assert_examples_agree_as(
+        lambda text: spaced(text.encode("utf-8"), 2, last=False), tmp_path, monkeypatch
+    )
 
 
 # --- findings: the same from either path -------------------------------------------------

@@ -8,8 +8,6 @@ without COLUMNS, every row is whole: each key result's title on one line.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from rich.text import Text
 
 from okrbsc.render.fit import Column, choose, widths
 
-from .conftest import EXAMPLES, ROOT, in_process
+from .conftest import EXAMPLES, in_process, run_cli
 
 OKRS_ONLY = Path(__file__).parent / "fixtures" / "okrs-only"
 CASES = [(EXAMPLES, "2026-11-20"), (OKRS_ONLY, "2026-08-20")]
@@ -28,21 +26,10 @@ def okrbsc(*args: str, columns: int | None, process: bool = False) -> str:
     """okrbsc's stdout, COLUMNS set or not; as a real process writing to a pipe when
     ``process``, else run by Typer's runner in this process in the same environment
     (stdout is no terminal there either)."""
-    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PYTHONPATH": str(ROOT / "src")}
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
     if columns is not None:
         env["COLUMNS"] = str(columns)
-    if not process:
-        done = in_process(*args, env=env)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-    proc = subprocess.run(
-        [sys.executable, "-m", "okrbsc", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    proc = (run_cli if process else in_process)(*args, env=env)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

@@ -9,15 +9,13 @@ name the period of every actual; the map's caption names the actuals' period.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from okrbsc.cli import app
 
-from .conftest import EXAMPLES, ROOT, run_cli
+from .conftest import EXAMPLES, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OKRS_ONLY = FIXTURES / "okrs-only"
@@ -32,15 +30,7 @@ KR_COUNTS = "4 key results: 2 at risk, 2 off track, 1 without data."
 
 def coloured_status(repo: Path, *args: str) -> str:
     env = {"PATH": "/usr/bin:/bin", "FORCE_COLOR": "1", "COLUMNS": "200"}
-    env["PYTHONPATH"] = str(ROOT / "src")
-    proc = subprocess.run(
-        [sys.executable, "-m", "okrbsc", "status", *args, "--repo", str(repo), "--as-of", AS_OF],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli("status", *args, "--repo", str(repo), "--as-of", AS_OF, env=env)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 

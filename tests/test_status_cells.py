@@ -26,7 +26,7 @@ from rich.cells import cell_len
 
 from okrbsc.render.status import KR_COLUMNS, MEASURE_COLUMNS
 
-from .conftest import EXAMPLES, ROOT, in_process
+from .conftest import EXAMPLES, ROOT, in_process, run_cli
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 WRAPS = {c.name for c in (*KR_COLUMNS, *MEASURE_COLUMNS) if c.wrap}
@@ -37,18 +37,8 @@ def status(repo: Path, as_of: str, *args: str, env: dict[str, str], process: boo
     """status's stdout with ``env`` added to a bare one: a real subprocess, or (not
     ``process``) in this process."""
     command = ["status", *args, "--repo", str(repo), "--as-of", as_of]
-    bare = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src"), **env}
-    if not process:
-        proc = in_process(*command, env=bare)
-    else:
-        proc = subprocess.run(
-            [sys.executable, "-m", "okrbsc", *command],
-            capture_output=True,
-            text=True,
-            env=bare,
-            timeout=300,
-            check=False,
-        )
+    bare = {"PATH": "/usr/bin:/bin", **env}
+    proc = (run_cli if process else in_process)(*command, env=bare)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
