@@ -13,7 +13,6 @@ import email.policy
 import shutil
 import ssl
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from .conftest import CODE_ENV
+from .conftest import run_cli
 from .fake_trackers import POLL
 
 AS_OF = "2026-11-20"  # the delivery tests' as-of
@@ -167,18 +166,9 @@ def okrbsc(
     repo: Path,
     *args: str,
     env: dict[str, str],
-    run: Callable[..., subprocess.CompletedProcess[str]] | None = None,
+    run: Callable[..., subprocess.CompletedProcess[str]] = run_cli,
 ) -> subprocess.CompletedProcess[str]:
-    """okrbsc as a subprocess on ``repo`` at ``AS_OF``, with ``env`` (the
-    channels' URLs) added to a bare environment; or by ``run`` (conftest's
-    in_process), given that environment as its ``env``."""
+    """okrbsc on ``repo`` at ``AS_OF``, with ``env`` (the channels' URLs) added to a
+    bare environment: a subprocess, or by ``run`` (conftest's in_process)."""
     command = [*args, "--repo", str(repo), "--as-of", AS_OF]
-    if run is not None:
-        return run(*command, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **env})
-    return subprocess.run(
-        [sys.executable, "-m", "okrbsc", *command],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **CODE_ENV, **env},
-    )
+    return run(*command, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **env})
